@@ -1,0 +1,1 @@
+"""Format readers that turn text into span-exact Documents."""

@@ -1,0 +1,394 @@
+"""TOML → Document with exact spans.
+
+tomllib (the standard library's TOML 1.0 parser) is the authority on validity
+and values; a small scanner here finds where every table, key and value sits in
+the text, which neither tomllib nor tomlkit exposes. Values on the tree are
+taken from tomllib's result, so they are exactly what a trainer's loader gets.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from cfglint.source.comments import hash_comments
+from cfglint.source.document import (
+    Document,
+    Entry,
+    KeyPart,
+    KeyPath,
+    Mapping,
+    Node,
+    ParseProblem,
+    Scalar,
+    Sequence,
+    Span,
+)
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_WS = re.compile(r"[ \t]*")
+_ATOM = re.compile(r"[^\s,\]\}#]+")
+_DATE_TIME_SPACE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class _ScanError(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+class _Scanner:
+    def __init__(self, text: str, data: dict[str, Any] | None) -> None:
+        self.text = text
+        self.pos = 0
+        self.data = data
+        self.root = Mapping(Span(0, len(text)), ())
+        self.problems: list[ParseProblem] = []
+        self.scalars: list[Scalar] = []
+        # per array-of-tables path: the Sequence node
+        self.current: Mapping = self.root
+
+    # -- low level --------------------------------------------------------------------
+    def ws(self) -> None:
+        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+
+    def skip_trivia(self) -> None:
+        """Whitespace, newlines and comments (inside arrays)."""
+        t = self.text
+        while self.pos < len(t):
+            c = t[self.pos]
+            if c in " \t\r\n":
+                self.pos += 1
+            elif c == "#":
+                nl = t.find("\n", self.pos)
+                self.pos = len(t) if nl == -1 else nl
+            else:
+                break
+
+    def end_of_line(self) -> None:
+        self.ws()
+        t = self.text
+        if self.pos < len(t) and t[self.pos] == "#":
+            nl = t.find("\n", self.pos)
+            self.pos = len(t) if nl == -1 else nl
+        if self.pos < len(t) and t[self.pos] == "\r":
+            self.pos += 1
+        if self.pos < len(t) and t[self.pos] == "\n":
+            self.pos += 1
+        elif self.pos < len(t):
+            raise _ScanError("expected the end of the line", self.pos)
+
+    def string_end(self, start: int) -> int:
+        t = self.text
+        if t.startswith('"""', start):
+            i = start + 3
+            while True:
+                j = t.find('"""', i)
+                if j == -1:
+                    raise _ScanError("unterminated multi-line string", start)
+                bs = 0
+                k = j - 1
+                while k >= start + 3 and t[k] == "\\":
+                    bs += 1
+                    k -= 1
+                if bs % 2 == 0:
+                    end = j + 3
+                    while end < len(t) and t[end] == '"' and end - j < 5:
+                        end += 1
+                    return end
+                i = j + 1
+        if t.startswith("'''", start):
+            j = t.find("'''", start + 3)
+            if j == -1:
+                raise _ScanError("unterminated multi-line literal string", start)
+            end = j + 3
+            while end < len(t) and t[end] == "'" and end - j < 5:
+                end += 1
+            return end
+        q = t[start]
+        i = start + 1
+        while i < len(t):
+            c = t[i]
+            if c == "\\" and q == '"':
+                i += 2
+                continue
+            if c == q:
+                return i + 1
+            if c == "\n":
+                break
+            i += 1
+        raise _ScanError("unterminated string", start)
+
+    def key(self) -> list[tuple[str, Span]]:
+        """A possibly dotted key: [(name, span), ...]."""
+        parts: list[tuple[str, Span]] = []
+        while True:
+            self.ws()
+            t = self.text
+            start = self.pos
+            if start < len(t) and t[start] in "\"'":
+                end = self.string_end(start)
+                raw = t[start:end]
+                name = tomllib.loads(f"k = {raw}")["k"] if raw[0] == '"' else raw[1:-1]
+            else:
+                m = _BARE_KEY.match(t, start)
+                if not m:
+                    raise _ScanError("expected a key", start)
+                end = m.end()
+                name = m.group()
+            parts.append((name, Span(start, end)))
+            self.pos = end
+            self.ws()
+            if self.pos < len(t) and t[self.pos] == ".":
+                self.pos += 1
+                continue
+            return parts
+
+    # -- values -------------------------------------------------------------------------
+    def value(self, path: KeyPath) -> Node:
+        t = self.text
+        start = self.pos
+        if start >= len(t):
+            raise _ScanError("expected a value", start)
+        c = t[start]
+        if c in "\"'":
+            end = self.string_end(start)
+            self.pos = end
+            return self.make_scalar(start, end, path, "string")
+        if c == "[":
+            seq = Sequence(Span(start, start), path, flow=True)
+            self.pos += 1
+            while True:
+                self.skip_trivia()
+                if self.pos < len(t) and t[self.pos] == "]":
+                    self.pos += 1
+                    break
+                seq.items.append(self.value((*path, len(seq.items))))
+                self.skip_trivia()
+                if self.pos < len(t) and t[self.pos] == ",":
+                    self.pos += 1
+                    continue
+                self.skip_trivia()
+                if self.pos < len(t) and t[self.pos] == "]":
+                    self.pos += 1
+                    break
+                raise _ScanError("expected ',' or ']' in an array", self.pos)
+            seq.span = Span(start, self.pos)
+            return seq
+        if c == "{":
+            mp = Mapping(Span(start, start), path, flow=True)
+            self.pos += 1
+            self.ws()
+            if self.pos < len(t) and t[self.pos] == "}":
+                self.pos += 1
+            else:
+                while True:
+                    self.keyval(mp)
+                    self.ws()
+                    if self.pos < len(t) and t[self.pos] == ",":
+                        self.pos += 1
+                        continue
+                    if self.pos < len(t) and t[self.pos] == "}":
+                        self.pos += 1
+                        break
+                    raise _ScanError("expected ',' or '}' in an inline table", self.pos)
+            mp.span = Span(start, self.pos)
+            return mp
+        m = _DATE_TIME_SPACE.match(t, start)
+        if m:
+            atom_end = _ATOM.match(t, start + 11).end()  # type: ignore[union-attr]
+            self.pos = atom_end
+            return self.make_scalar(start, atom_end, path, "datetime")
+        m = _ATOM.match(t, start)
+        if not m:
+            raise _ScanError("expected a value", start)
+        self.pos = m.end()
+        return self.make_scalar(start, m.end(), path, "plain")
+
+    def make_scalar(self, start: int, end: int, path: KeyPath, style: str) -> Scalar:
+        raw = self.text[start:end]
+        s = Scalar(Span(start, end), path, self.lookup(path), raw, style=style, text=raw)
+        self.scalars.append(s)
+        return s
+
+    def lookup(self, path: KeyPath) -> Any:
+        node: Any = self.data
+        for part in path:
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
+
+    # -- structure ----------------------------------------------------------------------
+    def child_table(self, parent: Mapping, name: str, key_span: Span, path: KeyPath,
+                    implicit_span: Span) -> Mapping:
+        existing = parent.get(name)
+        if isinstance(existing, Mapping):
+            return existing
+        if isinstance(existing, Sequence) and existing.items and isinstance(
+            existing.items[-1], Mapping
+        ):
+            last = existing.items[-1]
+            assert isinstance(last, Mapping)
+            return last
+        mp = Mapping(implicit_span, path)
+        self.add_entry(parent, name, key_span, mp)
+        return mp
+
+    def add_entry(self, parent: Mapping, name: str, key_span: Span, value: Node) -> None:
+        key = Scalar(key_span, value.path, name, self.text[key_span.start : key_span.end],
+                     style="key", text=name)
+        if parent.get(name) is not None and not isinstance(value, Mapping | Sequence):
+            first = parent.entry(name)
+            line = self.text.count("\n", 0, first.key.span.start) + 1 if first else 0
+            self.problems.append(ParseProblem(
+                f"duplicate key `{name}` (first set on line {line}); TOML forbids this and "
+                "the trainer's loader rejects the file",
+                key_span.start, key_span.end, code="CFG005"))
+        self.scalars.append(key)
+        parent.entries.append(Entry(key, value))
+
+    def keyval(self, table: Mapping) -> None:
+        parts = self.key()
+        self.ws()
+        if self.pos >= len(self.text) or self.text[self.pos] != "=":
+            raise _ScanError("expected '=' after a key", self.pos)
+        self.pos += 1
+        self.ws()
+        target = table
+        for name, span in parts[:-1]:
+            target = self.child_table(target, name, span, (*target.path, name), span)
+        name, span = parts[-1]
+        value = self.value((*target.path, name))
+        self.add_entry(target, name, span, value)
+        if target is not table:
+            target.span = Span(min(target.span.start, span.start), value.span.end)
+
+    def header(self) -> None:
+        t = self.text
+        start = self.pos
+        aot = t.startswith("[[", start)
+        self.pos += 2 if aot else 1
+        parts = self.key()
+        self.ws()
+        close = "]]" if aot else "]"
+        if not t.startswith(close, self.pos):
+            raise _ScanError(f"expected '{close}' to close a table header", self.pos)
+        self.pos += len(close)
+        header = Span(start, self.pos)
+        parent = self.root
+        for name, span in parts[:-1]:
+            parent = self.child_table(parent, name, span, (*parent.path, name), header)
+        name, span = parts[-1]
+        path = (*parent.path, name)
+        if aot:
+            seq = parent.get(name)
+            if not isinstance(seq, Sequence):
+                seq = Sequence(header, path)
+                self.add_entry(parent, name, span, seq)
+            item_path: KeyPath = (*path, len(seq.items))
+            table = Mapping(header, item_path, header=header)
+            seq.items.append(table)
+            seq.span = Span(seq.span.start, header.end)
+        else:
+            existing = parent.get(name)
+            if isinstance(existing, Mapping) and existing.header is None and not existing.flow:
+                table = existing  # implicitly created earlier, now defined
+                table.header = header
+                table.span = Span(header.start, header.end)
+            else:
+                table = Mapping(header, path, header=header)
+                self.add_entry(parent, name, span, table)
+        self.current = table
+
+    def run(self) -> None:
+        t = self.text
+        while True:
+            self.skip_trivia()
+            if self.pos >= len(t):
+                break
+            line_start = self.pos
+            if t[self.pos] == "[":
+                self.header()
+            else:
+                self.keyval(self.current)
+            self.end_of_line()
+            end = self.pos
+            while end > line_start and t[end - 1] in "\r\n":
+                end -= 1
+            _extend(self.current, end)
+        _fix_spans(self.root)
+        self.root.span = Span(0, len(t))
+
+
+def _extend(table: Mapping, end: int) -> None:
+    if end > table.span.end:
+        table.span = Span(table.span.start, end)
+
+
+def _fix_spans(mp: Mapping) -> None:
+    """A table's span ends at its last descendant (tables nest only logically in TOML)."""
+    for e in mp.entries:
+        v = e.value
+        if isinstance(v, Mapping) and not v.flow:
+            _fix_spans(v)
+        elif isinstance(v, Sequence) and not v.flow:
+            for item in v.items:
+                if isinstance(item, Mapping):
+                    _fix_spans(item)
+            if v.items:
+                v.span = Span(v.span.start, max(i.span.end for i in v.items))
+
+
+def _line_col_offset(text: str, line: int, col: int) -> int:
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    line = max(1, min(line, len(starts)))
+    return min(starts[line - 1] + col - 1, len(text))
+
+
+def read_toml(path: str, text: str) -> Document:
+    data: dict[str, Any] | None
+    problems: list[ParseProblem] = []
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        data = None
+        msg = str(err)
+        m = _TOMLLIB_POS.search(msg)
+        offset = _line_col_offset(text, int(m.group(1)), int(m.group(2))) if m else 0
+        problems.append(ParseProblem(_TOMLLIB_POS.sub("", msg).strip(), offset))
+    scanner = _Scanner(text, data)
+    try:
+        scanner.run()
+    except _ScanError as err:
+        if not problems:
+            problems.append(ParseProblem(
+                f"{err} (cfglint's TOML scanner disagrees with tomllib here; please report)",
+                err.offset))
+        else:
+            # the scanner usually finds the first syntax error more precisely
+            problems[0] = ParseProblem(problems[0].message, min(problems[0].offset, err.offset)
+                                       if err.offset < len(text) else problems[0].offset)
+    # a duplicate key makes tomllib fail; report it with both places instead
+    dup = [p for p in scanner.problems if p.code == "CFG005"]
+    if dup:
+        problems = dup
+    doc = Document(path=path, text=text, format="toml",
+                   root=scanner.root if not problems else None, problems=problems)
+    if not problems:
+        doc.comments = hash_comments(text, [s.span for s in scanner.scalars], need_space=False)
+    return doc
+
+
+def _path_str(path: tuple[KeyPart, ...]) -> str:
+    return ".".join(str(p) for p in path)
