@@ -248,7 +248,9 @@ class _Scanner:
     def add_entry(self, parent: Mapping, name: str, key_span: Span, value: Node) -> None:
         key = Scalar(key_span, value.path, name, self.text[key_span.start : key_span.end],
                      style="key", text=name)
-        if parent.get(name) is not None and not isinstance(value, Mapping | Sequence):
+        redefines = not isinstance(value, Mapping | Sequence) or value.flow or (
+            isinstance(value, Mapping) and value.header is not None)
+        if parent.get(name) is not None and redefines:
             first = parent.entry(name)
             line = self.text.count("\n", 0, first.key.span.start) + 1 if first else 0
             self.problems.append(ParseProblem(

@@ -165,6 +165,35 @@ def _problem_from(err: MarkedYAMLError, text: str) -> ParseProblem:
     return ParseProblem(message=message, offset=min(offset, len(text)))
 
 
+def _runaway_quote(text: str, problem: ParseProblem) -> ParseProblem:
+    """A quoted scalar that swallowed line breaks right before an error is almost
+    always a missing closing quote: point at where that string starts."""
+    from ruamel.yaml.tokens import ScalarToken
+
+    last: Any = None
+    try:
+        for tok in YAML(typ="rt", pure=True).scan(text):
+            if tok.start_mark.index >= problem.offset:
+                break
+            if isinstance(tok, ScalarToken):
+                last = tok
+    except YAMLError:
+        pass
+    if (
+        last is not None
+        and getattr(last, "style", None) in ('"', "'")
+        and last.end_mark.line > last.start_mark.line
+        and text.count("\n", last.end_mark.index, problem.offset) <= 1
+    ):
+        line = text.count("\n", 0, problem.offset) + 1
+        return ParseProblem(
+            f"quoted string is not closed on its line; it runs on to line "
+            f"{last.end_mark.line + 1}, where parsing fails ({problem.message}) at line {line}",
+            last.start_mark.index,
+        )
+    return problem
+
+
 def read_yaml(path: str, text: str) -> Document:
     """Parse ``text``; on error return a Document with a located ParseProblem."""
     yaml = YAML(typ="rt", pure=True)
@@ -188,7 +217,7 @@ def read_yaml(path: str, text: str) -> Document:
                     continue
                 roots.append(builder.node(events, first, ()))
     except MarkedYAMLError as err:
-        problems.append(_problem_from(err, text))
+        problems.append(_runaway_quote(text, _problem_from(err, text)))
     except _TooBig:
         problems.append(ParseProblem("more than 2,000,000 YAML events; refusing to lint", 0,
                                      code="CFG004"))

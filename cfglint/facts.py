@@ -1,0 +1,81 @@
+"""Canonical facts: trainer-neutral values with provenance.
+
+Adapters in ``cfglint/families/`` map each trainer's native keys onto the
+canonical names of rules.md §0 (``lr``, ``optimizer.name``, ``ema.decay``, ...).
+Every Fact says what the trainer will see, where it came from (``explicit`` in
+the file, trainer ``default``, ``derived``), and where it is in which file, so a
+finding can point at it and a fix can edit (or insert) the native key.
+A fact that cannot be known statically is ``Unknown``; rules that need it are
+not evaluated instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cfglint.source.document import KeyPath, Span
+
+Origin = Literal["explicit", "default", "derived", "external"]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known statically, with the reason (shown by --explain)."""
+
+    reason: str = "unknown"
+
+    def __bool__(self) -> bool:  # pragma: no cover - guarded by the evaluator
+        raise TypeError("Unknown has no truth value; the rule engine must propagate it")
+
+
+def is_known(value: Any) -> bool:
+    return not isinstance(value, Unknown)
+
+
+@dataclass
+class Fact:
+    """One canonical value.
+
+    ``key``/``span`` locate the native key that holds the value (for defaults:
+    the native key path the trainer would read, and ``span`` of the closest
+    existing ancestor so findings still point somewhere useful). ``note`` is the
+    explanation trace of a derived fact.
+    """
+
+    value: Any
+    origin: Origin = "explicit"
+    file: str = ""
+    key: KeyPath | None = None
+    span: Span | None = None
+    note: str = ""
+
+
+@dataclass
+class Facts:
+    """Canonical name → Fact for one training run (possibly several files)."""
+
+    family: str
+    items: dict[str, Fact] = field(default_factory=dict)
+
+    def set(self, name: str, value: Any, origin: Origin = "explicit", file: str = "",
+            key: KeyPath | None = None, span: Span | None = None, note: str = "") -> Fact:
+        fact = Fact(value, origin, file, key, span, note)
+        self.items[name] = fact
+        return fact
+
+    def get(self, name: str) -> Fact | None:
+        return self.items.get(name)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        fact = self.items.get(name)
+        if fact is None:
+            return Unknown(f"{name} is not known for {self.family}") if default is None else default
+        return fact.value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items)

@@ -1,0 +1,50 @@
+"""Hydra apps (facebookresearch/hydra, lightning-hydra-template, fairseq):
+OmegaConf YAML with a ``defaults`` list, ``# @package`` headers, ``_target_``
+instantiation specs and ``${...}`` interpolation. Nothing is instantiated here."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from cfglint.families.base import Family, root_mapping
+from cfglint.source.document import Document, Mapping, Scalar, Sequence
+from cfglint.source.yaml_dialect import Dialect
+
+_PACKAGE = re.compile(r"^\s*#\s*@package\b", re.MULTILINE)
+_INTERP = re.compile(r"\$\{[^}]*\}")
+
+
+class Hydra(Family):
+    name: ClassVar[str] = "hydra"
+    formats: ClassVar[tuple[str, ...]] = ("yaml",)
+    yaml_dialect: ClassVar[Dialect] = "yaml11-float"
+    loader: ClassVar[str] = "Hydra/OmegaConf"
+    schema: ClassVar[str | None] = "hydra"
+
+    def detect(self, doc: Document) -> float:
+        score = 0.0
+        if _PACKAGE.search(doc.text[:4096]):
+            score += 0.6
+        root = root_mapping(doc)
+        if root is not None and "_base_" in root.keys():
+            return 0.0  # HCP-Diffusion's own `_base_` inheritance, not Hydra composition
+        if root is not None:
+            keys = set(root.keys())
+            if isinstance(root.get("defaults"), Sequence):
+                score += 0.6
+            if "hydra" in keys:
+                score += 0.6
+        targets = 0
+        interps = 0
+        for node in doc.walk():
+            if isinstance(node, Mapping) and "_target_" in node.keys():
+                targets += 1
+            elif isinstance(node, Scalar) and isinstance(node.value, str) and "${" in node.value:
+                if _INTERP.search(node.value):
+                    interps += 1
+        if targets:
+            score += 0.5
+        if interps:
+            score += 0.3
+        return min(score, 0.9)

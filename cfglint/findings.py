@@ -1,0 +1,102 @@
+"""Findings, fixes and edits: what every check produces and every reporter reads.
+
+Offsets are character offsets into Document.text; line/column are computed once
+from them (1-based, columns in characters), so every reporter agrees on places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cfglint.source.document import Document, KeyPath, Span, format_path
+
+Severity = Literal["error", "warning", "info"]
+Safety = Literal["safe", "unsafe", "suggest"]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+SAFETY_RANK: dict[str, int] = {"safe": 0, "unsafe": 1, "suggest": 2}
+
+DOCS_URL = "https://cfglint.dev/rules/{code}"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] with ``content`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass
+class Fix:
+    safety: Safety
+    message: str
+    edits: list[Edit]
+    # key paths whose parsed value the fix is meant to change (verification, §3.2)
+    changes: list[KeyPath] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str  # as given on the command line (or --stdin-filename)
+    family: str
+    span: Span
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    key: KeyPath = ()
+    fix: Fix | None = None
+    url: str = ""
+
+    @property
+    def key_text(self) -> str:
+        return format_path(self.key)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_json(self, doc: Document | None = None) -> dict[str, Any]:
+        """The DESIGN §4 JSON contract."""
+        fix: dict[str, Any] | None = None
+        if self.fix is not None:
+            edits = []
+            for e in self.fix.edits:
+                if doc is not None:
+                    line, col = doc.line_col(e.start)
+                    end_line, end_col = doc.line_col(e.end)
+                else:
+                    line = col = end_line = end_col = 0
+                edits.append({"line": line, "column": col, "end_line": end_line,
+                              "end_column": end_col, "content": e.content})
+            fix = {"safety": self.fix.safety, "message": self.fix.message, "edits": edits}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "family": self.family,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "key": self.key_text,
+            "fix": fix,
+            "url": self.url,
+        }
+
+
+def make_finding(doc: Document, code: str, name: str, severity: Severity, message: str,
+                 family: str, span: Span, key: KeyPath = (), fix: Fix | None = None) -> Finding:
+    line, col = doc.line_col(span.start)
+    end_line, end_col = doc.line_col(max(span.end, span.start))
+    return Finding(code=code, name=name, severity=severity, message=message, path=doc.path,
+                   family=family, span=span, line=line, column=col, end_line=end_line,
+                   end_column=end_col, key=key, fix=fix, url=DOCS_URL.format(code=code))

@@ -1,0 +1,197 @@
+"""Rules are data: one YAML file per rule (DESIGN §5), loaded and cached here.
+
+A rule either states a condition over facts (``when``, evaluated by
+``cfglint.expr``) or names a Python check in ``cfglint/checks/`` (``check``)
+for what is not a fact condition: parse errors, YAML typing, schema findings.
+Parsed rule files are cached as JSON keyed by their paths, sizes and mtimes, so a
+run does not pay for parsing forty YAML files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cfglint.findings import Safety, Severity
+from cfglint.resources import rules_dir
+
+RULE_KEYS = {
+    "code", "name", "severity", "severity_by_family", "escalate", "summary", "families",
+    "when", "check", "params", "message", "at", "fix", "why", "references", "examples",
+    "tags", "notes",
+}
+SEVERITIES = ("error", "warning", "info")
+SAFETIES = ("safe", "unsafe", "suggest")
+
+
+class RuleFileError(ValueError):
+    pass
+
+
+@dataclass
+class Example:
+    config: str
+    family: str
+    expect: list[str]
+    format: str = "yaml"
+    fixed: str | None = None
+    unsafe: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str = ""
+    when: str | None = None
+    check: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    at: str | None = None
+    fix: dict[str, Any] | None = None
+    families: list[str] | None = None
+    severity_by_family: dict[str, Severity] = field(default_factory=dict)
+    escalate: list[dict[str, str]] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def applies_to(self, family: str) -> bool:
+        return self.families is None or family in self.families
+
+    def severity_for(self, family: str) -> Severity:
+        return self.severity_by_family.get(family, self.severity)
+
+    @property
+    def fix_safety(self) -> Safety | None:
+        if not self.fix:
+            return None
+        safety = self.fix.get("safety")
+        return safety if safety in SAFETIES else None  # type: ignore[return-value]
+
+
+def _as_rule(data: dict[str, Any], source: str) -> Rule:
+    unknown = set(data) - RULE_KEYS
+    if unknown:
+        raise RuleFileError(f"{source}: unknown rule keys {sorted(unknown)}")
+    for req in ("code", "name", "severity", "summary"):
+        if req not in data:
+            raise RuleFileError(f"{source}: missing `{req}`")
+    if data["severity"] not in SEVERITIES:
+        raise RuleFileError(f"{source}: severity must be one of {SEVERITIES}")
+    if not data.get("when") and not data.get("check"):
+        raise RuleFileError(f"{source}: a rule needs `when` (a condition) or `check`")
+    for fam, sev in (data.get("severity_by_family") or {}).items():
+        if sev not in SEVERITIES:
+            raise RuleFileError(f"{source}: severity_by_family.{fam} must be one of {SEVERITIES}")
+    fix = data.get("fix")
+    if fix is not None and fix.get("safety") not in SAFETIES:
+        raise RuleFileError(f"{source}: fix.safety must be one of {SAFETIES}")
+    if data.get("when"):
+        from cfglint.expr import ExprError, compile_expr
+
+        try:
+            compile_expr(str(data["when"]))
+            for esc in data.get("escalate") or []:
+                compile_expr(str(esc["when"]))
+        except ExprError as err:
+            raise RuleFileError(f"{source}: {err}") from None
+    examples = []
+    for ex in data.get("examples") or []:
+        examples.append(Example(
+            config=ex["config"], family=ex.get("family", "generic"),
+            expect=list(ex.get("expect") or []), format=ex.get("format", "yaml"),
+            fixed=ex.get("fixed"), unsafe=bool(ex.get("unsafe", False)),
+            settings=ex.get("settings") or {}, note=ex.get("note", "")))
+    return Rule(
+        code=str(data["code"]), name=str(data["name"]), severity=data["severity"],
+        summary=str(data["summary"]).strip(), why=str(data.get("why") or "").strip(),
+        when=data.get("when"), check=data.get("check"), params=dict(data.get("params") or {}),
+        message=str(data.get("message") or data["summary"]), at=data.get("at"),
+        fix=data.get("fix"), families=data.get("families"),
+        severity_by_family=dict(data.get("severity_by_family") or {}),
+        escalate=list(data.get("escalate") or []),
+        references=[str(r) for r in data.get("references") or []], examples=examples,
+        tags=list(data.get("tags") or []), source=source,
+    )
+
+
+def _parse_rule_file(path: Path) -> dict[str, Any]:
+    from cfglint.source.document import to_python
+    from cfglint.source.read import read_path
+
+    doc = read_path(str(path))
+    if doc.problems:
+        p = doc.problems[0]
+        line, col = doc.line_col(p.offset)
+        raise RuleFileError(f"{path}:{line}:{col}: {p.message}")
+    data = to_python(doc.root)
+    if not isinstance(data, dict):
+        raise RuleFileError(f"{path}: a rule file must be a mapping")
+    return data
+
+
+def _cache_path(files: list[Path]) -> Path | None:
+    base = os.environ.get("CFGLINT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cfglint")
+    h = hashlib.sha256()
+    from cfglint import __version__
+
+    h.update(__version__.encode())
+    for f in files:
+        st = f.stat()
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return Path(base) / f"rules-{h.hexdigest()[:20]}.json"
+
+
+def _load_raw(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
+    cache = None
+    if os.environ.get("CFGLINT_NO_CACHE") != "1":
+        try:
+            cache = _cache_path(files)
+            if cache and cache.is_file():
+                data = json.loads(cache.read_text(encoding="utf-8"))
+                return [(s, d) for s, d in data]
+        except (OSError, ValueError):
+            cache = None
+    raw = [(str(f), _parse_rule_file(f)) for f in files]
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(raw, default=str), encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    return raw
+
+
+def rule_files(folders: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise RuleFileError(f"rule folder {folder} does not exist")
+        files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+def load_rules(extra_folders: list[Path] | None = None) -> dict[str, Rule]:
+    """Built-in rules plus users' rule folders; a user rule may not reuse a code."""
+    folders = [rules_dir(), *(extra_folders or [])]
+    rules: dict[str, Rule] = {}
+    for source, data in _load_raw(rule_files(folders)):
+        rule = _as_rule(data, source)
+        if rule.code in rules:
+            raise RuleFileError(f"{source}: rule code {rule.code} is already defined in "
+                                f"{rules[rule.code].source}")
+        rules[rule.code] = rule
+    return dict(sorted(rules.items()))
