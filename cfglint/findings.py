@@ -100,3 +100,19 @@ def make_finding(doc: Document, code: str, name: str, severity: Severity, messag
     return Finding(code=code, name=name, severity=severity, message=message, path=doc.path,
                    family=family, span=span, line=line, column=col, end_line=end_line,
                    end_column=end_col, key=key, fix=fix, url=DOCS_URL.format(code=code))
+
+
+@dataclass
+class FileResult:
+    """Everything the reporters need about one linted file."""
+
+    doc: Document
+    family: str
+    findings: list[Finding]
+    fixes_applied: int = 0
+    diff: str = ""  # unified diff of the fixes (for --diff)
+    display_path: str = ""  # path relative to the working directory, '/'-separated
+
+    @property
+    def path(self) -> str:
+        return self.display_path or self.doc.path
