@@ -142,6 +142,9 @@ class Document:
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
+        first_break = self.text.find("\n")
+        if first_break > 0 and self.text[first_break - 1] == "\r":
+            self.newline = "\r\n"
         starts = [0]
         text = self.text
         i = text.find("\n")

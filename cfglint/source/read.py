@@ -66,7 +66,6 @@ def read_bytes(path: str, data: bytes, fmt: Format,
         return _unreadable(path, fmt, error or "unreadable")
     doc = parse_text(path, text, fmt)
     doc.bom = bom
-    doc.newline = "\r\n" if "\r\n" in text[:65536] else "\n"
     return doc
 
 

@@ -1,0 +1,51 @@
+"""CFG705: a dot-less exponent (``1e-4``) is a string to YAML 1.1 loaders.
+
+PyYAML's float resolver needs a dot (and a signed exponent), so ``lr: 1e-4``
+reaches BasicSR's optimizer as the string "1e-4" and traiNNer-redux's strict
+decoder rejects it. ai-toolkit and OmegaConf add a resolver that reads it as a
+float, so there it only matters for portability. ``1.0e-4`` is the same float
+under every loader, which makes the fix safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cfglint.checks.context import CheckContext
+from cfglint.findings import Edit, Finding, Fix
+from cfglint.source.yaml_dialect import DOTLESS_EXPONENT
+
+
+def dotted(raw: str) -> str:
+    """``1e-4`` → ``1.0e-4``; ``-5E3`` → ``-5.0E3``."""
+    for i, ch in enumerate(raw):
+        if ch in "eE":
+            return raw[:i] + ".0" + raw[i:]
+    return raw
+
+
+def run(ctx: CheckContext) -> Iterable[Finding]:
+    doc = ctx.doc
+    if doc.format != "yaml":
+        return
+    loader = ctx.settings.yaml_loader
+    family = ctx.family
+    severity = ctx.rule.severity_for(family.name)
+    reads_float = family.yaml_dialect != "yaml11"
+    if loader == "pyyaml":
+        severity, reads_float = "error", False
+    elif loader in ("omegaconf", "ruamel"):
+        severity, reads_float = "info", True
+    for s in doc.scalars():
+        if s.style != "plain" or s.tag is not None or not DOTLESS_EXPONENT.match(s.raw):
+            continue
+        new = dotted(s.raw)
+        fix = Fix("safe", f"write `{new}`, a float under YAML 1.1 and 1.2 alike",
+                  [Edit(s.span.start, s.span.end, new)], changes=[s.path])
+        if reads_float:
+            message = (f"`{s.raw}` is a float to {family.loader} but the string '{s.raw}' to "
+                       f"PyYAML and other YAML 1.1 loaders; `{new}` reads the same everywhere")
+        else:
+            message = (f"`{s.raw}` is the string '{s.raw}' to {family.loader}, not a number; "
+                       f"write `{new}`")
+        yield ctx.finding(s.span, message, s.path, fix, severity=severity)

@@ -1,0 +1,60 @@
+"""Which files a run looks at: explicit paths as given, directories walked.
+
+Directories respect ``.gitignore`` (through ``git ls-files`` when the folder is
+in a git work tree, else a walk that skips hidden and virtual-env folders) and
+settings' ``exclude``. Explicitly named files are always linted, like ruff.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from cfglint.source.read import format_for
+
+_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
+              ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", "build", "dist"}
+
+
+def _git_files(folder: str) -> list[str] | None:
+    try:
+        proc = subprocess.run(
+            ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+             "--", "."], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = [n for n in proc.stdout.decode("utf-8", "replace").split("\0") if n]
+    return [os.path.join(folder, n) for n in names]
+
+
+def _walk(folder: str) -> list[str]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        out += [os.path.join(dirpath, f) for f in sorted(filenames)]
+    return out
+
+
+def discover(paths: list[str], excluded: Callable[[str], bool]) -> list[str]:
+    files: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            listed = _git_files(p)
+            candidates = listed if listed is not None else _walk(p)
+            for f in sorted(candidates):
+                if format_for(f) and os.path.isfile(f) and not excluded(f):
+                    files.append(os.path.normpath(f))
+        else:
+            files.append(p)
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        key = str(Path(f).resolve()) if os.path.exists(f) else f
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique

@@ -1,0 +1,199 @@
+"""Apply fixes: non-overlapping edits, re-parse, re-lint, repeat to a fixpoint.
+
+Each round is verified before it is kept (DESIGN §3.2): the text must parse,
+the family must not change, and the trainer's view of the tree may differ from
+the previous one only at the key paths the applied fixes declare. A fix that
+fails verification is dropped, never written. Writes are atomic (temp file in
+the same folder, then rename), keep the file mode, follow symlinks to their
+target, keep a BOM, and never touch a file whose text did not change.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cfglint.edit import EditError, apply_edits
+from cfglint.families import get_family
+from cfglint.findings import SAFETY_RANK, FileResult, Finding, Fix
+from cfglint.source.document import Document, ExpansionLimit, KeyPath, to_python
+from cfglint.source.read import parse_text
+
+MAX_ROUNDS = 10
+
+Linter = Callable[[Document], FileResult]
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    applied: int
+    result: FileResult  # the lint result of the final text
+
+
+def allowed(fix: Fix | None, unsafe: bool) -> bool:
+    if fix is None or not fix.edits:
+        return False
+    return SAFETY_RANK[fix.safety] <= (1 if unsafe else 0)
+
+
+def _view(doc: Document, family: str) -> Any:
+    fam = get_family(family)
+    return to_python(doc.root, view=lambda s: fam.value(s, doc.format))
+
+
+def _diff_paths(a: Any, b: Any, path: KeyPath = ()) -> list[KeyPath]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[KeyPath] = []
+        for k in sorted(set(a) | set(b), key=str):
+            if k not in a or k not in b:
+                out.append((*path, str(k)))
+            else:
+                out += _diff_paths(a[k], b[k], (*path, str(k)))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out += _diff_paths(x, y, (*path, i))
+        return out
+    if a == b and type(a) is type(b):
+        return []
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return []
+    return [path]
+
+
+def _covered(path: KeyPath, allowed_paths: list[KeyPath]) -> bool:
+    return any(path[: len(p)] == p for p in allowed_paths)
+
+
+def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
+    """Fixable findings whose edits do not overlap each other (first wins)."""
+    chosen: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for f in findings:
+        if not allowed(f.fix, unsafe):
+            continue
+        assert f.fix is not None
+        spans = [(e.start, e.end) for e in f.fix.edits]
+        clash = any(s < te and ts < e or (s == e == ts == te) for s, e in spans
+                    for ts, te in taken)
+        if clash:
+            continue
+        chosen.append(f)
+        taken += spans
+    return chosen
+
+
+def verify(before: Document, after: Document, family: str, fixes: list[Fix],
+           lint_family: str) -> str | None:
+    """Why ``after`` must not be kept, or None when it is a faithful fix of ``before``."""
+    if after.problems:
+        return f"the fixed text does not parse: {after.problems[0].message}"
+    if lint_family != family:
+        return f"the fixed text is detected as {lint_family}, not {family}"
+    try:
+        old, new = _view(before, family), _view(after, family)
+    except ExpansionLimit:
+        return "the file expands past the alias budget"
+    changed = _diff_paths(old, new)
+    declared = [p for fix in fixes for p in fix.changes]
+    stray = [p for p in changed if not _covered(p, declared)]
+    if stray:
+        return "the fix would change " + ", ".join(".".join(map(str, p)) for p in stray[:3])
+    return None
+
+
+def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
+    """Fix ``doc`` to a fixpoint; returns the final text and its lint result."""
+    result = lint(doc)
+    family = result.family
+    applied = 0
+    current = doc
+    rejected: set[tuple[str, str, int]] = set()
+    for _ in range(MAX_ROUNDS):
+        candidates = [f for f in _choose(result.findings, unsafe)
+                      if (f.code, f.key_text, f.span.start) not in rejected]
+        if not candidates:
+            break
+        progress = False
+        # try all together; on a verification failure fall back to one at a time
+        for batch in ([candidates], [[c] for c in candidates]):
+            for group in batch:
+                fixes = [f.fix for f in group if f.fix is not None]
+                try:
+                    text = apply_edits(current.text, [e for fx in fixes for e in fx.edits])
+                except EditError:
+                    continue
+                if text == current.text:
+                    continue
+                after = parse_text(current.path, text, current.format)
+                after.bom = current.bom
+                after_result = lint(after)
+                reason = verify(current, after, family, fixes, after_result.family)
+                if reason is None:
+                    current, result = after, after_result
+                    applied += len(group)
+                    progress = True
+                    if len(batch) == 1:
+                        break
+                elif len(group) == 1:
+                    f = group[0]
+                    rejected.add((f.code, f.key_text, f.span.start))
+            if progress:
+                break
+        if not progress:
+            break
+    result.fixes_applied = applied
+    return FixOutcome(current.text, applied, result)
+
+
+def encode(text: str, bom: bool) -> bytes:
+    data = text.encode("utf-8")
+    return b"\xef\xbb\xbf" + data if bom else data
+
+
+def write_atomic(path: str, text: str, bom: bool = False) -> bool:
+    """Write ``text`` over ``path`` atomically; False when the bytes would not change."""
+    target = os.path.realpath(path)
+    data = encode(text, bom)
+    try:
+        with open(target, "rb") as fh:
+            if fh.read() == data:
+                return False
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o644
+    folder = os.path.dirname(target) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".cfglint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    import difflib
+
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)

@@ -1,0 +1,88 @@
+"""Lint (and fix) many files, using every core when there are many.
+
+Workers send back a light Document (text only, no tree) with the findings, so
+results cross process boundaries cheaply; reporters only need text and offsets.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cfglint.findings import FileResult
+from cfglint.lint import RunOptions, lint_document
+from cfglint.settings import Settings, settings_for
+from cfglint.source.document import Document
+from cfglint.source.read import format_for, parse_text, read_path
+
+PARALLEL_MIN_FILES = 24
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    fix: bool = False
+    unsafe: bool = False
+    diff: bool = False
+    options: RunOptions = RunOptions()
+
+
+def _display(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return Path(path).as_posix()
+    return Path(rel).as_posix() if not rel.startswith("..") else Path(path).as_posix()
+
+
+def process_text(path: str, text: str | None, job: Job, settings: Settings,
+                 doc: Document | None = None) -> tuple[FileResult, str | None]:
+    """Lint (and with job.fix, fix) one file; returns the result and the new text if changed."""
+    from cfglint.fix import fix_text, unified_diff
+
+    fmt = format_for(path) or "yaml"
+    if doc is None:
+        assert text is not None
+        doc = parse_text(path, text, fmt)
+
+    def lint(d: Document) -> FileResult:
+        return lint_document(d, settings, job.options)
+
+    if not (job.fix or job.diff) or doc.problems:
+        return lint(doc), None
+    outcome = fix_text(doc, lint, unsafe=job.unsafe)
+    result = outcome.result
+    new_text = outcome.text if outcome.text != doc.text else None
+    if new_text is not None and job.diff:
+        result.diff = unified_diff(_display(path), doc.text, new_text)
+    return result, new_text
+
+
+def run_one(job: Job) -> FileResult:
+    from cfglint.fix import write_atomic
+
+    settings = settings_for(job.path)
+    doc = read_path(job.path, max_bytes=settings.max_file_size, display=job.path)
+    result, new_text = process_text(job.path, None, job, settings, doc=doc)
+    if new_text is not None and job.fix and not job.diff:
+        write_atomic(job.path, new_text, doc.bom)
+    result.display_path = _display(job.path)
+    return _light(result)
+
+
+def _light(result: FileResult) -> FileResult:
+    doc = result.doc
+    light = Document(path=doc.path, text=doc.text, format=doc.format, root=None,
+                     problems=doc.problems, bom=doc.bom)
+    return replace(result, doc=light)
+
+
+def run_many(jobs: list[Job], workers: int | None = None) -> list[FileResult]:
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_MIN_FILES or workers <= 1:
+        return [run_one(j) for j in jobs]
+    chunk = max(1, len(jobs) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run_one, jobs, chunksize=chunk))

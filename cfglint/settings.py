@@ -1,0 +1,213 @@
+"""Project settings: ``[tool.cfglint]`` in pyproject.toml, or cfglint.toml / .cfglint.toml.
+
+The closest settings file to each linted file wins (searching upwards), like
+ruff. Unknown keys are errors with their location, because a misspelled
+setting that silently does nothing is exactly the bug cfglint exists to catch.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cfglint.source.document import Document, Mapping, Scalar, resolve_alias
+
+SETTINGS_FILES = (".cfglint.toml", "cfglint.toml", "pyproject.toml")
+KNOWN_KEYS = {
+    "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
+    "per-file-ignores", "families", "params", "rule-folders", "mapping", "max-file-size",
+    "yaml-loader", "family",
+}
+YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
+
+
+class SettingsError(ValueError):
+    """A settings file is invalid; the message starts with path:line:col."""
+
+
+@dataclass
+class Settings:
+    path: str | None = None  # the settings file, or None for defaults
+    root: str = "."  # folder the settings apply from (globs are relative to it)
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    fail_on: str = "warning"
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    families: dict[str, str] = field(default_factory=dict)  # glob → family
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_folders: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    max_file_size: int = 10 * 1024 * 1024
+    yaml_loader: str | None = None
+    family: str | None = None
+
+    def relpath(self, path: str) -> str:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def family_for(self, path: str) -> str | None:
+        rel = self.relpath(path)
+        for pattern, fam in self.families.items():
+            if _match(rel, pattern):
+                return fam
+        return self.family
+
+    def ignored_for(self, path: str) -> set[str]:
+        rel = self.relpath(path)
+        out: set[str] = set()
+        for pattern, codes in self.per_file_ignores.items():
+            if _match(rel, pattern):
+                out.update(codes)
+        return out
+
+    def excluded(self, path: str) -> bool:
+        rel = self.relpath(path)
+        return any(_match(rel, p) for p in self.exclude)
+
+
+def _match(rel: str, pattern: str) -> bool:
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
+        return True
+    if "/" not in pattern:
+        return any(fnmatch.fnmatch(part, pattern) for part in rel.split("/"))
+    return fnmatch.fnmatch(rel, "*/" + pattern)
+
+
+def code_matches(code: str, selectors: list[str]) -> bool:
+    """``CFG7`` selects CFG701..CFG799 (prefix match, like ruff); ``ALL`` selects all."""
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+def _located(doc: Document, node: Any, message: str) -> SettingsError:
+    line, col = doc.line_col(node.span.start if node is not None else 0)
+    return SettingsError(f"{doc.path}:{line}:{col}: {message}")
+
+
+def _str_list(doc: Document, node: Any, key: str) -> list[str]:
+    from cfglint.source.document import Sequence
+
+    node = resolve_alias(node)
+    if isinstance(node, Sequence) and all(isinstance(i, Scalar) and isinstance(i.value, str)
+                                          for i in node.items):
+        return [str(i.value) for i in node.items if isinstance(i, Scalar)]
+    raise _located(doc, node, f"`{key}` must be a list of strings")
+
+
+def parse_settings(doc: Document, table: Mapping) -> Settings:
+    from cfglint.families import FAMILY_NAMES
+    from cfglint.source.document import to_python
+
+    s = Settings(path=doc.path, root=str(Path(doc.path).resolve().parent))
+    for entry in table.entries:
+        key, node = entry.name, resolve_alias(entry.value)
+        if key not in KNOWN_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            raise _located(doc, entry.key, f"unknown setting `{key}`{hint}")
+        value = to_python(node)
+        if key in ("select", "ignore", "extend-select", "extend-ignore", "exclude",
+                   "extend-exclude", "rule-folders"):
+            items = _str_list(doc, node, key)
+            if key == "select":
+                s.select = items
+            elif key in ("ignore", "extend-ignore"):
+                s.ignore += items
+            elif key == "extend-select":
+                s.extend_select = items
+            elif key in ("exclude", "extend-exclude"):
+                s.exclude += items
+            else:
+                s.rule_folders = [str((Path(s.root) / f).resolve()) for f in items]
+        elif key == "fail-on":
+            if value not in ("error", "warning", "info"):
+                raise _located(doc, node, "`fail-on` must be error, warning or info")
+            s.fail_on = value
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict) or not all(
+                    isinstance(v, list) and all(isinstance(c, str) for c in v)
+                    for v in value.values()):
+                raise _located(doc, node, "`per-file-ignores` maps globs to lists of codes")
+            s.per_file_ignores = value
+        elif key in ("families", "family"):
+            pairs = value if key == "families" else {"": value}
+            if not isinstance(pairs, dict):
+                raise _located(doc, node, "`families` maps globs to family names")
+            for glob, fam in pairs.items():
+                if fam not in FAMILY_NAMES:
+                    raise _located(doc, node, f"unknown family `{fam}`; known: "
+                                   f"{', '.join(FAMILY_NAMES)}")
+                if key == "family":
+                    s.family = fam
+                else:
+                    s.families[glob] = fam
+        elif key == "params":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise _located(doc, node, "`params` maps rule codes to tables of parameters")
+            s.params = value
+        elif key == "mapping":
+            if not isinstance(value, dict) or not all(
+                    isinstance(v, str) for v in value.values()):
+                raise _located(doc, node, "`mapping` maps canonical fact names to key paths")
+            s.mapping = value
+        elif key == "max-file-size":
+            if not isinstance(value, int) or value <= 0:
+                raise _located(doc, node, "`max-file-size` must be a positive number of bytes")
+            s.max_file_size = value
+        elif key == "yaml-loader":
+            if value not in YAML_LOADERS:
+                raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")
+            s.yaml_loader = value
+    return s
+
+
+@lru_cache(maxsize=256)
+def load_settings_file(path: str) -> Settings | None:
+    """Settings from one file, or None when a pyproject.toml has no [tool.cfglint]."""
+    from cfglint.source.read import read_path
+
+    doc = read_path(path, "toml")
+    if doc.problems:
+        p = doc.problems[0]
+        line, col = doc.line_col(p.offset)
+        raise SettingsError(f"{path}:{line}:{col}: {p.message}")
+    root = resolve_alias(doc.root)
+    if not isinstance(root, Mapping):
+        return None
+    if os.path.basename(path) == "pyproject.toml":
+        tool = resolve_alias(root.get("tool"))
+        table = resolve_alias(tool.get("cfglint")) if isinstance(tool, Mapping) else None
+        if not isinstance(table, Mapping):
+            return None
+        return parse_settings(doc, table)
+    return parse_settings(doc, root)
+
+
+@lru_cache(maxsize=1024)
+def settings_for_dir(folder: str) -> Settings:
+    """The closest settings file at or above ``folder`` (defaults when none)."""
+    current = Path(folder).resolve()
+    while True:
+        for name in SETTINGS_FILES:
+            candidate = current / name
+            if candidate.is_file():
+                found = load_settings_file(str(candidate))
+                if found is not None:
+                    return found
+        if current.parent == current:
+            return Settings(root=str(Path(folder).resolve()))
+        current = current.parent
+
+
+def settings_for(path: str) -> Settings:
+    return settings_for_dir(str(Path(os.path.abspath(path)).parent))

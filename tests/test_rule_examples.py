@@ -1,0 +1,66 @@
+"""Every rule file's examples are tests: the expected codes fire, the fixed text matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from cfglint.findings import FileResult
+from cfglint.fix import fix_text
+from cfglint.lint import RunOptions, lint_document
+from cfglint.rules import Example, Rule, load_rules
+from cfglint.settings import Settings
+from cfglint.source.document import Document
+from cfglint.source.read import parse_text
+
+RULES = load_rules()
+CASES = [(rule, i, ex) for rule in RULES.values() for i, ex in enumerate(rule.examples)]
+
+
+def _settings(ex: Example) -> Settings:
+    s = Settings()
+    for key, value in ex.settings.items():
+        setattr(s, key.replace("-", "_"), value)
+    return s
+
+
+def _lint(ex: Example) -> tuple[Document, FileResult, Settings]:
+    doc = parse_text(f"example.{ex.format}", ex.config, ex.format)  # type: ignore[arg-type]
+    settings = _settings(ex)
+    return doc, lint_document(doc, settings, RunOptions(family=ex.family), RULES), settings
+
+
+@pytest.mark.parametrize(("rule", "index", "ex"), CASES,
+                         ids=[f"{r.code}-{i}" for r, i, _ in CASES])
+def test_rule_example_fires_exactly_the_expected_codes(rule: Rule, index: int, ex: Example) -> None:
+    _, result, _ = _lint(ex)
+    got = {f.code for f in result.findings}
+    if rule.code in ex.expect:
+        assert rule.code in got, (rule.code, ex.config, result.findings)
+    else:
+        assert rule.code not in got, (rule.code, ex.config, result.findings)
+    for code in ex.expect:
+        assert code in got, (code, result.findings)
+
+
+@pytest.mark.parametrize(("rule", "index", "ex"), [c for c in CASES if c[2].fixed is not None],
+                         ids=[f"{r.code}-{i}" for r, i, e in CASES if e.fixed is not None])
+def test_rule_example_fix_gives_the_fixed_text(rule: Rule, index: int, ex: Example) -> None:
+    doc, _, settings = _lint(ex)
+
+    def lint(d: Document) -> FileResult:
+        return lint_document(d, settings, RunOptions(family=ex.family), RULES)
+
+    outcome = fix_text(doc, lint, unsafe=ex.unsafe)
+    assert outcome.text == ex.fixed
+    assert rule.code not in {f.code for f in outcome.result.findings}
+    again = fix_text(parse_text(doc.path, outcome.text, doc.format), lint, unsafe=ex.unsafe)
+    assert again.text == outcome.text  # a second --fix changes nothing
+
+
+def test_every_rule_has_why_references_and_a_firing_and_a_clean_example() -> None:
+    for rule in RULES.values():
+        assert rule.why and rule.references, rule.code
+        fires = [e for e in rule.examples if rule.code in e.expect]
+        clean = [e for e in rule.examples if rule.code not in e.expect]
+        assert fires or rule.code == "CFG004", f"{rule.code} has no firing example"
+        assert clean, f"{rule.code} has no clean example"
