@@ -1,0 +1,41 @@
+"""Reporters: one module per output format, imported only when asked for.
+
+The registry stays import-light so that ``cfglint check`` pays only for the
+format it prints (DESIGN §3.7); every reporter returns the whole output as one
+string so the CLI decides where it goes.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from cfglint.findings import FileResult
+from cfglint.report.common import RenderOptions
+from cfglint.rules import Rule
+
+FORMATS = ("text", "json", "sarif", "github", "rdjson", "junit")
+
+_MODULES = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "rdjson": "rdjson",
+    "junit": "junit",
+}
+
+
+def render(fmt: str, results: list[FileResult], rules: dict[str, Rule], *,
+           color: bool = False, show_fixes: bool = True, statistics: bool = False,
+           quiet: bool = False) -> str:
+    """Render ``results`` in ``fmt``; options a format has no use for are ignored."""
+    if fmt not in _MODULES:
+        raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"cfglint.report.{_MODULES[fmt]}")
+    options = RenderOptions(color=color, show_fixes=show_fixes, statistics=statistics,
+                            quiet=quiet)
+    out: str = module.render(results, rules, options)
+    return out
+
+
+__all__ = ["FORMATS", "RenderOptions", "render"]

@@ -1,0 +1,69 @@
+"""``--format junit``: JUnit XML for CI systems that only show test reports.
+
+One suite per file, one test case per finding: errors and warnings fail, info
+passes with its message in ``system-out``, a clean file is one passing case.
+No ``time`` or ``timestamp`` attributes, so the report is reproducible.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from cfglint.findings import FileResult, Finding
+from cfglint.report.common import TOOL_NAME, RenderOptions, clean, ordered, ordered_results
+from cfglint.rules import Rule
+
+FAILING = ("error", "warning")
+
+
+def _xml_text(text: str) -> str:
+    """XML 1.0 cannot hold most control characters; replace them."""
+    return clean(text.replace("\r\n", "\n"))
+
+
+def _body(result: FileResult, f: Finding, show_fixes: bool) -> str:
+    text = f"{result.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"
+    if f.key:
+        text += f"\nkey: {f.key_text}"
+    if show_fixes and f.fix is not None:
+        text += f"\nfix ({f.fix.safety}): {f.fix.message}"
+    return _xml_text(text)
+
+
+def _suite(result: FileResult, findings: list[Finding], show_fixes: bool) -> ET.Element:
+    failures = sum(1 for f in findings if f.severity in FAILING)
+    suite = ET.Element("testsuite", {
+        "name": _xml_text(result.path),
+        "tests": str(max(1, len(findings))),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": "0",
+    })
+    if not findings:
+        ET.SubElement(suite, "testcase", {"classname": _xml_text(result.path),
+                                          "name": TOOL_NAME})
+    for f in findings:
+        case = ET.SubElement(suite, "testcase", {
+            "classname": _xml_text(result.path), "name": f"{f.code} {f.line}:{f.column}"})
+        if f.severity in FAILING:
+            failure = ET.SubElement(case, "failure", {
+                "type": f.code, "message": _xml_text(f.message)})
+            failure.text = _body(result, f, show_fixes)
+        else:
+            ET.SubElement(case, "system-out").text = _body(result, f, show_fixes)
+    return suite
+
+
+def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
+    suites = [_suite(r, [f for _, f in ordered([r])], options.show_fixes)
+              for r in ordered_results(results)]
+    root = ET.Element("testsuites", {
+        "name": TOOL_NAME,
+        "tests": str(sum(int(s.get("tests", "0")) for s in suites)),
+        "failures": str(sum(int(s.get("failures", "0")) for s in suites)),
+        "errors": "0",
+    })
+    root.extend(suites)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

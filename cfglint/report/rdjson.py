@@ -1,0 +1,86 @@
+"""``--format rdjson``: reviewdog's Diagnostic Format, with fixes as suggestions.
+
+reviewdog counts columns in UTF-8 bytes of the file on disk (a BOM included)
+and treats range ends as exclusive, so positions are converted here rather than
+reusing the character columns. A fix's edits become one suggestion covering
+them all, because reviewdog's GitHub reporter renders only suggestions whose
+lines match the comment's; every safety class is offered and named.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cfglint.findings import SEVERITY_RANK, FileResult, Finding
+from cfglint.report.common import TOOL_NAME, TOOL_URL, RenderOptions, ordered
+from cfglint.rules import Rule
+from cfglint.source.document import Document
+
+SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
+_BOM_BYTES = 3
+
+
+def position(doc: Document, offset: int) -> dict[str, int]:
+    """1-based line and UTF-8 byte column of a character offset."""
+    line, col = doc.line_col(offset)
+    start = doc.offset_of(line, 1)
+    column = len(doc.text[start:start + col - 1].encode("utf-8")) + 1
+    if line == 1 and doc.bom:
+        column += _BOM_BYTES
+    return {"line": line, "column": column}
+
+
+def _range(doc: Document, start: int, end: int) -> dict[str, Any]:
+    return {"start": position(doc, start), "end": position(doc, end)}
+
+
+def suggestion(doc: Document, f: Finding) -> dict[str, Any] | None:
+    """All of the fix's edits as one replacement of the text they span."""
+    if f.fix is None or not f.fix.edits:
+        return None
+    edits = sorted(f.fix.edits, key=lambda e: (e.start, e.end))
+    lo, hi = edits[0].start, max(e.end for e in edits)
+    parts: list[str] = []
+    pos = lo
+    for e in edits:
+        parts.append(doc.text[pos:e.start])
+        parts.append(e.content)
+        pos = max(pos, e.end)
+    parts.append(doc.text[pos:hi])
+    return {"range": _range(doc, lo, hi), "text": "".join(parts)}
+
+
+def diagnostic(result: FileResult, f: Finding) -> dict[str, Any]:
+    doc = result.doc
+    message = f.message
+    if f.fix is not None:
+        message += f"\n\nfix ({f.fix.safety}): {f.fix.message}"
+    start = doc.offset_of(f.line, f.column)
+    end = doc.offset_of(f.end_line, f.end_column)
+    item: dict[str, Any] = {
+        "message": message,
+        "location": {"path": result.path, "range": _range(doc, start, end)},
+        "severity": SEVERITIES.get(f.severity, "WARNING"),
+        "source": {"name": TOOL_NAME, "url": TOOL_URL},
+        "code": {"value": f.code, "url": f.url or f"{TOOL_URL}/rules/{f.code}"},
+    }
+    sugg = suggestion(doc, f)
+    if sugg is not None:
+        item["suggestions"] = [sugg]
+    return item
+
+
+def diagnostic_result(results: list[FileResult]) -> dict[str, Any]:
+    pairs = ordered(results)
+    worst = max((f.severity for _, f in pairs), key=lambda s: SEVERITY_RANK.get(s, 1),
+                default="info")
+    return {
+        "source": {"name": TOOL_NAME, "url": TOOL_URL},
+        "severity": SEVERITIES.get(worst, "WARNING"),
+        "diagnostics": [diagnostic(r, f) for r, f in pairs],
+    }
+
+
+def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
+    return json.dumps(diagnostic_result(results), indent=2, ensure_ascii=False) + "\n"

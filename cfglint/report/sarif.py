@@ -1,0 +1,166 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+GitHub matches alerts across commits by ``partialFingerprints``; ours hash the
+rule, file, key path and message with numbers blanked, never line numbers, so
+an alert survives edits above it and a changed value on the same key stays the
+same alert. Paths are relative URIs under ``%SRCROOT%`` so the log carries no
+absolute paths of the machine that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from cfglint import __version__
+from cfglint.findings import Edit, FileResult, Finding
+from cfglint.report.common import (
+    TOOL_NAME,
+    TOOL_URL,
+    RenderOptions,
+    RuleInfo,
+    first_paragraph,
+    ordered,
+    rule_infos,
+)
+from cfglint.rules import Rule
+from cfglint.source.document import Document
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "cfglintFindingHash/v1"
+GITHUB_FINGERPRINT_KEY = "primaryLocationLineHash"
+MAX_DESCRIPTION = 1024
+MAX_TAGS = 20
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A relative, percent-encoded URI under %SRCROOT% (absolute only outside the cwd)."""
+    native = path.replace("\\", "/")
+    if PurePath(path).is_absolute() or os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            rel = ""
+        if not rel or rel.startswith(".."):
+            return {"uri": PurePath(os.path.abspath(path)).as_uri()}
+        native = rel.replace("\\", "/")
+    while native.startswith("./"):
+        native = native[2:]
+    return {"uri": quote(native, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _truncate(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def normalise_message(message: str) -> str:
+    """The message with numbers blanked and whitespace collapsed, for fingerprints."""
+    return " ".join(_NUMBER.sub("#", message).lower().split())
+
+
+def finding_hash(f: Finding, path: str) -> str:
+    data = "\0".join((f.code, path, f.key_text, normalise_message(f.message)))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def _region(doc: Document, start: int, end: int) -> dict[str, int]:
+    line, col = doc.line_col(start)
+    end_line, end_col = doc.line_col(end)
+    return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+
+
+def _rule_descriptor(info: RuleInfo) -> dict[str, Any]:
+    full = first_paragraph(info.why) or info.summary
+    text = f"{info.summary}\n\n{info.why.strip()}" if info.why.strip() else info.summary
+    markdown = f"**{info.code} {info.name}**: {info.summary}"
+    if info.why.strip():
+        markdown += f"\n\n{info.why.strip()}"
+    markdown += f"\n\n[Rule documentation]({info.url})"
+    tags = sorted(set(info.tags))[:MAX_TAGS]
+    return {
+        "id": info.code,
+        "name": info.name[:255],
+        "shortDescription": {"text": _truncate(info.summary)},
+        "fullDescription": {"text": _truncate(full)},
+        "helpUri": info.url,
+        "help": {"text": f"{text}\n\nSee {info.url}", "markdown": markdown},
+        "defaultConfiguration": {"level": LEVELS.get(info.severity, "warning")},
+        "properties": {"tags": tags, "problem.severity": _PROBLEM_SEVERITY.get(
+            info.severity, "warning")},
+    }
+
+
+def _fixes(doc: Document, f: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
+    if f.fix is None or not f.fix.edits:
+        return []
+    edits: list[Edit] = sorted(f.fix.edits, key=lambda e: (e.start, e.end))
+    replacements = [{"deletedRegion": _region(doc, e.start, e.end),
+                     "insertedContent": {"text": e.content}} for e in edits]
+    return [{
+        "description": {"text": f"{f.fix.message} (fix safety: {f.fix.safety})"},
+        "artifactChanges": [{"artifactLocation": dict(location),
+                             "replacements": replacements}],
+    }]
+
+
+def sarif_log(results: list[FileResult], rules: dict[str, Rule]) -> dict[str, Any]:
+    pairs = ordered(results)
+    infos = rule_infos(pairs, rules)
+    index = {code: i for i, code in enumerate(infos)}
+    seen: dict[str, int] = {}
+    sarif_results = []
+    for result, f in pairs:
+        location = artifact_location(result.path)
+        digest = finding_hash(f, result.path)
+        seen[digest] = seen.get(digest, 0) + 1
+        item: dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": LEVELS.get(f.severity, "warning"),
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": location,
+                "region": {"startLine": f.line, "startColumn": f.column,
+                           "endLine": f.end_line, "endColumn": f.end_column},
+            }}],
+            "partialFingerprints": {
+                FINGERPRINT_KEY: digest,
+                GITHUB_FINGERPRINT_KEY: f"{digest[:16]}:{seen[digest]}",
+            },
+            "properties": {"family": f.family},
+        }
+        if f.key:
+            item["locations"][0]["logicalLocations"] = [
+                {"fullyQualifiedName": f.key_text, "kind": "member"}]
+        fixes = _fixes(result.doc, f, location)
+        if fixes:
+            item["fixes"] = fixes
+        sarif_results.append(item)
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": TOOL_NAME,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": TOOL_URL,
+                "rules": [_rule_descriptor(info) for info in infos.values()],
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": sarif_results,
+        }],
+    }
+
+
+def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
+    return json.dumps(sarif_log(results, rules), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,147 @@
+"""Human output in the shape ruff users know: a location line, a code frame, a fix hint.
+
+Code frames expand tabs and count East Asian wide characters as two cells so that
+the ``^~~~`` marker sits under the value on any terminal; control characters
+from a config never reach the terminal raw.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from cfglint.findings import FileResult, Finding
+from cfglint.report.common import RenderOptions, clean, ordered, plural, rule_info
+from cfglint.rules import Rule
+from cfglint.source.document import Document
+
+TAB_SIZE = 4
+
+_RESET = "\x1b[0m"
+_BOLD = "1"
+_DIM = "2"
+_SEVERITY_STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36"}
+_GUTTER = "34"
+_FIX = "32"
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{style}m{text}{_RESET}" if color and text else text
+
+
+def _width(text: str) -> int:
+    """Terminal cells ``text`` takes: wide characters two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _display(line: str) -> str:
+    return clean(line.expandtabs(TAB_SIZE))
+
+
+def headline(result: FileResult, f: Finding, color: bool) -> str:
+    """``path:line:col: CODE [severity] message`` (the --quiet form)."""
+    where = _paint(f"{result.path}:{f.line}:{f.column}:", _BOLD, color)
+    sev_style = _SEVERITY_STYLE.get(f.severity, _BOLD)
+    code = _paint(f.code, sev_style, color)
+    sev = _paint(f"[{f.severity}]", sev_style, color)
+    message = clean(f.message).replace("\n", " ")
+    return f"{where} {code} {sev} {message}"
+
+
+def code_frame(doc: Document, f: Finding, color: bool) -> list[str]:
+    """The finding's line and one line before it, with a marker under the span."""
+    if not doc.text or not 1 <= f.line <= doc.line_count:
+        return []
+    first = max(1, f.line - 1)
+    gutter_w = len(str(f.line))
+    bar = _paint(" " * gutter_w + " |", _GUTTER, color)
+    out = [bar]
+    for n in range(first, f.line + 1):
+        text = _display(doc.line_text(n)).rstrip()
+        num = _paint(f"{n:>{gutter_w}} |", _GUTTER, color)
+        out.append(f"{num} {text}" if text else num)
+    raw = doc.line_text(f.line)
+    start = min(max(f.column - 1, 0), len(raw))
+    end = min(f.end_column - 1, len(raw)) if f.end_line == f.line else len(raw)
+    end = max(end, start)
+    pad = _width(raw[:start].expandtabs(TAB_SIZE))
+    length = max(1, _width(raw[:end].expandtabs(TAB_SIZE)) - pad)
+    marker = _paint("^" + "~" * (length - 1), _SEVERITY_STYLE.get(f.severity, _BOLD), color)
+    out.append(f"{bar} {' ' * pad}{marker}")
+    return out
+
+
+def _finding_block(result: FileResult, f: Finding, options: RenderOptions) -> list[str]:
+    lines = [headline(result, f, options.color)]
+    lines += code_frame(result.doc, f, options.color)
+    if f.fix is not None and options.show_fixes:
+        hint = clean(f.fix.message).replace("\n", " ")
+        lines.append(_paint(f"  fix ({f.fix.safety}): {hint}", _FIX, options.color))
+    return lines
+
+
+def _statistics(pairs: list[tuple[FileResult, Finding]], rules: dict[str, Rule]) -> list[str]:
+    """Counts per code with the rule name and which fixes exist, most frequent first."""
+    counts: Counter[str] = Counter(f.code for _, f in pairs)
+    safeties: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for _, f in pairs:
+        names.setdefault(f.code, rule_info(f.code, rules, f).name)
+        if f.fix is not None:
+            safeties.setdefault(f.code, set()).add(f.fix.safety)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    num_w = max(len(str(n)) for _, n in rows)
+    code_w = max(len(c) for c, _ in rows)
+    name_w = max(len(names[c]) for c, _ in rows)
+    out = []
+    for code, n in rows:
+        order = ("safe", "unsafe", "suggest")
+        fix = ",".join(s for s in order if s in safeties.get(code, set())) or "-"
+        out.append(f"{n:>{num_w}}  {code:<{code_w}}  {names[code]:<{name_w}}  fix: {fix}")
+    return out
+
+
+def _summary(results: list[FileResult], pairs: list[tuple[FileResult, Finding]]) -> list[str]:
+    fixed = sum(r.fixes_applied for r in results)
+    if not pairs:
+        return ([f"Fixed {plural(fixed, 'finding')}."] if fixed else []) + ["All checks passed!"]
+    sev = Counter(f.severity for _, f in pairs)
+    files = len({r.path for r, _ in pairs})
+    out = [f"Found {plural(len(pairs), 'finding')} ({plural(sev['error'], 'error')}, "
+           f"{plural(sev['warning'], 'warning')}, {sev['info']} info) "
+           f"in {plural(files, 'file')}."]
+    if fixed:
+        out.append(f"Fixed {plural(fixed, 'finding')}.")
+    safe = sum(1 for _, f in pairs if f.fix is not None and f.fix.safety == "safe")
+    unsafe = sum(1 for _, f in pairs if f.fix is not None and f.fix.safety == "unsafe")
+    if safe and unsafe:
+        out.append(f"{safe} fixable with --fix ({unsafe} more with --unsafe-fixes).")
+    elif safe:
+        out.append(f"{safe} fixable with --fix.")
+    elif unsafe:
+        out.append(f"{unsafe} fixable with --fix --unsafe-fixes.")
+    return out
+
+
+def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
+    """All findings, then a summary; ``--statistics`` swaps the findings for a table."""
+    pairs = ordered(results)
+    lines: list[str] = []
+    if options.quiet:
+        lines = [headline(r, f, options.color) for r, f in pairs]
+    else:
+        if options.statistics:
+            if pairs:
+                lines += _statistics(pairs, rules)
+                lines.append("")
+        else:
+            for r, f in pairs:
+                lines += _finding_block(r, f, options)
+                lines.append("")
+        lines += _summary(results, pairs)
+    return "".join(line + "\n" for line in lines)
