@@ -208,6 +208,16 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
         if text[line_start:first_key].strip(" \t") not in ("",):
             # first key shares its line with a '- ' sequence indicator
             indent = " " * (first_key - line_start)
+        last = resolve_alias(mapping.entries[-1].value)
+        if (isinstance(last, Scalar) and last.style in ("literal", "folded")
+                and not text[: last.span.end].endswith("\n")):
+            # a block scalar ending the file without a line break would gain one (its value
+            # changes): put the new key on its own line before that last entry instead
+            key_start = mapping.entries[-1].key.span.start
+            line_start = text.rfind("\n", 0, key_start) + 1
+            if text[line_start:key_start].strip():
+                raise EditError("cannot insert before an entry that shares its line")
+            return Edit(line_start, line_start, indent + rendered + nl)
         pos = _last_line_end(doc, mapping.span.end)
         return Edit(pos, pos, nl + indent + rendered)
     if doc.format == "toml":
@@ -227,6 +237,15 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
         if mapping.header is not None:
             pos = _line_end(text, mapping.header.end)
             return Edit(pos, pos, nl + rendered)
+        if mapping.path:
+            # an implicit table (only ever named by deeper headers): a dotted key at the root
+            if not all(isinstance(p, str) for p in mapping.path):
+                raise EditError("cannot address this implicit table")
+            dotted = ".".join(render_key_toml(str(p)) for p in mapping.path)
+            rendered = f"{dotted}.{rendered}"
+            root = resolve_alias(doc.root)
+            assert isinstance(root, Mapping)
+            mapping = root
         # root table without plain keys: insert before the first table header
         first = min((e.key.span.start for e in mapping.entries), default=len(text))
         header_start = text.rfind("\n", 0, first) + 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cfglint.findings import FileResult
@@ -26,7 +26,7 @@ class Job:
     fix: bool = False
     unsafe: bool = False
     diff: bool = False
-    options: RunOptions = RunOptions()
+    options: RunOptions = field(default_factory=RunOptions)
 
 
 def _display(path: str) -> str:
@@ -56,6 +56,8 @@ def process_text(path: str, text: str | None, job: Job, settings: Settings,
     result = outcome.result
     new_text = outcome.text if outcome.text != doc.text else None
     if new_text is not None and job.diff:
+        # --diff writes nothing: report the findings of the file as it is, plus the diff
+        result = lint(doc)
         result.diff = unified_diff(_display(path), doc.text, new_text)
     return result, new_text
 

@@ -1,0 +1,5 @@
+"""``python -m cfglint`` runs the command line."""
+
+from cfglint.cli import main
+
+main()
