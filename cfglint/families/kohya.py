@@ -21,6 +21,11 @@ SD_SCRIPTS_MARKERS = frozenset({
 _GUI_APP_SECTIONS = frozenset({"model", "folders", "configuration", "basic", "advanced",
                                "accelerate_launch", "samples", "huggingface", "metadata",
                                "dataset_preparation", "settings"})
+# Section names of the GUI app config (`config example.toml`) that sd-scripts TOMLs,
+# whose section names are free decoration, are not seen to use.
+_GUI_APP_ONLY_SECTIONS = frozenset({"folders", "basic", "advanced", "accelerate_launch",
+                                    "configuration", "dataset_preparation", "wd14_caption",
+                                    "settings", "server"})
 
 
 class Kohya(Family):
@@ -51,4 +56,6 @@ class Kohya(Family):
         if set(root.keys()) & _GUI_APP_SECTIONS and set(root.keys()) <= _GUI_APP_SECTIONS | {
                 "extract_lora", "lora_extract", "merge", "resize"}:
             return 0.2  # section layout of the kohya_ss GUI app config
+        if len(set(root.keys()) & _GUI_APP_ONLY_SECTIONS) >= 2:
+            return 0.2  # the GUI app config with more sections (sdxl, wd14_caption, ...)
         return min(0.4 + 0.1 * hits, 1.0)

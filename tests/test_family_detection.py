@@ -1,0 +1,119 @@
+"""Family detection over the corpus, checked against MANIFEST.tsv's family column.
+
+The manifest labels a file by the repository it came from; detection looks at content
+(and, for Hydra config-group files, at the primary config that selects the group). Every
+disagreement is listed below with its reason; anything else fails.
+"""
+
+from __future__ import annotations
+
+import collections
+
+from corpus import manifest, require_corpus
+
+from cfglint.families import detect_family
+from cfglint.source.read import read_path
+
+# manifest family → detected families that count as agreement
+AGREES = {
+    "kohya": {"kohya", "kohya-dataset", "kohya-gui"},
+    "basicsr": {"basicsr", "traiNNer"},
+    "onetrainer": {"generic"},
+    "other": {"generic"},
+}
+
+# (corpus path prefix, detected family) → why detection differs from the manifest
+EXPECTED_MISSES: dict[tuple[str, str], str] = {
+    ("ai-toolkit/ostris__ai-toolkit/config/examples/train_lora_omnigen2_24gb.yaml", "generic"):
+        "does not parse (unterminated quote), so there is no content to detect",
+    ("kohya/kohya-ss__sd-scripts/docs/train_network_README-ja.md.block01.toml", "generic"):
+        "invalid TOML (duplicate network_args), no content to detect",
+    ("kohya/kohya-ss__sd-scripts/docs/train_network_README-ja.md.block02.toml", "generic"):
+        "invalid TOML (duplicate network_args), no content to detect",
+    ("kohya/bmaltais__kohya_ss/examples/stable_cascade/test.toml", "generic"):
+        "empty file",
+    ("kohya/bmaltais__kohya_ss/test/config/leco_prompts.toml", "generic"):
+        "LECO prompt list for a test, not a training config",
+    ("kohya/KohakuBlueleaf__LyCORIS/example_configs/preset_configs/", "generic"):
+        "LyCORIS network preset (module/algo selection), read by LyCORIS, not by sd-scripts",
+    ("hydra/facebookresearch__hydra/tests/test_apps/", "generic"):
+        "Hydra test-app configs with no Hydra syntax (no defaults list, interpolation or "
+        "_target_); the app that loads them is Python code",
+    ("hydra/ashleve__lightning-hydra-template/configs/callbacks/none.yaml", "generic"):
+        "empty file (the 'no callbacks' option of a config group)",
+    ("hydra/facebookresearch__hydra/hydra/conf/hydra/env/default.yaml", "generic"):
+        "empty file (Hydra's default env group option)",
+    ("hydra/facebookresearch__hydra/examples/advanced/config_search_path/additional_conf/",
+     "generic"): "a group added to Hydra's search path from Python/CLI, not an ancestor folder",
+    ("hydra/facebookresearch__hydra/examples/patterns/extending_configs/conf/db_schema/",
+     "generic"): "selected by another group file (`/db_schema/base_mysql@_here_`), not by a "
+                 "primary config in an ancestor folder",
+    ("hydra/facebookresearch__hydra/examples/tutorials/basic/your_first_hydra_app/2_config_file/",
+     "generic"): "primary config with no Hydra syntax; only the Python decorator makes it Hydra",
+    ("hydra/facebookresearch__hydra/examples/tutorials/basic/your_first_hydra_app/3_using_config/",
+     "generic"): "primary config with no Hydra syntax; only the Python decorator makes it Hydra",
+    ("hydra/facebookresearch__hydra/examples/tutorials/basic/your_first_hydra_app/4_config_groups/",
+     "generic"): "group options chosen only on the command line (`+db=mysql`): no defaults list "
+                 "names the group",
+    ("other/KohakuBlueleaf__LyCORIS/example_configs/training_configs/hcp/", "hydra"):
+        "HCP-Diffusion configs use OmegaConf interpolation and _target_ specs, Hydra's syntax; "
+        "linted with the hydra family (which checks only that syntax)",
+    ("sedd/AlbertoForesti__Score-Entropy-Discrete-Diffusion/evaluate/config.d/", "hydra"):
+        "evaluation configs of a SEDD fork: Hydra apps for MI estimators, not SEDD training "
+        "configs",
+    ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs_OLD/sweep", "generic"):
+        "Weights & Biases sweep definitions, not SEDD configs",
+    ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/wandb_config.yaml", "generic"):
+        "Weights & Biases settings",
+    ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/protlig_dd/configs/curriculum_examples",
+     "generic"): "a catalogue of alternative curriculum blocks, not a loadable SEDD config",
+}
+
+
+def _reason(path: str, got: str) -> str | None:
+    for (prefix, fam), reason in EXPECTED_MISSES.items():
+        if path.startswith(prefix) and fam == got:
+            return reason
+    return None
+
+
+def test_family_detection_agrees_with_the_manifest_except_listed_cases() -> None:
+    root = require_corpus()
+    detected: collections.Counter[str] = collections.Counter()
+    unexplained = []
+    used: set[str] = set()
+    for row in manifest():
+        path = row["corpus_path"]
+        got = detect_family(read_path(str(root / path)))
+        detected[got] += 1
+        expected = AGREES.get(row["family"], {row["family"]})
+        if got in expected:
+            continue
+        reason = _reason(path, got)
+        if reason is None:
+            unexplained.append(f"{path}: manifest {row['family']}, detected {got}")
+        else:
+            used.add(reason)
+    print(f"\nfamilies detected: {dict(sorted(detected.items()))}")
+    assert not unexplained, "\n".join(unexplained)
+    assert used == set(EXPECTED_MISSES.values()), "a listed miss no longer happens"
+
+
+def test_modeline_naming_a_cfglint_schema_wins_over_content() -> None:
+    from cfglint.source.read import parse_text
+
+    text = ("# yaml-language-server: $schema=https://cfglint.dev/schemas/basicsr.schema.json\n"
+            "job: extension\nconfig:\n  process:\n    - type: sd_trainer\n")
+    assert detect_family(parse_text("a.yaml", text, "yaml")) == "basicsr"
+    assert detect_family(parse_text("a.yaml", text, "yaml"), "sedd") == "basicsr"
+    plain = parse_text("a.yaml", text.split("\n", 1)[1], "yaml")
+    assert detect_family(plain) == "ai-toolkit"
+    assert detect_family(plain, "sedd") == "sedd"
+
+
+def test_schema_key_naming_a_cfglint_schema_selects_the_family() -> None:
+    from cfglint.source.read import parse_text
+
+    doc = parse_text("a.json", '{"$schema": "https://cfglint.dev/schemas/kohya-gui.schema.json",'
+                     ' "x": 1}', "json")
+    assert detect_family(doc) == "kohya-gui"
