@@ -7,7 +7,6 @@ results cross process boundaries cheaply; reporters only need text and offsets.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -85,6 +84,8 @@ def run_many(jobs: list[Job], workers: int | None = None) -> list[FileResult]:
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(jobs) < PARALLEL_MIN_FILES or workers <= 1:
         return [run_one(j) for j in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(jobs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(run_one, jobs, chunksize=chunk))

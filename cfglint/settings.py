@@ -176,6 +176,13 @@ def load_settings_file(path: str) -> Settings | None:
     """Settings from one file, or None when a pyproject.toml has no [tool.cfglint]."""
     from cfglint.source.read import read_path
 
+    if os.path.basename(path) == "pyproject.toml":
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                if "[tool.cfglint" not in fh.read():
+                    return None  # most pyproject.toml files: no need to parse them
+        except OSError:
+            return None
     doc = read_path(path, "toml")
     if doc.problems:
         p = doc.problems[0]
