@@ -873,8 +873,28 @@ BUILDERS = {"basicsr": build_basicsr, "traiNNer": build_trainner, "sedd": build_
             "hydra": build_hydra}
 
 
+# A key the trainer accepts but whose type its source does not pin down (an unannotated
+# keyword argument, a value set at runtime): say so explicitly rather than leave it untyped.
+ANY_TYPE = ["string", "number", "boolean", "array", "object", "null"]
+_TYPED = {"type", "$ref", "allOf", "anyOf", "oneOf", "const", "enum"}
+
+
+def with_explicit_types(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {k: with_explicit_types(v) for k, v in node.items()}
+        props = out.get("properties")
+        if isinstance(props, dict):
+            for name, sub in props.items():
+                if isinstance(sub, dict) and not set(sub) & _TYPED:
+                    props[name] = {"type": ANY_TYPE, **sub}
+        return out
+    if isinstance(node, list):
+        return [with_explicit_types(v) for v in node]
+    return node
+
+
 def render(schema: Schema) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(with_explicit_types(schema), indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

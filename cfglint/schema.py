@@ -1,0 +1,623 @@
+"""Schema findings: a draft 2020-12 keyword subset checked on the Document tree.
+
+The validator walks nodes rather than a plain dict so that every error lands on the
+span of the offending key or value, and it sees each scalar as the trainer's loader
+does (``Family.value``). It is written here instead of using ``jsonschema`` because
+that import alone costs more than linting a file; tests check the two agree.
+Schemas are compiled once per family, lazily, only for families present in a run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from cfglint.families import get_family
+from cfglint.families.base import Family
+from cfglint.findings import Edit, Finding, Fix, Severity, make_finding
+from cfglint.resources import schemas_dir
+from cfglint.source.document import (
+    Document,
+    Entry,
+    KeyPath,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    Span,
+    resolve_alias,
+    to_python,
+)
+
+RULES: dict[str, tuple[str, Severity]] = {
+    "CFG002": ("wrong-type", "error"),
+    "CFG003": ("invalid-choice", "error"),
+    "CFG005": ("duplicate-key", "warning"),
+    "CFG701": ("unknown-key", "warning"),
+}
+
+_SWEEP = re.compile(r"^\s*(?:interval|choice|range|glob|tag|shuffle|sort)\s*\(.*\)\s*$|,", re.S)
+_SWEEP_FAMILIES = frozenset({"hydra", "sedd"})
+_ARTICLE = {"integer": "an integer", "array": "a list", "object": "a mapping",
+            "null": "null", "boolean": "a boolean", "number": "a number", "string": "a string"}
+_MAX_CHOICES_SHOWN = 8
+
+
+# --- loading and compiling ---------------------------------------------------------------
+
+def _schema_name(family: str) -> str | None:
+    try:
+        return get_family(family).schema
+    except KeyError:
+        return None
+
+
+@cache
+def load_schema(family: str) -> dict[str, Any] | None:
+    """The family's schema as parsed JSON, or None for families without one (generic)."""
+    name = _schema_name(family)
+    if name is None:
+        return None
+    path = schemas_dir() / f"{name}.schema.json"
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else None
+
+
+class _S:
+    """One compiled (sub)schema: keywords pre-parsed so validation does no dict lookups."""
+
+    def __init__(self) -> None:
+        self.reject = False  # the `false` schema
+        self.ref: _S | None = None
+        self.types: frozenset[str] | None = None
+        self.enum: list[Any] | None = None
+        self.enum_ci: dict[str, str] | None = None
+        self.minimum: float | None = None
+        self.maximum: float | None = None
+        self.xminimum: float | None = None
+        self.xmaximum: float | None = None
+        self.pattern: re.Pattern[str] | None = None
+        self.properties: dict[str, _S] = {}
+        self.pattern_props: list[tuple[re.Pattern[str], _S]] = []
+        self.additional: _S | None = None
+        self.closed = False  # additionalProperties: false
+        self.property_names: _S | None = None
+        self.required: list[str] = []
+        self.items: _S | None = None
+        self.prefix_items: list[_S] = []
+        self.min_items: int | None = None
+        self.max_items: int | None = None
+        self.all_of: list[_S] = []
+        self.any_of: list[_S] = []
+        self.one_of: list[_S] = []
+        self.if_: _S | None = None
+        self.then: _S | None = None
+        self.else_: _S | None = None
+        self.open = False
+        self.aliases: dict[str, str] = {}  # alias -> the one property it names
+
+
+class _Compiler:
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self.cache: dict[int, _S] = {}
+
+    def resolve(self, ref: str) -> Any:
+        if not ref.startswith("#"):
+            raise ValueError(f"only local $ref is supported, not {ref!r}")
+        node: Any = self.root
+        for part in ref[1:].split("/")[1:] if ref != "#" else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        return node
+
+    def compile(self, schema: Any) -> _S:
+        key = id(schema)
+        if key in self.cache:
+            return self.cache[key]
+        s = _S()
+        self.cache[key] = s
+        if schema is False:
+            s.reject = True
+            return s
+        if not isinstance(schema, dict):
+            return s
+        if "$ref" in schema:
+            s.ref = self.compile(self.resolve(str(schema["$ref"])))
+        t = schema.get("type")
+        if t is not None:
+            s.types = frozenset([t] if isinstance(t, str) else t)
+        if "enum" in schema:
+            s.enum = list(schema["enum"])
+        if "const" in schema:
+            s.enum = [schema["const"]]
+        if "x-cfglint-enum-ci" in schema:
+            s.enum_ci = {str(c).lower(): str(c) for c in schema["x-cfglint-enum-ci"]}
+        s.minimum = schema.get("minimum")
+        s.maximum = schema.get("maximum")
+        s.xminimum = schema.get("exclusiveMinimum")
+        s.xmaximum = schema.get("exclusiveMaximum")
+        if "pattern" in schema:
+            s.pattern = re.compile(schema["pattern"])
+        for name, sub in (schema.get("properties") or {}).items():
+            s.properties[name] = self.compile(sub)
+            for alias in (sub.get("x-cfglint-aliases") or []) if isinstance(sub, dict) else []:
+                s.aliases[alias] = "" if alias in s.aliases else name  # "" = ambiguous
+        for rx, sub in (schema.get("patternProperties") or {}).items():
+            s.pattern_props.append((re.compile(rx), self.compile(sub)))
+        add = schema.get("additionalProperties")
+        if add is False:
+            s.closed = True
+        elif isinstance(add, dict):
+            s.additional = self.compile(add)
+        if "propertyNames" in schema:
+            s.property_names = self.compile(schema["propertyNames"])
+        s.required = list(schema.get("required") or [])
+        if "items" in schema:
+            s.items = self.compile(schema["items"])
+        s.prefix_items = [self.compile(x) for x in schema.get("prefixItems") or []]
+        s.min_items = schema.get("minItems")
+        s.max_items = schema.get("maxItems")
+        s.all_of = [self.compile(x) for x in schema.get("allOf") or []]
+        s.any_of = [self.compile(x) for x in schema.get("anyOf") or []]
+        s.one_of = [self.compile(x) for x in schema.get("oneOf") or []]
+        if "if" in schema:
+            s.if_ = self.compile(schema["if"])
+            s.then = self.compile(schema["then"]) if "then" in schema else None
+            s.else_ = self.compile(schema["else"]) if "else" in schema else None
+        s.open = bool(schema.get("x-cfglint-open"))
+        return s
+
+
+@dataclass
+class _Compiled:
+    root: _S
+    flatten: bool
+    trainer: str
+    rejects_unknown: bool
+
+
+@cache
+def _compiled(family: str) -> _Compiled | None:
+    schema = load_schema(family)
+    if schema is None:
+        return None
+    return _compile_document(schema, family)
+
+
+def _compile_document(schema: dict[str, Any], family: str) -> _Compiled:
+    return _Compiled(
+        root=_Compiler(schema).compile(schema),
+        flatten=bool(schema.get("x-cfglint-flatten")),
+        trainer=str(schema.get("x-cfglint-trainer") or family),
+        rejects_unknown=schema.get("x-cfglint-unknown-keys") == "rejected",
+    )
+
+
+# --- validation ---------------------------------------------------------------------------
+
+@dataclass
+class _Err:
+    code: str
+    span: Span
+    path: KeyPath
+    message: str
+    fix: Fix | None = None
+    expected: frozenset[str] = frozenset()  # for type errors: the types that would do
+
+
+@dataclass
+class _Ctx:
+    doc: Document
+    family: Family
+    compiled: _Compiled
+    sweeps: bool
+    values: dict[int, Any] = field(default_factory=dict)
+
+    def value(self, node: Scalar) -> Any:
+        key = id(node)
+        if key not in self.values:
+            self.values[key] = self.family.value(node, self.doc.format)
+        return self.values[key]
+
+
+def _kinds(value: Any, node: Node) -> frozenset[str]:
+    if isinstance(node, Mapping):
+        return frozenset({"object"})
+    if isinstance(node, Sequence):
+        return frozenset({"array"})
+    if value is None:
+        return frozenset({"null"})
+    if isinstance(value, bool):
+        return frozenset({"boolean"})
+    if isinstance(value, int):
+        return frozenset({"integer", "number"})
+    if isinstance(value, float):
+        return frozenset({"integer", "number"} if value.is_integer() else {"number"})
+    if isinstance(value, str):
+        return frozenset({"string"})
+    return frozenset({"other"})
+
+
+def _describe(value: Any, node: Node | None = None) -> str:
+    if isinstance(node, Mapping) or isinstance(value, dict):
+        return "a mapping"
+    if isinstance(node, Sequence) or isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"a {type(value).__name__} value"
+
+
+def _expected(types: Iterable[str]) -> str:
+    order = ["string", "number", "integer", "boolean", "array", "object", "null"]
+    ts = sorted(set(types), key=lambda t: order.index(t) if t in order else 99)
+    if "number" in ts and "integer" in ts:
+        ts.remove("integer")
+    words = [_ARTICLE.get(t, t) for t in ts]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _label(path: KeyPath) -> str:
+    """The key as messages name it: the last key, with list indices after it."""
+    out = ""
+    for part in reversed(path):
+        if isinstance(part, int):
+            out = f"[{part}]" + out
+        else:
+            return part + out
+    return out or "the document"
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    return bool(a == b)
+
+
+def _skip(value: Any, ctx: _Ctx) -> bool:
+    if not isinstance(value, str):
+        return False
+    return "${" in value or value == "???" or (ctx.sweeps and bool(_SWEEP.search(value)))
+
+
+def _closest(value: str, choices: list[str]) -> str | None:
+    lowered = {c.lower(): c for c in choices}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    found = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
+    return lowered[found[0]] if found else None
+
+
+def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
+                  ctx: _Ctx, ci: bool = False) -> _Err:
+    shown = ", ".join(repr(c) for c in choices[:_MAX_CHOICES_SHOWN])
+    if len(choices) > _MAX_CHOICES_SHOWN:
+        shown += f", … ({len(choices)} in all)"
+    case = " (case-insensitive)" if ci else ""
+    msg = (f"`{_label(path)}` is {_describe(value)}; "
+           f"{ctx.compiled.trainer} accepts one of {shown}{case}")
+    if isinstance(value, str):
+        best = _closest(value, [str(c) for c in choices])
+        if best is not None:
+            msg += f" (did you mean {best!r}?)"
+    return _Err("CFG003", span, path, msg)
+
+
+def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
+              open_: bool) -> list[_Err]:
+    node = resolve_alias(node)
+    if node is None:
+        return []
+    if s.reject:
+        return [_Err("CFG002", node.span, path, f"`{_label(path)}` is not allowed here")]
+    errs: list[_Err] = []
+    if s.ref is not None:
+        errs += _validate(s.ref, node, path, anchor, ctx, open_)
+    open_ = open_ or s.open
+    value: Any = ctx.value(node) if isinstance(node, Scalar) else None
+    if isinstance(node, Scalar) and _skip(value, ctx):
+        return errs
+    kinds = _kinds(value, node)
+    if s.types is not None and not (kinds & s.types):
+        errs.append(_Err("CFG002", node.span, path,
+                         f"`{_label(path)}` is {_describe(value, node)} to "
+                         f"{ctx.family.loader}; {_expected(s.types)} is required",
+                         expected=s.types))
+        return errs
+    if s.enum is not None:
+        plain = value if isinstance(node, Scalar) else to_python(node, view=ctx.value)
+        if not any(_json_equal(plain, c) for c in s.enum):
+            errs.append(_choice_error(plain, s.enum, path, node.span, ctx))
+    if s.enum_ci is not None and isinstance(value, str) and value.lower() not in s.enum_ci:
+        errs.append(_choice_error(value, list(s.enum_ci.values()), path, node.span, ctx, True))
+    if isinstance(value, str) and s.pattern is not None and not s.pattern.search(value):
+        errs.append(_Err("CFG003", node.span, path,
+                         f"`{_label(path)}` is {value!r}, which does not have the form "
+                         f"{ctx.compiled.trainer} requires (/{s.pattern.pattern}/)"))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        errs += _bounds(s, value, path, node.span)
+    if isinstance(node, Mapping):
+        errs += _validate_mapping(s, node, path, anchor, ctx, open_)
+    elif isinstance(node, Sequence):
+        errs += _validate_sequence(s, node, path, ctx, open_)
+    for sub in s.all_of:
+        errs += _validate(sub, node, path, anchor, ctx, open_)
+    if s.any_of:
+        branches = [_validate(sub, node, path, anchor, ctx, open_) for sub in s.any_of]
+        if all(branches):
+            errs += _best(branches, node, path, ctx)
+    if s.one_of:
+        branches = [_validate(sub, node, path, anchor, ctx, open_) for sub in s.one_of]
+        passing = sum(1 for b in branches if not b)
+        if passing == 0:
+            errs += _best(branches, node, path, ctx)
+        elif passing > 1:
+            errs.append(_Err("CFG002", node.span, path,
+                             f"`{_label(path)}` fits more than one of the forms "
+                             f"{ctx.compiled.trainer} distinguishes; make it unambiguous"))
+    if s.if_ is not None:
+        if not _validate(s.if_, node, path, anchor, ctx, open_):
+            if s.then is not None:
+                errs += _validate(s.then, node, path, anchor, ctx, open_)
+        elif s.else_ is not None:
+            errs += _validate(s.else_, node, path, anchor, ctx, open_)
+    return errs
+
+
+def _bounds(s: _S, value: float, path: KeyPath, span: Span) -> list[_Err]:
+    checks: list[tuple[float | None, bool, str]] = [
+        (s.minimum, s.minimum is not None and value < s.minimum, "at least"),
+        (s.maximum, s.maximum is not None and value > s.maximum, "at most"),
+        (s.xminimum, s.xminimum is not None and value <= s.xminimum, "greater than"),
+        (s.xmaximum, s.xmaximum is not None and value >= s.xmaximum, "less than"),
+    ]
+    for bound, broken, words in checks:
+        if broken:
+            return [_Err("CFG003", span, path,
+                         f"`{_label(path)}` is {value!r}; it must be {words} {bound!r}")]
+    return []
+
+
+def _best(branches: list[list[_Err]], node: Node, path: KeyPath, ctx: _Ctx) -> list[_Err]:
+    """The errors of the alternative the value came closest to, not a wall of errors."""
+
+    def shallow_type(errs: list[_Err]) -> bool:
+        return any(e.code == "CFG002" and e.path == path and e.expected for e in errs)
+
+    if all(shallow_type(b) and len(b) == 1 for b in branches):
+        types: set[str] = set()
+        for b in branches:
+            types |= b[0].expected
+        first = branches[0][0]
+        value = ctx.value(node) if isinstance(node, Scalar) else None
+        return [_Err("CFG002", first.span, path,
+                     f"`{_label(path)}` is {_describe(value, node)} to {ctx.family.loader}; "
+                     f"{_expected(types)} is required", expected=frozenset(types))]
+    return min(branches, key=lambda b: (shallow_type(b), len(b)))
+
+
+def _effective_entries(node: Mapping) -> list[Entry]:
+    """What a loader sees: the last of duplicate keys; YAML merge keys fill in the rest."""
+    explicit: dict[str, Entry] = {}
+    merged: list[Entry] = []
+    for e in node.entries:
+        if e.key.raw == "<<" and e.key.style == "plain":
+            src = resolve_alias(e.value)
+            sources = src.items if isinstance(src, Sequence) else [src]
+            for m in sources:
+                m = resolve_alias(m)
+                if isinstance(m, Mapping):
+                    merged += _effective_entries(m)
+            continue
+        explicit.pop(e.name, None)
+        explicit[e.name] = e
+    out = list(explicit.values())
+    for e in merged:
+        if e.name not in explicit:
+            explicit[e.name] = e
+            out.append(e)
+    return out
+
+
+def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _Ctx,
+                      open_: bool) -> list[_Err]:
+    errs: list[_Err] = []
+    entries = _effective_entries(node)
+    present = {e.name for e in entries}
+    for req in s.required:
+        if req not in present:
+            where = f"`{_label(path)}`" if path else "the document"
+            errs.append(_Err("CFG002", anchor, path,
+                             f"{where} has no `{req}`, which {ctx.compiled.trainer} requires"))
+    for entry in entries:
+        errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present)
+    return errs
+
+
+def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
+                 present: set[str], closed: bool = False) -> list[_Err]:
+    """One key of a mapping against the mapping's schema: known, patterned or unknown.
+
+    ``closed`` treats keys outside ``properties`` as unknown whatever
+    additionalProperties says (flattened kohya tables: the schema routes them to
+    the section schema for editors, but after flattening they are plain keys)."""
+    name = entry.name
+    errs: list[_Err] = []
+    if s.property_names is not None:
+        errs += _validate(s.property_names, entry.key, path, entry.key.span, ctx, open_)
+    matched = False
+    sub = s.properties.get(name)
+    if sub is not None:
+        matched = True
+        errs += _validate(sub, entry.value, path, entry.key.span, ctx, open_)
+    for rx, psub in s.pattern_props:
+        if rx.search(name):
+            matched = True
+            errs += _validate(psub, entry.value, path, entry.key.span, ctx, open_)
+    if matched:
+        return errs
+    if closed:
+        errs.append(_unknown_key(s, entry, path, ctx, present))
+    elif s.additional is not None:
+        errs += _validate(s.additional, entry.value, path, entry.key.span, ctx, open_)
+    elif s.closed and not open_:
+        errs.append(_unknown_key(s, entry, path, ctx, present))
+    return errs
+
+
+def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str]) -> _Err:
+    name = entry.name
+    where = "here" if len(path) > 1 else "at the top level"
+    if ctx.compiled.rejects_unknown:
+        msg = f"`{name}` is not a key {ctx.compiled.trainer} accepts {where}; it rejects the file"
+    else:
+        msg = (f"`{name}` is not a key {ctx.compiled.trainer} reads {where}, "
+               "so it is silently ignored")
+    target = s.aliases.get(name) or None
+    safety: str | None = None
+    if target:
+        msg += f"; `{name}` is a documented alias of `{target}` (same meaning)"
+        safety = "safe"
+    else:
+        target = _did_you_mean(name, [k for k in s.properties if k not in present])
+        if target:
+            msg += f" (did you mean `{target}`?)"
+            safety = "unsafe"
+    fix = None
+    fits = target is not None and not _validate(s.properties[target], entry.value, path,
+                                                entry.key.span, ctx, True)
+    if target and safety and target not in present and fits:
+        fix = Fix("safe" if safety == "safe" else "unsafe", f"rename `{name}` to `{target}`",
+                  [Edit(entry.key.span.start, entry.key.span.end,
+                        _requote(ctx.doc.text[entry.key.span.start:entry.key.span.end],
+                                 target))],
+                  changes=[path, (*path[:-1], target)])
+    elif target and target in present:
+        msg += f"; `{target}` is set as well, so remove one of them"
+    return _Err("CFG701", entry.key.span, path, msg, fix)
+
+
+def _did_you_mean(name: str, known: list[str]) -> str | None:
+    lowered = {k.lower(): k for k in known}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    found = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _requote(raw: str, new: str) -> str:
+    """The new key name written with the old key's quoting."""
+    if len(raw) >= 2 and raw[0] in "\"'" and raw[-1] == raw[0]:
+        return raw[0] + new + raw[0]
+    return new
+
+
+def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,
+                       open_: bool) -> list[_Err]:
+    errs: list[_Err] = []
+    n = len(node.items)
+    if s.min_items is not None and n < s.min_items:
+        errs.append(_Err("CFG003", node.span, path,
+                         f"`{_label(path)}` has {n} items; at least {s.min_items} are required"))
+    if s.max_items is not None and n > s.max_items:
+        errs.append(_Err("CFG003", node.span, path,
+                         f"`{_label(path)}` has {n} items; at most {s.max_items} are allowed"))
+    for i, item in enumerate(node.items):
+        sub = s.prefix_items[i] if i < len(s.prefix_items) else s.items
+        if sub is not None:
+            errs += _validate(sub, item, (*path, i), item.span, ctx, open_)
+    return errs
+
+
+# --- kohya flattening -----------------------------------------------------------------------
+
+def _flattened(root: Mapping, ctx: _Ctx) -> list[_Err]:
+    """sd-scripts merges every top-level table into one namespace: check each table's keys
+    against the root properties, and report a key that two tables set (the later wins)."""
+    s = ctx.compiled.root
+    seen: dict[str, list[tuple[str | None, Entry]]] = {}
+    flat: list[tuple[str | None, Entry]] = []
+    for entry in root.entries:
+        value = resolve_alias(entry.value)
+        if isinstance(value, Mapping):
+            flat += [(entry.name, e) for e in value.entries]
+        else:
+            flat.append((None, entry))
+    for section, entry in flat:
+        seen.setdefault(entry.name, []).append((section, entry))
+    present = set(seen)
+    errs: list[_Err] = []
+    for section, entry in flat:
+        path: KeyPath = (entry.name,) if section is None else (section, entry.name)
+        errs += _check_entry(s, entry, path, ctx, False, present, closed=True)
+    for name, places in seen.items():
+        if len(places) < 2:
+            continue
+        last_section, _ = places[-1]
+        for section, entry in places[:-1]:
+            path = (name,) if section is None else (section, name)
+            errs.append(_Err(
+                "CFG005", entry.key.span, path,
+                f"`{name}` is set {_where(section)} and again {_where(last_section)}; "
+                f"{ctx.compiled.trainer} merges all tables into one namespace, so the later "
+                f"value ({_where(last_section)}) wins and this one is ignored"))
+    return errs
+
+
+def _where(section: str | None) -> str:
+    return "at the top level" if section is None else f"in [{section}]"
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+def schema_findings(doc: Document, family: str) -> list[Finding]:
+    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against its family schema."""
+    compiled = _compiled(family)
+    if compiled is None or doc.root is None:
+        return []
+    return _run(doc, family, compiled)
+
+
+def findings_with_schema(doc: Document, family: str, schema: dict[str, Any]) -> list[Finding]:
+    """The same check against a given schema (rule authors' and tests' entry point)."""
+    if doc.root is None:
+        return []
+    return _run(doc, family, _compile_document(schema, family))
+
+
+def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
+    ctx = _Ctx(doc=doc, family=get_family(family), compiled=compiled,
+               sweeps=family in _SWEEP_FAMILIES)
+    root = resolve_alias(doc.root)
+    if compiled.flatten and isinstance(root, Mapping):
+        errs = _flattened(root, ctx)
+    else:
+        anchor = Span(root.span.start, root.span.start) if root is not None else Span(0, 0)
+        errs = _validate(compiled.root, root, (), anchor, ctx, False)
+    findings: list[Finding] = []
+    seen: set[tuple[str, int, int, str]] = set()
+    for e in sorted(errs, key=lambda e: (e.span.start, e.code, e.message)):
+        key = (e.code, e.span.start, e.span.end, e.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        name, severity = RULES[e.code]
+        findings.append(make_finding(doc, e.code, name, severity, e.message, family, e.span,
+                                     e.path, e.fix))
+    return findings
