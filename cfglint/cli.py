@@ -47,7 +47,8 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply behaviour-changing fixes.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix, also apply behaviour-changing fixes.")
 @click.option("--diff", is_flag=True, help="Show the fixes as a diff instead of writing them.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated).")
@@ -80,6 +81,8 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
     except SettingsError as err:
         click.echo(f"cfglint: {err}", err=True)
         sys.exit(2)
+    except click.ClickException:
+        raise  # usage errors: click prints them and exits 2
     except Exception as err:  # an internal failure is exit 2 with one line, not a traceback
         import os
 
@@ -109,7 +112,9 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
     if "-" in paths:
         name = stdin_filename or "stdin.yaml"
         settings = settings_for(name)
-        data = sys.stdin.buffer.read()
+        # read at most one byte past the limit, so a huge input is refused, not slurped
+        data = sys.stdin.buffer.read(settings.max_file_size + 1)
+        from cfglint.fix import encode
         from cfglint.source.read import format_for, read_bytes
 
         doc = read_bytes(name, data, format_for(name) or "yaml", settings.max_file_size)
@@ -117,12 +122,23 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
         result, new_text = process_text(name, None, job, settings, doc=doc)
         result.display_path = name
         results.append(result)
-        if new_text is not None and fix and not diff:
-            sys.stdout.write(new_text)
-            return 0
         if fix and not diff:
-            sys.stdout.write(doc.text)
-            return 0
+            # the (fixed) text goes to stdout, byte for byte; findings that remain go to
+            # stderr and decide the exit code as for files (DESIGN §4)
+            if doc.problems:
+                sys.stdout.buffer.write(data)
+            else:
+                sys.stdout.buffer.write(encode(new_text if new_text is not None else doc.text,
+                                               doc.bom))
+            sys.stdout.flush()
+            if result.findings:
+                sys.stderr.write(render(fmt, [result], rules_for(settings), color=False,
+                                        statistics=statistics, quiet=quiet))
+            if exit_zero:
+                return 0
+            if exit_non_zero_on_fix and new_text is not None:
+                return 1
+            return 1 if fails(result, options.fail_on or settings.fail_on) else 0
     missing = [p for p in file_paths if not os.path.exists(p)]
     if missing:
         raise click.UsageError(f"no such file or folder: {missing[0]}")
@@ -133,7 +149,6 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
     for r in results:
         if r.fixes_applied and fix and not diff:
             changed += 1
-    fail_on = options.fail_on or cwd_settings.fail_on
     out = render(fmt, results, rules_for(cwd_settings), color=sys.stdout.isatty() and
                  output_file is None and fmt == "text", statistics=statistics, quiet=quiet)
     if diff:
@@ -149,7 +164,16 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
         return 1
     if diff and any(r.diff for r in results):
         return 1
-    return 1 if any(fails(r, fail_on) for r in results) else 0
+    # each file fails by its own (closest) settings' fail-on unless --fail-on is given
+    return 1 if any(fails(r, options.fail_on or _file_fail_on(r, cwd_settings))
+                    for r in results) else 0
+
+
+def _file_fail_on(result: Any, default: Any) -> str:
+    from cfglint.settings import settings_for
+
+    path = result.doc.path
+    return str(settings_for(path).fail_on if path else default.fail_on)
 
 
 @main.command("rule")

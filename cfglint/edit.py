@@ -182,8 +182,8 @@ def indent_unit(doc: Document) -> int:
     """Indentation step of nested block mappings in this file (2 when unknown)."""
     for node in doc.walk():
         if isinstance(node, Mapping) and not node.flow and node.entries and node.path:
-            parent_line_indent = len(_indent_of(doc, doc.find_entry(node.path).key.span.start)) \
-                if doc.find_entry(node.path) else 0
+            owner = doc.find_entry(node.path)
+            parent_line_indent = len(_indent_of(doc, owner.key.span.start)) if owner else 0
             child_indent = len(_indent_of(doc, node.entries[0].key.span.start))
             if child_indent > parent_line_indent:
                 return child_indent - parent_line_indent
@@ -208,9 +208,9 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
         if text[line_start:first_key].strip(" \t") not in ("",):
             # first key shares its line with a '- ' sequence indicator
             indent = " " * (first_key - line_start)
-        last = resolve_alias(mapping.entries[-1].value)
-        if (isinstance(last, Scalar) and last.style in ("literal", "folded")
-                and not text[: last.span.end].endswith("\n")):
+        tail = resolve_alias(mapping.entries[-1].value)
+        if (isinstance(tail, Scalar) and tail.style in ("literal", "folded")
+                and not text[: tail.span.end].endswith("\n")):
             # a block scalar ending the file without a line break would gain one (its value
             # changes): put the new key on its own line before that last entry instead
             key_start = mapping.entries[-1].key.span.start
@@ -230,9 +230,8 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
                  if not (isinstance(resolve_alias(e.value), Mapping | Sequence)
                          and not getattr(resolve_alias(e.value), "flow", True))]
         if plain:
-            last = plain[-1]
             indent = _indent_of(doc, plain[0].key.span.start)
-            pos = _last_line_end(doc, last.value.span.end)
+            pos = _last_line_end(doc, plain[-1].value.span.end)
             return Edit(pos, pos, nl + indent + rendered)
         if mapping.header is not None:
             pos = _line_end(text, mapping.header.end)
@@ -247,8 +246,8 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
             assert isinstance(root, Mapping)
             mapping = root
         # root table without plain keys: insert before the first table header
-        first = min((e.key.span.start for e in mapping.entries), default=len(text))
-        header_start = text.rfind("\n", 0, first) + 1
+        first_key = min((e.key.span.start for e in mapping.entries), default=len(text))
+        header_start = text.rfind("\n", 0, first_key) + 1
         if mapping.entries:
             return Edit(header_start, header_start, rendered + nl + nl)
         if text and not text.endswith("\n"):
@@ -259,13 +258,15 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
     if not mapping.entries:
         open_brace = mapping.span.start + 1
         return Edit(open_brace, mapping.span.end - 1, rendered)
-    last = mapping.entries[-1]
-    first = mapping.entries[0]
-    same_line = doc.line_col(first.key.span.start)[0] == doc.line_col(mapping.span.start)[0]
+    last_entry = mapping.entries[-1]
+    first_entry = mapping.entries[0]
+    same_line = (doc.line_col(first_entry.key.span.start)[0]
+                 == doc.line_col(mapping.span.start)[0])
+    end = last_entry.value.span.end
     if same_line:
-        return Edit(last.value.span.end, last.value.span.end, ", " + rendered)
-    indent = _indent_of(doc, last.key.span.start)
-    return Edit(last.value.span.end, last.value.span.end, "," + nl + indent + rendered)
+        return Edit(end, end, ", " + rendered)
+    indent = _indent_of(doc, last_entry.key.span.start)
+    return Edit(end, end, "," + nl + indent + rendered)
 
 
 def set_path(doc: Document, path: KeyPath, value: Any) -> Edit:

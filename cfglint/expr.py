@@ -150,7 +150,8 @@ class _Eval:
                 return u
             if a is None or b is None:
                 return Unknown("arithmetic on a missing value")
-            if isinstance(node.op, ast.Pow) and isinstance(b, int | float) and abs(b) > MAX_EXPONENT:
+            if (isinstance(node.op, ast.Pow) and isinstance(b, int | float)
+                    and abs(b) > MAX_EXPONENT):
                 raise ExprError(f"exponent {b} too large")
             try:
                 return _BIN[type(node.op)](a, b)

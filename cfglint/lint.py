@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cfglint import suppress
 from cfglint.checks.context import CheckContext
 from cfglint.families import detect_family, get_family
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding, Severity, make_finding
 from cfglint.rules import Rule, load_rules
 from cfglint.settings import Settings, code_matches
 from cfglint.source.document import Document, Span
-from cfglint import suppress
 
 # Codes produced by the pipeline itself (rule files describe them for `cfglint rule`).
 PARSE_NAMES = {"CFG001": "parse-error", "CFG004": "unreadable-file", "CFG005": "duplicate-key"}
@@ -101,10 +101,10 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
     path = doc.path
     override = options.family or settings.family_for(path)
     if doc.problems:
-        family = override or "generic"
-        findings = [f for f in _parse_findings(doc, family) if enabled(f.code, settings, options,
-                                                                       path)]
-        return FileResult(doc, family, sorted(findings, key=Finding.sort_key))
+        fallback = override or "generic"
+        findings = [f for f in _parse_findings(doc, fallback) if enabled(f.code, settings, options,
+                                                                         path)]
+        return FileResult(doc, fallback, sorted(findings, key=Finding.sort_key))
     family_name = detect_family(doc, override)
     family = get_family(family_name)
     findings = _duplicate_findings(doc, family_name)

@@ -64,8 +64,6 @@ def insertable(doc: Document) -> list[Mapping]:
     out = []
     for node in doc.walk():
         if isinstance(node, Mapping) and node.entries and "cfglint_new_key" not in node.keys():
-            if any(isinstance(p, int) for p in node.path) and doc.format == "toml" and not node.flow:
-                pass
             out.append(node)
     return out
 

@@ -31,10 +31,11 @@ def _yaml_scalar(value: Any, draw: Any) -> str:
         style = draw(st.sampled_from(["double", "single", "plain"]))
         if style == "single":
             return "'" + value.replace("'", "''") + "'"
-        if style == "plain" and value.isalnum() and value.isascii() and not value[0].isdigit() \
-                and value.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n"):
+        special = ("yes", "no", "on", "off", "true", "false", "null", "y", "n")
+        if (style == "plain" and value.isalnum() and value.isascii() and not value[0].isdigit()
+                and value.lower() not in special):
             return value
-        return json.dumps(value, ensure_ascii=draw(st.booleans()))
+        return json.dumps(value, ensure_ascii=False)  # YAML has no surrogate-pair escapes
     if isinstance(value, bool):
         return draw(st.sampled_from(["true", "True"])) if value else "false"
     if value is None:
@@ -100,8 +101,8 @@ def toml_docs(draw: Any) -> str:
     for key in draw(st.lists(KEYS, min_size=1, max_size=4, unique=True)):
         v = draw(st.one_of(st.integers(-999, 999), st.booleans(), TEXT,
                            st.floats(allow_nan=False, allow_infinity=False, width=32)))
-        lines.append(f"{key}{sep}{json.dumps(v, ensure_ascii=False) if not isinstance(v, float) else repr(v)}"
-                     + draw(st.sampled_from(["", "\t# c", "  # ü"])))
+        text = repr(v) if isinstance(v, float) else json.dumps(v, ensure_ascii=False)
+        lines.append(f"{key}{sep}{text}" + draw(st.sampled_from(["", "\t# c", "  # ü"])))
     for table in draw(st.lists(KEYS, min_size=0, max_size=2, unique=True)):
         lines.append(f"{draw(st.sampled_from(['', '  ']))}[tbl_{table}]")
         lines.append(f"x{sep}{draw(st.integers(0, 9))}")

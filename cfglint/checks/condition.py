@@ -11,7 +11,6 @@ trainer would read it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,11 +26,9 @@ def facts_of(ctx: CheckContext) -> Facts:
     """Facts of this document, built once per file and shared by every rule."""
     cached = ctx.cache.get("facts")
     if cached is None:
-        try:
-            dispatch = importlib.import_module("cfglint.families.facts_dispatch")
-            cached = dispatch.facts_for(ctx.doc, ctx.family.name, ctx.settings.mapping or None)
-        except ModuleNotFoundError:
-            cached = Facts(ctx.family.name)
+        from cfglint.families.facts_dispatch import facts_for
+
+        cached = facts_for(ctx.doc, ctx.family.name, ctx.settings.mapping or None)
         ctx.cache["facts"] = cached
     assert isinstance(cached, Facts)
     return cached
@@ -41,14 +38,10 @@ class FactEnv:
     def __init__(self, facts: Facts, params: dict[str, Any]) -> None:
         self.facts = facts
         self.params = params
+        from cfglint.families.facts_dispatch import expression_functions
+
         self.functions: dict[str, Callable[..., Any]] = dict(BUILTIN_FUNCTIONS)
-        try:
-            derived = importlib.import_module("cfglint.derived")
-            extra = getattr(derived, "expression_functions", None)
-            if callable(extra):
-                self.functions.update(extra(facts))
-        except ModuleNotFoundError:
-            pass
+        self.functions.update(expression_functions(facts))
 
     def lookup(self, name: str) -> Any:
         if name in self.params:

@@ -7,7 +7,7 @@ cfglint schema, then ``--family``, then settings' family globs, then content.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from cfglint.families.ai_toolkit import AiToolkit
 from cfglint.families.base import Family, root_mapping
@@ -32,7 +32,7 @@ _SCHEMA_NAME = re.compile(r"cfglint.*?([A-Za-z-]+)\.schema\.json$|^cfglint:([A-Z
 THRESHOLD = 0.35
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_family(name: str) -> Family:
     for cls in FAMILY_CLASSES:
         if cls.name == name:

@@ -47,7 +47,8 @@ class Sedd(Family):
         # a model group file: configs/model/small.yaml
         model_type = root.get("type")
         if len(keys & _MODEL) >= 4 and (
-            isinstance(model_type, Scalar) and model_type.value == "ddit" or "scale_by_sigma" in keys
+            (isinstance(model_type, Scalar) and model_type.value == "ddit")
+            or "scale_by_sigma" in keys
         ):
             score += 0.7
         return min(score, 1.0)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 Format = Literal["yaml", "toml", "json"]
-KeyPart = Union[str, int]
+KeyPart = str | int
 KeyPath = tuple[KeyPart, ...]
 
 
@@ -114,7 +114,7 @@ class Sequence:
     kind: Literal["sequence"] = "sequence"
 
 
-Node = Union[Scalar, Mapping, Sequence, Alias]
+Node = Scalar | Mapping | Sequence | Alias
 
 
 @dataclass

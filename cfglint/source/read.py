@@ -11,6 +11,7 @@ from pathlib import PurePath
 from cfglint.source.document import Document, Format, ParseProblem
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_EXPANDED_NODES = 1_000_000  # the same budget as document.to_python
 
 _EXT: dict[str, Format] = {
     ".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json", ".jsonc": "json",
@@ -66,7 +67,51 @@ def read_bytes(path: str, data: bytes, fmt: Format,
         return _unreadable(path, fmt, error or "unreadable")
     doc = parse_text(path, text, fmt)
     doc.bom = bom
+    if fmt == "yaml" and not doc.problems and _expanded_size(doc) > MAX_EXPANDED_NODES:
+        return _unreadable(path, fmt, f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} "
+                           "nodes (an alias bomb); refusing to lint", text)
     return doc
+
+
+def _expanded_size(doc: Document) -> int:
+    """Node count after alias expansion, computed without expanding (memoised per node)."""
+    from cfglint.source.document import Alias, Mapping, Sequence
+
+    roots = [doc.root, *getattr(doc, "extra_roots", [])]
+    if not any(isinstance(r, (Alias, Mapping, Sequence)) for r in roots):
+        return 0
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    total = 0
+    for root in roots:
+        stack: list[tuple[object, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if key in sizes:
+                continue
+            if isinstance(node, Alias):
+                children: list[object] = [node.target] if node.target is not None else []
+            elif isinstance(node, Mapping):
+                children = [x for e in node.entries for x in (e.key, e.value)]
+            elif isinstance(node, Sequence):
+                children = list(node.items)
+            else:
+                sizes[key] = 1
+                continue
+            if done:
+                active.discard(key)
+                sizes[key] = min(MAX_EXPANDED_NODES + 1,
+                                 1 + sum(sizes.get(id(c), MAX_EXPANDED_NODES + 1)
+                                         for c in children))
+                continue
+            if key in active:  # an alias to its own ancestor: expands without end
+                return MAX_EXPANDED_NODES + 1
+            active.add(key)
+            stack.append((node, True))
+            stack += [(c, False) for c in children if id(c) not in sizes]
+        total += sizes.get(id(root), 0)
+    return total
 
 
 def read_path(path: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -18,7 +18,8 @@ Dialect = Literal["yaml11", "yaml11-float", "yaml12"]
 DIALECTS: tuple[Dialect, ...] = ("yaml11", "yaml11-float", "yaml12")
 
 # PyYAML's implicit resolvers (YAML 1.1 as PyYAML implements it).
-_BOOL_11 = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_BOOL_11 = re.compile(
+    r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
 _FLOAT_11 = re.compile(
     r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
     r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"

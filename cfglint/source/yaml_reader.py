@@ -82,7 +82,9 @@ class _Builder:
             raw=self.text[start:end],
             style=style,
             tag=tag,
-            text=ev.value,
+            # ruamel marks the fold points of a folded (``>``) scalar with BEL characters
+            # for its own round-trip; they are not part of the value.
+            text=ev.value.replace("\a", "") if style == "folded" else ev.value,
         )
         node.value = scalar_view(node, "yaml12")
         return node
