@@ -1,0 +1,86 @@
+"""``facts_for``: the one entry point rules, the lint pipeline and the probe use.
+
+It runs the family's adapter (imported lazily, so the check path loads only the
+adapter it needs), applies the user mapping from settings
+(``[tool.cfglint.mapping]``: canonical name → dotted native key path), and then
+computes the trainer-neutral derived facts from whatever is known, so a mapping feeds
+the same arithmetic as a built-in adapter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from cfglint import derived
+from cfglint.facts import Facts
+from cfglint.families.facts_common import (
+    MISSING,
+    FactBuilder,
+    derive_common,
+    parse_scalar_text,
+    path_from_dotted,
+)
+from cfglint.source.document import Document
+
+_ADAPTERS: dict[str, str] = {
+    "ai-toolkit": "ai_toolkit_facts",
+    "kohya": "kohya_facts",
+    "kohya-dataset": "kohya_facts",
+    "kohya-gui": "kohya_gui_facts",
+    "sedd": "sedd_facts",
+    "basicsr": "basicsr_facts",
+    "traiNNer": "basicsr_facts",
+    "hydra": "hydra_facts",
+    "generic": "generic_facts",
+}
+
+Adapter = Callable[[Document, str], Facts]
+
+
+def adapter_for(family: str) -> Adapter:
+    module = importlib.import_module(f"cfglint.families.{_ADAPTERS.get(family, 'generic_facts')}")
+    fn: Adapter = module.facts
+    return fn
+
+
+def facts_for(doc: Document, family: str, mapping: dict[str, str] | None = None) -> Facts:
+    """Canonical facts of ``doc`` read as ``family``, with the user mapping applied.
+
+    A mapping value is a dotted key path (``quality.ema.use_ema_weights_for_inference``,
+    ``a.b[0].c``) read with the family's scalar typing; a value starting with ``=``
+    is a literal (``"=constant"``, ``"=true"``, ``"=2600"``) for semantics the file
+    cannot state, such as ``ema.schedule``. Mapped facts replace the adapter's.
+    """
+    if doc.root is None:
+        return Facts(family)
+    facts = adapter_for(family)(doc, family)
+    if mapping:
+        apply_mapping(doc, facts, mapping)
+    return derive_common(facts)
+
+
+def apply_mapping(doc: Document, facts: Facts, mapping: dict[str, str]) -> Facts:
+    b = FactBuilder(doc, facts.family)
+    b.facts = facts
+    for canon, target in sorted(mapping.items()):
+        if not isinstance(target, str) or not target.strip():
+            continue
+        text = target.strip()
+        if text.startswith("="):
+            value: Any = parse_scalar_text(text[1:])
+            facts.set(canon, value, "external", doc.path, None, None,
+                      f"set in [tool.cfglint.mapping]: {canon} = {text!r}")
+            continue
+        path = path_from_dotted(text)
+        if b.read(path) is MISSING:
+            continue
+        b.explicit(canon, path, note=f"mapped from {text} ([tool.cfglint.mapping])")
+    return facts
+
+
+def expression_functions(facts: Facts) -> dict[str, Callable[..., Any]]:
+    """``ema_init_share(n)`` and ``lr_at(step)`` bound to these facts, for rule expressions."""
+    values = {name: fact.value for name, fact in facts.items.items()}
+    return dict(derived.bound_functions(values))

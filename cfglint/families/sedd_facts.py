@@ -1,0 +1,122 @@
+"""Canonical facts of a SEDD config (louaaron/Score-Entropy-Discrete-Diffusion and the
+protein_lig_sedd curriculum fork).
+
+Upstream semantics (research/keys/sedd.json): ``training.batch_size`` is the GLOBAL
+batch, split as ``batch_size // (ngpus × accum)`` per GPU (``SEDD:data.py`` raises
+unless divisible); the EMA (``SEDD:model/ema.py``) warms its decay up as
+``min(d, (1+k)/(10+k))`` and is copied in for snapshot samples (``SEDD:run_train.py``)
+and the eval loss (``SEDD:losses.py``); ``optim.grad_clip >= 0`` clips, so 0 zeroes
+every gradient (``SEDD:losses.py::optimization_manager``); ``optim.warmup`` is a
+linear warmup with no decay after it. The fork hard-codes a warmup-cosine schedule
+over ``training.n_iters`` and adds ``curriculum.*``.
+"""
+
+from __future__ import annotations
+
+from cfglint.facts import Facts
+from cfglint.families.facts_common import MISSING, FactBuilder, as_int
+from cfglint.source.document import Document
+
+SRC = "SEDD:configs/config.yaml"
+FORK = "protein_lig_sedd:run_train_uniref50_optimized.py"
+
+
+def facts(doc: Document, family: str) -> Facts:
+    b = FactBuilder(doc, family)
+    fork = any(b.node((k,)) is not None for k in ("curriculum", "lr_schedule", "memory"))
+    b.derived("sedd.variant", "protein_lig_sedd" if fork else "upstream",
+              "curriculum/lr_schedule/memory sections: the protein_lig_sedd fork (yaml.safe_load, "
+              "no Hydra)" if fork else "upstream SEDD layout (Hydra)")
+    b.derived("model.family", "sedd", "score-entropy discrete diffusion")
+    b.derived("model.prediction", "score_entropy", "SEDD score-entropy loss")
+    b.derived("method", "full", "SEDD trains the whole model")
+    if b.has(("model", "name")):
+        b.explicit("model.arch", ("model", "name"))
+
+    # --- optimizer -----------------------------------------------------------------------
+    b.get("lr", ("optim", "lr"), 3e-4, source=SRC)
+    b.get("optimizer.name", ("optim", "optimizer"), "adamw", convert=lambda v: str(v).lower(),
+          source=SRC, note="Adam or AdamW (case-sensitive in losses.get_optimizer)")
+    b.derived("optimizer.is_8bit", False, "torch Adam/AdamW")
+    b.derived("optimizer.is_adaptive", False, "torch Adam/AdamW")
+    b.get("optimizer.eps", ("optim", "eps"), 1e-8, source=SRC)
+    b.get("optimizer.weight_decay", ("optim", "weight_decay"), 0, source=SRC)
+    b1 = b.read(("optim", "beta1"))
+    b2 = b.read(("optim", "beta2"))
+    betas = [0.9 if b1 is MISSING else b1, 0.999 if b2 is MISSING else b2]
+    if b1 is not MISSING or b2 is not MISSING:
+        b.explicit("optimizer.betas", ("optim", "beta2") if b2 is not MISSING else
+                   ("optim", "beta1"), betas)
+    else:
+        b.default("optimizer.betas", betas, ("optim", "beta1"), f"trainer default ({SRC})")
+    b.derived("optimizer.state_dtype", "fp32", "fp32 parameters and Adam state")
+
+    # --- schedule ------------------------------------------------------------------------
+    if fork:
+        b.derived("scheduler.name", "cosine", f"{FORK}: hard-coded WarmupCosineLR over "
+                  "training.n_iters; lr_schedule.* is not read")
+    else:
+        b.derived("scheduler.name", "constant_with_warmup", "SEDD:losses.py: "
+                  "lr·min(step/warmup, 1), no decay")
+    b.get("warmup.raw", ("optim", "warmup"), 2500, source=SRC)
+    b.derived("warmup.unit", "steps", "optim.warmup counts optimizer steps; <= 0 disables")
+    b.get("total_steps", ("training", "n_iters"), 1300001, source=SRC)
+    if fork and b.has(("training", "epochs")):
+        b.explicit("epochs", ("training", "epochs"))
+
+    # --- batch ---------------------------------------------------------------------------
+    tb = b.get("sedd.train_batch", ("training", "batch_size"), 512, source=SRC)
+    eb = b.get("sedd.eval_batch", ("eval", "batch_size"), 512, source=SRC)
+    ng = b.get("sedd.ngpus", ("ngpus",), 8, source=SRC)
+    ac = b.get("sedd.accum", ("training", "accum"), 1, source=SRC)
+    del eb
+    for src, dst in (("sedd.ngpus", "processes"), ("sedd.accum", "accum")):
+        fact = b.fact(src)
+        if fact is not None:
+            b.facts.set(dst, fact.value, fact.origin, fact.file, fact.key, fact.span, fact.note)
+    tbi, ngi, aci = as_int(tb), as_int(ng), as_int(ac)
+    if tbi is not None and ngi and aci and ngi > 0 and aci > 0:
+        tfact = b.fact("sedd.train_batch")
+        assert tfact is not None
+        b.derived("batch", tbi // (ngi * aci), f"per-GPU micro-batch = {tbi} global // "
+                  f"({ngi} GPUs × {aci} accum) (SEDD:data.py)", tfact.key, tfact.span)
+        b.derived("effective_batch", tbi, "training.batch_size is the global batch",
+                  tfact.key, tfact.span)
+
+    # --- precision and clipping ----------------------------------------------------------
+    b.derived("precision.mixed", "bf16", "bf16 autocast is hard-coded in the model")
+    b.derived("precision.train_dtype", "fp32", "fp32 parameters")
+    b.derived("precision.grad_scaler", True, "SEDD:run_train.py always builds a GradScaler")
+    b.get("grad_clip.value", ("optim", "grad_clip"), 1.0, source=SRC)
+    b.derived("grad_clip.semantics", "norm_zero_zeroes",
+              "clip_grad_norm_ when grad_clip >= 0: 0 zeroes every gradient, < 0 disables")
+
+    # --- EMA -----------------------------------------------------------------------------
+    b.derived("ema.enabled", True, "SEDD always keeps an EMA", ("training", "ema"),
+              b.ancestor_span(("training", "ema")))
+    b.get("ema.decay", ("training", "ema"), 0.9999, source=SRC)
+    b.derived("ema.schedule", "torch_ema", "SEDD:model/ema.py: min(decay, (1+k)/(10+k))")
+    b.derived("ema.used_for_sampling", True, "snapshot samples and the eval loss use "
+              "ema.copy_to (SEDD:run_train.py, SEDD:losses.py)")
+    b.derived("ema.used_for_saving", False, "checkpoints hold both the model and the EMA state")
+    b.derived("ema.update_every", 1, "one EMA update per optimizer step")
+
+    # --- monitoring ----------------------------------------------------------------------
+    snap = b.read(("training", "snapshot_sampling"))
+    if snap is not False:
+        b.get("sample_every", ("training", "snapshot_freq"), 50000, source=SRC)
+    b.get("eval_every", ("training", "eval_freq"), 100, source=SRC)
+    b.get("save_every", ("training", "snapshot_freq"), 50000, source=SRC)
+
+    # --- noise ---------------------------------------------------------------------------
+    b.get("noise.type", ("noise", "type"), "loglinear", source=SRC)
+    b.get("noise.sigma_min", ("noise", "sigma_min"))
+    b.get("noise.sigma_max", ("noise", "sigma_max"))
+
+    # --- curriculum (fork) ---------------------------------------------------------------
+    if b.node(("curriculum",)) is not None:
+        b.get("curriculum.enabled", ("curriculum", "enabled"), False, source=FORK)
+        b.get("curriculum.preschool_time", ("curriculum", "preschool_time"), 5000, source=FORK)
+        b.get("curriculum.difficulty_ramp", ("curriculum", "difficulty_ramp"), "exponential",
+              source=FORK)
+    return b.facts
