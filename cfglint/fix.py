@@ -50,7 +50,11 @@ def _diff_paths(a: Any, b: Any, path: KeyPath = ()) -> list[KeyPath]:
     if isinstance(a, dict) and isinstance(b, dict):
         out: list[KeyPath] = []
         for k in sorted(set(a) | set(b), key=str):
-            if k not in a or k not in b:
+            if k not in a and isinstance(b[k], dict) and b[k]:
+                # a mapping created by an insertion: report its leaves, so a fix that
+                # declares ``a.b.c`` may create the missing ``a.b`` around it
+                out += _diff_paths({}, b[k], (*path, str(k)))
+            elif k not in a or k not in b:
                 out.append((*path, str(k)))
             else:
                 out += _diff_paths(a[k], b[k], (*path, str(k)))
@@ -80,7 +84,7 @@ def _choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
             continue
         assert f.fix is not None
         spans = [(e.start, e.end) for e in f.fix.edits]
-        clash = any(s < te and ts < e or (s == e == ts == te) for s, e in spans
+        clash = any((s < te and ts < e) or (s == e == ts == te) for s, e in spans
                     for ts, te in taken)
         if clash:
             continue

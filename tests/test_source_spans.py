@@ -44,7 +44,7 @@ def check_scalar(doc: Document, s: Scalar) -> None:
     cut = doc.text[s.span.start : s.span.end]
     assert cut == s.raw
     if doc.format == "yaml":
-        value, style = _yaml_standalone(cut)
+        value, _style = _yaml_standalone(cut)
         assert value == s.text, (doc.path, s.path, cut)
     elif doc.format == "toml":
         if s.style == "key":

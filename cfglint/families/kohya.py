@@ -47,8 +47,8 @@ class Kohya(Family):
                 keys |= set(v.keys())
             else:
                 keys.add(e.name)
-        if "datasets" in root.keys() or "general" in root.keys() and not (keys & {
-                "pretrained_model_name_or_path", "output_dir"}):
+        if "datasets" in root.keys() or ("general" in root.keys() and not (keys & {
+                "pretrained_model_name_or_path", "output_dir"})):
             return 0.0
         hits = len(keys & SD_SCRIPTS_MARKERS)
         if hits == 0:
