@@ -8,7 +8,6 @@ settings' ``exclude``. Explicitly named files are always linted, like ruff.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +18,8 @@ _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache
 
 
 def _git_files(folder: str) -> list[str] | None:
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +171,8 @@ def write_atomic(path: str, text: str, bom: bool = False) -> bool:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         mode = 0o644
+    import tempfile
+
     folder = os.path.dirname(target) or "."
     fd, tmp = tempfile.mkstemp(prefix=".cfglint-", suffix=".tmp", dir=folder)
     try:

@@ -39,8 +39,6 @@ def _display(path: str) -> str:
 def process_text(path: str, text: str | None, job: Job, settings: Settings,
                  doc: Document | None = None) -> tuple[FileResult, str | None]:
     """Lint (and with job.fix, fix) one file; returns the result and the new text if changed."""
-    from cfglint.fix import fix_text, unified_diff
-
     fmt = format_for(path) or "yaml"
     if doc is None:
         assert text is not None
@@ -51,6 +49,8 @@ def process_text(path: str, text: str | None, job: Job, settings: Settings,
 
     if not (job.fix or job.diff) or doc.problems:
         return lint(doc), None
+    from cfglint.fix import fix_text, unified_diff
+
     outcome = fix_text(doc, lint, unsafe=job.unsafe)
     result = outcome.result
     new_text = outcome.text if outcome.text != doc.text else None
@@ -62,12 +62,12 @@ def process_text(path: str, text: str | None, job: Job, settings: Settings,
 
 
 def run_one(job: Job) -> FileResult:
-    from cfglint.fix import write_atomic
-
     settings = settings_for(job.path)
     doc = read_path(job.path, max_bytes=settings.max_file_size, display=job.path)
     result, new_text = process_text(job.path, None, job, settings, doc=doc)
     if new_text is not None and job.fix and not job.diff:
+        from cfglint.fix import write_atomic
+
         write_atomic(job.path, new_text, doc.bom)
     result.display_path = _display(job.path)
     return _light(result)

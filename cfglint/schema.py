@@ -71,9 +71,30 @@ def load_schema(family: str) -> dict[str, Any] | None:
 
 
 class _S:
-    """One compiled (sub)schema: keywords pre-parsed so validation does no dict lookups."""
+    """One compiled (sub)schema: keywords pre-parsed so validation does no dict lookups.
 
-    def __init__(self) -> None:
+    Compilation is lazy: a node is filled from its raw schema the first time any of its
+    keywords is read, so a file only pays for the subschemas it actually visits (the
+    ai-toolkit schema holds a copy of every process type's keys; one file uses one).
+    """
+
+    def __init__(self, compiler: _Compiler | None = None, raw: Any = None) -> None:
+        self._compiler = compiler
+        self._raw = raw
+        if compiler is None:
+            self._defaults()
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for attributes not set yet: fill the node, then answer
+        compiler = self.__dict__.get("_compiler")
+        if compiler is None or name.startswith("__"):
+            raise AttributeError(name)
+        self._compiler = None
+        self._defaults()
+        compiler.fill(self, self._raw)
+        return getattr(self, name)
+
+    def _defaults(self) -> None:
         self.reject = False  # the `false` schema
         self.ref: _S | None = None
         self.types: frozenset[str] | None = None
@@ -122,8 +143,11 @@ class _Compiler:
         key = id(schema)
         if key in self.cache:
             return self.cache[key]
-        s = _S()
+        s = _S(self, schema)
         self.cache[key] = s
+        return s
+
+    def fill(self, s: _S, schema: Any) -> _S:
         if schema is False:
             s.reject = True
             return s

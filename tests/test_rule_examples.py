@@ -59,6 +59,10 @@ def test_rule_example_fix_gives_the_fixed_text(rule: Rule, index: int, ex: Examp
     assert again.text == outcome.text  # a second --fix changes nothing
 
 
+def test_every_builtin_rule_condition_parses() -> None:
+    assert load_rules(validate_builtin=True).keys() == RULES.keys()
+
+
 def test_every_rule_has_why_references_and_a_firing_and_a_clean_example() -> None:
     for rule in RULES.values():
         assert rule.why and rule.references, rule.code
