@@ -208,7 +208,8 @@ class _Eval:
         for value_node in node.values:
             v = self.run(value_node)
             if isinstance(v, Unknown):
-                pending = pending or v
+                if pending is None:
+                    pending = v
                 continue
             truth = bool(v)
             if is_and and not truth:

@@ -1,0 +1,157 @@
+"""CFG602: text-encoder output caching together with caption augmentation or TE training.
+
+kohya sd-scripts: the SDXL, Flux and SD3 LoRA scripts assert
+``is_text_encoder_output_cacheable()`` (false with ``shuffle_caption``,
+``caption_dropout_rate``, ``caption_tag_dropout_rate`` or ``token_warmup_step``), and
+``sdxl_train_network.py`` also asserts ``network_train_unet_only`` when caching. Flux and
+SD3 cache only the frozen encoders' outputs when CLIP is trained (partial cache), so TE
+training is not an error there. ai-toolkit: ``cache_text_embeddings`` with
+``train_text_encoder`` raises a ValueError (``SDTrainer``); token dropout is skipped and a
+token shuffle frozen when embeddings are cached, while caption dropout keeps working (a blank
+embedding is cached as well; ``toolkit/dataloader_mixins.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cfglint.checks.condition import facts_of
+from cfglint.checks.context import CheckContext
+from cfglint.families.facts_common import as_number
+from cfglint.findings import Finding
+from cfglint.source.document import Mapping, Scalar, Sequence, Span, resolve_alias
+
+_KOHYA_CACHE_FAMILIES = ("sdxl", "flux", "sd3")
+
+
+def run(ctx: CheckContext) -> Iterable[Finding]:
+    fam = ctx.family.name
+    if fam in ("kohya", "kohya-gui"):
+        yield from _kohya(ctx)
+    elif fam == "ai-toolkit":
+        yield from _ai_toolkit(ctx)
+
+
+def _scalar(node: Any) -> Any:
+    node = resolve_alias(node)
+    return node.value if isinstance(node, Scalar) else None
+
+
+_GUI_CACHE_KEYS = {"sdxl": ("sdxl_cache_text_encoder_outputs",),
+                   "flux": ("flux1_cache_text_encoder_outputs",
+                            "flux1_cache_text_encoder_outputs_to_disk"),
+                   "sd3": ("sd3_cache_text_encoder_outputs",
+                           "sd3_cache_text_encoder_outputs_to_disk")}
+
+
+def _cache_node(ctx: CheckContext, model: str, index: dict[str, Any],
+                method: Any) -> tuple[Span, tuple[Any, ...]] | None:
+    """Where the run turns on text-encoder output caching, if it does.
+
+    The kohya_ss LoRA GUI writes ``cache_text_encoder_outputs`` into the sd-scripts TOML
+    from the per-model checkbox (``sdxl_cache_text_encoder_outputs``,
+    ``flux1_cache_text_encoder_outputs`` ...; ``kohya_gui/lora_gui.py``), not from a plain
+    ``cache_text_encoder_outputs`` key."""
+    if ctx.family.name == "kohya-gui":
+        keys: tuple[str, ...] = _GUI_CACHE_KEYS.get(model, ())
+        if method == "full":
+            keys += ("cache_text_encoder_outputs",)
+    else:
+        keys = ("cache_text_encoder_outputs", "cache_text_encoder_outputs_to_disk")
+    for k in keys:
+        path = index.get(k)
+        if path is not None and _scalar(ctx.doc.find(path)) is True:
+            entry = ctx.doc.find_entry(path)
+            if entry is not None:
+                return Span(entry.key.span.start, entry.value.span.end), tuple(path)
+    return None
+
+
+def _kohya(ctx: CheckContext) -> Iterable[Finding]:
+    from cfglint.families.kohya_facts import flat_index
+
+    facts = facts_of(ctx)
+    model = facts.value("model.family", "unknown")
+    if model not in _KOHYA_CACHE_FAMILIES:
+        return  # train_network.py (SD 1.x/2.x) does not cache text-encoder outputs
+    index = flat_index(ctx.doc)
+    found = _cache_node(ctx, model, index, facts.value("method", ""))
+    if found is None:
+        return
+    span, key = found
+    augs = []
+    for k in ("shuffle_caption", "caption_dropout_rate", "caption_tag_dropout_rate",
+                "token_warmup_step"):
+        path = index.get(k)
+        if path is None:
+            continue
+        v = _scalar(ctx.doc.find(path))
+        if ctx.family.name == "kohya-gui" and isinstance(v, str):
+            try:
+                v = float(v)
+            except ValueError:
+                continue
+        if v is True or (as_number(v) or 0) > 0:
+            augs.append(k)
+    if augs:
+        yield ctx.finding(span, f"cache_text_encoder_outputs with {', '.join(augs)}: "
+                          f"the {model} script stops before training (assert: cached "
+                          "text-encoder outputs cannot change per step); turn off the caption "
+                          "augmentation or the cache", key, severity="error")
+    te = facts.get("train_te")
+    if model == "sdxl" and facts.value("method", "") != "full" and te is not None \
+            and te.value is True:
+        yield ctx.finding(span, "cache_text_encoder_outputs while the LoRA also trains "
+                          "the text encoders: sdxl_train_network.py stops before training "
+                          "(assert: network_train_unet_only is required when caching "
+                          "text-encoder outputs)", key, severity="error")
+
+
+def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
+    facts = facts_of(ctx)
+    cache = facts.get("cache_te_outputs")
+    datasets: list[tuple[int, Mapping]] = []
+    base = None
+    proc = cache.key[:3] if cache is not None and cache.key else None
+    if proc is not None:
+        base = (*proc, "datasets")
+        seq = resolve_alias(ctx.doc.find(base))
+        if isinstance(seq, Sequence):
+            datasets = [(i, d) for i, raw in enumerate(seq.items)
+                        if isinstance(d := resolve_alias(raw), Mapping)]
+    train_cache = cache is not None and cache.value is True
+    ds_cache = [i for i, d in datasets if _scalar(d.get("cache_text_embeddings")) is True]
+    if not train_cache and not ds_cache:
+        return
+    if train_cache and cache is not None and cache.span is not None:
+        span, key, where = cache.span, tuple(cache.key or ()), "train.cache_text_embeddings"
+    else:
+        i = ds_cache[0]
+        entry = datasets[[j for j, _ in datasets].index(i)][1].entry("cache_text_embeddings")
+        assert entry is not None and base is not None
+        span = Span(entry.key.span.start, entry.value.span.end)
+        key, where = (*base, i, "cache_text_embeddings"), f"datasets[{i}].cache_text_embeddings"
+    te = facts.get("train_te")
+    if te is not None and te.value is True:
+        yield ctx.finding(span, f"{where} with train.train_text_encoder: ai-toolkit caches the "
+                          "embeddings and unloads the text encoder, and raises a ValueError "
+                          "(cannot unload a text encoder that is being trained)", key,
+                          severity="error")
+    cached = set(ds_cache) | ({i for i, _ in datasets} if train_cache else set())
+    for i, d in datasets:
+        if i not in cached:
+            continue
+        # caption_dropout_rate works with the cache: ai-toolkit caches a blank (or trigger-only)
+        # embedding too and swaps it in (dataloader_mixins.py::load_prompt_embedding)
+        dropped = [k for k in ("token_dropout_rate",)
+                   if (as_number(_scalar(d.get(k))) or 0) > 0]
+        if _scalar(d.get("shuffle_tokens")) is True:
+            dropped.append("shuffle_tokens")
+        if dropped:
+            yield ctx.finding(span, f"{where} with {', '.join(dropped)} in datasets[{i}]: "
+                              "each caption is encoded once and cached, so token dropout is "
+                              "skipped (ai-toolkit builds the caption without it when embeddings "
+                              "are cached) and a token shuffle is frozen into the cached "
+                              "embedding", key,
+                              severity="warning")
