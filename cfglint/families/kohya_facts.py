@@ -135,6 +135,9 @@ def facts(doc: Document, family: str) -> Facts:
         b.derived("train_te", unet_only is not True, "LoRA on the text encoder(s) unless "
                   "network_train_unet_only" + (" (text-encoder only)" if te_only else ""),
                   f.path("network_train_unet_only"))
+    elif "token_string" in keys or "num_vectors_per_token" in keys:
+        b.derived("method", "textual_inversion", "token_string/num_vectors_per_token: "
+                  "train_textual_inversion.py")
     else:
         b.derived("method", "full", "no network_* keys: a fine-tune script (fine_tune.py, "
                   "sdxl_train.py, train_db.py) is assumed")

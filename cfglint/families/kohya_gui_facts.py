@@ -116,6 +116,9 @@ def facts(doc: Document, family: str) -> Facts:
                   "network_train_unet_only" if unet_only else
                   "text_encoder_lr 0 with unet_lr set: the GUI sets network_train_unet_only "
                   "(kohya_ss:kohya_gui/lora_gui.py)" if te_zero else "LoRA on the text encoder")
+    elif "token_string" in keys or "num_vectors_per_token" in keys:
+        b.derived("method", "textual_inversion", "token_string/num_vectors_per_token: a textual "
+                  "inversion config (kohya_ss:kohya_gui/textual_inversion_gui.py)")
     else:
         b.derived("method", "full", "no LoRA_type/network_dim: a DreamBooth or fine-tune config")
         if "train_text_encoder" in keys:
