@@ -1,24 +1,31 @@
 """Rules stated as conditions over facts (``when:`` in a rule file).
 
 The environment resolves a name in this order: the rule's params (settings may
-override them), then derived facts, then canonical facts. A condition that
-comes out Unknown means "not evaluated": the rule stays silent rather than guess.
-The finding points at the fact named by ``at:`` (or the first fact the
-condition reads that has a location); a ``fix: {set: {fact: expr}}`` becomes an
-edit of the native key where the fact is defined, or an insertion where the
-trainer would read it.
+override them), then canonical and derived facts. A condition that comes out
+Unknown means "not evaluated": the rule stays silent rather than guess. The finding
+points at the fact named by ``at:`` (or the first fact the condition reads that has
+a location); ``fix:`` is built by ``cfglint.checks.rule_fix``.
+
+Functions available to expressions, on top of ``cfglint.expr``'s built-ins:
+``ema_init_share(n)`` and ``lr_at(step)`` bound to this run's facts;
+``origin(name)`` (``explicit``, ``default``, ``derived``, ``external``, or ``missing``);
+``has(name)``; ``fact_or(name, default)``; ``arg(name, default)`` (a key of
+``optimizer.args``); ``family_is(name, ...)``; ``sig(x, n)`` (n significant digits);
+``main_lr()`` / ``main_eff_lr()`` (the UNet/transformer LR as sd-scripts picks it:
+a positive ``unet_lr`` replaces ``learning_rate``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from cfglint.checks.context import CheckContext
-from cfglint.edit import EditError, set_path
+from cfglint.checks.rule_fix import fix_for
 from cfglint.expr import BUILTIN_FUNCTIONS, evaluate, format_message, names_in
 from cfglint.facts import Fact, Facts, Unknown
-from cfglint.findings import Finding, Fix, Severity
+from cfglint.findings import Finding, Severity
 from cfglint.source.document import Span
 
 
@@ -34,14 +41,22 @@ def facts_of(ctx: CheckContext) -> Facts:
     return cached
 
 
+def _sig(x: float, n: float = 2) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, int(n) - 1 - math.floor(math.log10(abs(x))))
+
+
 class FactEnv:
-    def __init__(self, facts: Facts, params: dict[str, Any]) -> None:
-        self.facts = facts
-        self.params = params
+    def __init__(self, facts: Facts, params: dict[str, Any], family: str = "generic") -> None:
         from cfglint.families.facts_dispatch import expression_functions
 
+        self.facts = facts
+        self.params = params
+        self.family = family
         self.functions: dict[str, Callable[..., Any]] = dict(BUILTIN_FUNCTIONS)
         self.functions.update(expression_functions(facts))
+        self.functions.update(self._fact_functions())
 
     def lookup(self, name: str) -> Any:
         if name in self.params:
@@ -54,9 +69,49 @@ class FactEnv:
     def function(self, name: str) -> Callable[..., Any] | None:
         return self.functions.get(name)
 
+    def _fact_functions(self) -> dict[str, Callable[..., Any]]:
+        facts = self.facts
 
-def _location(ctx: CheckContext, facts: Facts, names: list[str]) -> tuple[Span, tuple[Any, ...],
-                                                                         Fact | None]:
+        def origin(name: str) -> Any:
+            fact = facts.get(name)
+            return "missing" if fact is None else fact.origin
+
+        def has(name: str) -> bool:
+            fact = facts.get(name)
+            return fact is not None and not isinstance(fact.value, Unknown)
+
+        def fact_or(name: str, default: Any) -> Any:
+            fact = facts.get(name)
+            if fact is None or isinstance(fact.value, Unknown) or fact.value is None:
+                return default
+            return fact.value
+
+        def arg(name: str, default: Any = None) -> Any:
+            fact = facts.get("optimizer.args")
+            if fact is None:
+                return default  # no optimizer arguments in the file
+            if not isinstance(fact.value, dict):
+                return Unknown("optimizer.args is not known")
+            return fact.value.get(name, default)
+
+        def family_is(*names: str) -> bool:
+            return self.family in names
+
+        def _main(unet: str, base: str) -> Any:
+            lr_unet = facts.get("lr.unet")
+            value = lr_unet.value if lr_unet is not None else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                return self.lookup(unet)
+            return self.lookup(base)
+
+        return {"origin": origin, "has": has, "fact_or": fact_or, "arg": arg,
+                "family_is": family_is, "sig": _sig,
+                "main_lr": lambda: _main("lr.unet", "lr"),
+                "main_eff_lr": lambda: _main("effective_lr.unet", "effective_lr")}
+
+
+def _location(ctx: CheckContext, facts: Facts,
+              names: list[str]) -> tuple[Span, tuple[Any, ...], Fact | None]:
     for name in names:
         fact = facts.get(name)
         if fact is not None and fact.span is not None:
@@ -65,33 +120,11 @@ def _location(ctx: CheckContext, facts: Facts, names: list[str]) -> tuple[Span, 
     return (Span(0, 0) if root is None else Span(root.span.start, root.span.start)), (), None
 
 
-def _fix(ctx: CheckContext, env: FactEnv, facts: Facts) -> Fix | None:
-    spec = ctx.rule.fix
-    if not spec or not spec.get("set"):
-        return None
-    edits = []
-    changes = []
-    for name, expr in spec["set"].items():
-        value = evaluate(str(expr), env) if isinstance(expr, str) else expr
-        if isinstance(value, Unknown):
-            return None
-        fact = facts.get(name)
-        if fact is None or fact.key is None:
-            return None
-        try:
-            edits.append(set_path(ctx.doc, tuple(fact.key), value))
-        except EditError:
-            return None
-        changes.append(tuple(fact.key))
-    title = format_message(str(spec.get("title") or ctx.rule.summary), env)
-    return Fix(spec["safety"], title, edits, changes)
-
-
 def run(ctx: CheckContext) -> Iterable[Finding]:
     rule = ctx.rule
     assert rule.when is not None
     facts = facts_of(ctx)
-    env = FactEnv(facts, ctx.params)
+    env = FactEnv(facts, ctx.params, ctx.family.name)
     verdict = evaluate(rule.when, env)
     if isinstance(verdict, Unknown) or not verdict:
         return []
@@ -104,4 +137,4 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     names += [n for n in names_in(rule.when) if n not in ctx.params]
     span, key, _ = _location(ctx, facts, names)
     message = format_message(rule.message, env)
-    return [ctx.finding(span, message, key, _fix(ctx, env, facts), severity=severity)]
+    return [ctx.finding(span, message, key, fix_for(ctx, env, facts), severity=severity)]

@@ -27,8 +27,8 @@ SCOPE_STATEMENT = "\n".join([
      "attention-logit growth, and long-horizon drift of Adam's second moment are outside 200 "
      'steps on 4-8 blocks;'),
     ('* data-dependent failures, such as the SDXL VAE producing NaN on specific images in '
-     'fp16, corrupt frames, or extreme captions. A probe on synthetic data cannot see them. '
-     'The optional --data mode can encode a real sample of the dataset with the real VAE;'),
+     'fp16, corrupt frames, or extreme captions. A probe on synthetic data cannot see them '
+     '(this probe has no mode that reads the real dataset);'),
     ('* outlier-feature overflow of a specific pretrained checkpoint, unless activation '
      'statistics are calibrated from that checkpoint;'),
     '* quality: over-fitting, EMA lag, expert imbalance. These belong to the static rules.',

@@ -120,7 +120,13 @@ def build_optimizer(spec: ProbeSpec, params: list[torch.nn.Parameter],
     if spec.optimizer == "sgdnesterov":
         kwargs.setdefault("momentum", 0.9)
         kwargs.setdefault("nesterov", True)
-    opt = cls(params, lr=lr, **kwargs)
+    # some optimizers (prodigyopt) print on construction: keep stdout for the report,
+    # so `--format json` stays parseable
+    import contextlib
+    import sys
+
+    with contextlib.redirect_stdout(sys.stderr):
+        opt = cls(params, lr=lr, **kwargs)
     return opt, notes
 
 
