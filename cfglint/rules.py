@@ -9,9 +9,9 @@ run does not pay for parsing forty YAML files.
 
 from __future__ import annotations
 
-import zlib
 import json
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -82,6 +82,7 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
                                   f"cannot convert; it loads it as {fallback:g} instead "
                                   f"(update_my_data falls back silently)", path)
                 continue
+            assert lexeme is not None  # set whenever the GUI's conversion succeeds
             fix = Fix("safe", f"write {lexeme} as a JSON number",
                       [Edit(node.span.start, node.span.end, lexeme)], [path])
             yield ctx.finding(node.span, f'"{key}": "{text}" is a number stored as a string; '

@@ -42,6 +42,7 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
     if not hits:
         return
     _, f0 = hits[0]
+    assert f0.span is not None  # hits only holds located facts
     names = " and ".join(k for k, _ in hits)
     edits, changes = [], []
     for _, f in hits:

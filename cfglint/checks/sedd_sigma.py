@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from cfglint.checks.condition import facts_of
 from cfglint.checks.context import CheckContext
 from cfglint.findings import Edit, Finding, Fix
-from cfglint.source.document import Mapping, Scalar, Span, resolve_alias
+from cfglint.source.document import KeyPath, Mapping, Scalar, Span, resolve_alias
 
 UPSTREAM_DEFAULTS = {"sigma_min": 1e-4, "sigma_max": 20.0}
 
@@ -44,7 +44,7 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
         for k, v in values.items())
     listed = ", ".join(f"{e.name} {e.value.raw}" if isinstance(e.value, Scalar) else e.name
                        for e in entries)
-    edits = []
+    edits: list[Edit] = []
     for e in entries:
         line = ctx.doc.line_col(e.key.span.start)[0]
         same_line = ctx.doc.line_col(e.value.span.end)[0] == line
@@ -52,7 +52,7 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
             edits = []
             break
         edits.append(Edit(e.key.span.start, e.key.span.start, "# "))
-    changes = [("noise", e.name) for e in entries]
+    changes: list[KeyPath] = [("noise", e.name) for e in entries]
     first = entries[0]
     span = Span(first.key.span.start, entries[-1].value.span.end)
     if fork:

@@ -160,7 +160,7 @@ def _full_with_lora(ctx: CheckContext) -> Iterable[Finding]:
         keys = ", ".join(f"{e.name} {e.value.raw}" if isinstance(e.value, Scalar) else e.name
                          for e in node.entries[:4])
         mkey = ".".join(map(str, method.key or ("training_method",)))
-        yield ctx.finding(span, f"{mkey} is `full` but `{'.'.join(path)}` is filled in "
+        yield ctx.finding(span, f"{mkey} is `full` but `{'.'.join(map(str, path))}` is filled in "
                           f"({keys}): a full fine-tune trains the weights themselves and never "
                           "reads the LoRA settings, so one of the two blocks does not describe "
                           "the run", path)
