@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from corpus import corpus_files, corpus_root
+from corpus import corpus_files, require_corpus
 
 from cfglint.families import detect_family
 from cfglint.resources import schemas_dir
@@ -566,8 +566,7 @@ SCHEMA_CODES = {"CFG002", "CFG003", "CFG005", "CFG701"}
 
 
 def _corpus_findings() -> dict[str, Counter[tuple[str, str, str]]]:
-    root = corpus_root()
-    assert root is not None
+    root = require_corpus()
     found: dict[str, Counter[tuple[str, str, str]]] = {}
     for path in corpus_files():
         doc = read_path(str(path))
