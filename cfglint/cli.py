@@ -71,6 +71,7 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
           output_file: str | None) -> None:
     """Lint PATHS (files or folders; - for standard input)."""
     from cfglint.lint import RunOptions
+    from cfglint.rules import RuleFileError
     from cfglint.settings import SettingsError
 
     options = RunOptions(select=_codes(select) or None, ignore=_codes(ignore),
@@ -78,7 +79,7 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
     try:
         code = _check(list(paths) or ["."], options, fix, unsafe_fixes, diff, fmt, statistics,
                       exit_zero, exit_non_zero_on_fix, quiet, stdin_filename, output_file)
-    except SettingsError as err:
+    except (SettingsError, RuleFileError) as err:
         click.echo(f"cfglint: {err}", err=True)
         sys.exit(2)
     except click.ClickException:
@@ -176,14 +177,24 @@ def _file_fail_on(result: Any, default: Any) -> str:
     return str(settings_for(path).fail_on if path else default.fail_on)
 
 
+def _rules_here() -> dict[str, Any]:
+    """Built-in rules plus the rule folders of the settings in the working directory."""
+    from cfglint.lint import rules_for
+    from cfglint.rules import RuleFileError
+    from cfglint.settings import SettingsError, settings_for_dir
+
+    try:
+        return rules_for(settings_for_dir("."))
+    except (SettingsError, RuleFileError) as err:
+        click.echo(f"cfglint: {err}", err=True)
+        sys.exit(2)
+
+
 @main.command("rule")
 @click.argument("code")
 def rule_cmd(code: str) -> None:
     """Explain a rule: summary, why, params, fix safety, references, an example."""
-    from cfglint.lint import rules_for
-    from cfglint.settings import settings_for_dir
-
-    rules = rules_for(settings_for_dir("."))
+    rules = _rules_here()
     rule = rules.get(code.upper())
     if rule is None:
         raise click.UsageError(f"unknown rule {code}; `cfglint rules` lists them")
@@ -214,10 +225,7 @@ def rules_cmd(fmt: str) -> None:
     """List every rule."""
     import json
 
-    from cfglint.lint import rules_for
-    from cfglint.settings import settings_for_dir
-
-    rules = rules_for(settings_for_dir("."))
+    rules = _rules_here()
     if fmt == "json":
         click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity,
                                 "summary": r.summary, "fix": r.fix_safety,

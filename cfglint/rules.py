@@ -81,13 +81,23 @@ class Rule:
 
 def validate_expressions(data: dict[str, Any], source: str) -> None:
     """Parse every condition of a rule file; a bad one is a RuleFileError with its source."""
+    import ast
+
+    from cfglint.checks.condition import RULE_FUNCTIONS
     from cfglint.expr import ExprError, compile_expr
 
+    fix = data.get("fix") or {}
+    sources = [data.get("when"), *[e.get("when") for e in data.get("escalate") or []],
+               fix.get("when"), *[v for v in (fix.get("set") or {}).values()
+                                  if isinstance(v, str)]]
     try:
-        if data.get("when"):
-            compile_expr(str(data["when"]))
-        for esc in data.get("escalate") or []:
-            compile_expr(str(esc["when"]))
+        for text in sources:
+            if not text:
+                continue
+            for node in ast.walk(compile_expr(str(text))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                        and node.func.id not in RULE_FUNCTIONS:
+                    raise ExprError(f"unknown function {node.func.id}() in {text!r}")
     except ExprError as err:
         raise RuleFileError(f"{source}: {err}") from None
 

@@ -110,6 +110,11 @@ class FactEnv:
                 "main_eff_lr": lambda: _main("effective_lr.unet", "effective_lr")}
 
 
+# every function a rule expression may call (checked when users' rules are loaded)
+RULE_FUNCTIONS = frozenset({*BUILTIN_FUNCTIONS, "ema_init_share", "lr_at", "origin", "has",
+                            "fact_or", "arg", "family_is", "sig", "main_lr", "main_eff_lr"})
+
+
 def _location(ctx: CheckContext, facts: Facts,
               names: list[str]) -> tuple[Span, tuple[Any, ...], Fact | None]:
     for name in names:
