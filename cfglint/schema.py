@@ -9,7 +9,6 @@ Schemas are compiled once per family, lazily, only for families present in a run
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable
@@ -324,6 +323,8 @@ def _closest(value: str, choices: list[str]) -> str | None:
     lowered = {c.lower(): c for c in choices}
     if value.lower() in lowered:
         return lowered[value.lower()]
+    import difflib  # only when a value is wrong
+
     found = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
     return lowered[found[0]] if found else None
 
@@ -541,6 +542,8 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
     lowered = {k.lower(): k for k in known}
     if name.lower() in lowered:
         return lowered[name.lower()]
+    import difflib  # only when a key is unknown
+
     found = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return found[0] if found else None
 

@@ -48,15 +48,18 @@ def _sig(x: float, n: float = 2) -> float:
 
 
 class FactEnv:
-    def __init__(self, facts: Facts, params: dict[str, Any], family: str = "generic") -> None:
-        from cfglint.families.facts_dispatch import expression_functions
-
+    def __init__(self, facts: Facts, params: dict[str, Any], family: str = "generic",
+                 functions: dict[str, Callable[..., Any]] | None = None) -> None:
         self.facts = facts
         self.params = params
         self.family = family
-        self.functions: dict[str, Callable[..., Any]] = dict(BUILTIN_FUNCTIONS)
-        self.functions.update(expression_functions(facts))
-        self.functions.update(self._fact_functions())
+        if functions is None:
+            from cfglint.families.facts_dispatch import expression_functions
+
+            functions = dict(BUILTIN_FUNCTIONS)
+            functions.update(expression_functions(facts))
+            functions.update(self._fact_functions())
+        self.functions = functions
 
     def lookup(self, name: str) -> Any:
         if name in self.params:
@@ -97,12 +100,17 @@ class FactEnv:
         def family_is(*names: str) -> bool:
             return self.family in names
 
+        def _fact(name: str) -> Any:
+            fact = facts.get(name)
+            return Unknown(f"{name} is not known") if fact is None else fact.value
+
         def _main(unet: str, base: str) -> Any:
+            # these functions are shared by every rule of a file: read facts, never params
             lr_unet = facts.get("lr.unet")
             value = lr_unet.value if lr_unet is not None else None
             if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-                return self.lookup(unet)
-            return self.lookup(base)
+                return _fact(unet)
+            return _fact(base)
 
         return {"origin": origin, "has": has, "fact_or": fact_or, "arg": arg,
                 "family_is": family_is, "sig": _sig,
@@ -129,7 +137,9 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     rule = ctx.rule
     assert rule.when is not None
     facts = facts_of(ctx)
-    env = FactEnv(facts, ctx.params, ctx.family.name)
+    shared = ctx.cache.get("functions")  # the same for every rule of this file
+    env = FactEnv(facts, ctx.params, ctx.family.name, shared)
+    ctx.cache["functions"] = env.functions
     verdict = evaluate(rule.when, env)
     if isinstance(verdict, Unknown) or not verdict:
         return []

@@ -82,8 +82,8 @@ class _Builder:
             raw=self.text[start:end],
             style=style,
             tag=tag,
-            # ruamel marks the fold points of a folded (``>``) scalar with BEL characters
-            # for its own round-trip; they are not part of the value.
+            # (ruamel's round-trip scanner marks fold points of ``>`` scalars with BEL
+            # characters; the plain scanner used here does not, but strip them if present)
             text=ev.value.replace("\a", "") if style == "folded" else ev.value,
         )
         node.value = scalar_view(node, "yaml12")
@@ -174,7 +174,7 @@ def _runaway_quote(text: str, problem: ParseProblem) -> ParseProblem:
 
     last: Any = None
     try:
-        for tok in YAML(typ="rt", pure=True).scan(text):
+        for tok in YAML(typ="safe", pure=True).scan(text):
             if tok.start_mark.index >= problem.offset:
                 break
             if isinstance(tok, ScalarToken):
@@ -198,7 +198,7 @@ def _runaway_quote(text: str, problem: ParseProblem) -> ParseProblem:
 
 def read_yaml(path: str, text: str) -> Document:
     """Parse ``text``; on error return a Document with a located ParseProblem."""
-    yaml = YAML(typ="rt", pure=True)
+    yaml = YAML(typ="safe", pure=True)
     builder = _Builder(text)
     roots: list[Node] = []
     problems: list[ParseProblem] = []
