@@ -115,25 +115,36 @@ class LatentData(nn.Module):
         return {"x0": xs[idx], "text": ts[idx]}
 
 
-class DiTSurrogate(Surrogate):
-    name = "dit"
+class LatentSurrogate(Surrogate):
+    """A latent-diffusion surrogate: synthetic latents in, the configured objective out."""
 
-    def __init__(self, size: Size, objective: DiffusionObjective, magnitude: float,
-                 gen: torch.Generator, device: torch.device, channels: int = 16) -> None:
+    core: nn.Module
+
+    def __init__(self, size: Size, objective: DiffusionObjective, gen: torch.Generator,
+                 device: torch.device, channels: int) -> None:
         super().__init__()
-        self.core = DiTCore(size, channels, magnitude, cross=False)
         self.data = LatentData(size, channels, gen, device, self.items)
         self.objective = objective
         self.gen = gen
-        self.description = (f"DiT-like: {size.depth} joint-attention adaLN blocks, width "
-                            f"{size.width}, {size.heads} heads, text width {size.text_width}, "
-                            f"{channels}-channel latents {size.tokens}x{size.tokens}")
 
     def sample_batch(self, batch_size: int, gen: torch.Generator) -> dict[str, Any]:
         return self.data.batch(self.phase, batch_size, gen)
 
     def loss(self, batch: dict[str, Any], step: int) -> torch.Tensor:
         return self.objective.loss(self.core, batch["x0"], batch["text"], self.gen)
+
+
+class DiTSurrogate(LatentSurrogate):
+    name = "dit"
+    core: DiTCore
+
+    def __init__(self, size: Size, objective: DiffusionObjective, magnitude: float,
+                 gen: torch.Generator, device: torch.device, channels: int = 16) -> None:
+        super().__init__(size, objective, gen, device, channels)
+        self.core = DiTCore(size, channels, magnitude, cross=False)
+        self.description = (f"DiT-like: {size.depth} joint-attention adaLN blocks, width "
+                            f"{size.width}, {size.heads} heads, text width {size.text_width}, "
+                            f"{channels}-channel latents {size.tokens}x{size.tokens}")
 
     def activation_probes(self) -> list[tuple[str, nn.Module]]:
         out: list[tuple[str, nn.Module]] = []
@@ -142,25 +153,20 @@ class DiTSurrogate(Surrogate):
         return out
 
 
-class Wan22Surrogate(Surrogate):
+class Wan22Surrogate(LatentSurrogate):
     """Two expert DiTs; each samples t only inside its side of the boundary."""
 
     name = "wan22"
 
     def __init__(self, size: Size, objective: DiffusionObjective, magnitude: float,
                  gen: torch.Generator, device: torch.device, switch_every: int = 1) -> None:
-        super().__init__()
+        super().__init__(size, objective, gen, device, 16)
         self.experts = nn.ModuleList(DiTCore(size, 16, magnitude, cross=True) for _ in range(2))
-        self.data = LatentData(size, 16, gen, device, self.items)
-        self.objective = objective
-        self.gen = gen
+        self.core = self.experts[0]
         self.switch_every = max(1, switch_every)
         self.description = (f"WAN 2.2-like: 2 experts (boundary t={WAN22_BOUNDARY}, switch every "
                             f"{self.switch_every} micro-batches), {size.depth} cross-attention "
                             f"block(s) each, width {size.width}, text width {size.text_width}")
-
-    def sample_batch(self, batch_size: int, gen: torch.Generator) -> dict[str, Any]:
-        return self.data.batch(self.phase, batch_size, gen)
 
     def loss(self, batch: dict[str, Any], step: int) -> torch.Tensor:
         high = (step // self.switch_every) % 2 == 0

@@ -7,8 +7,6 @@ shapes the trainers adapt.
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -17,10 +15,9 @@ from cfglint.probe.models.base import (
     Attention,
     MassiveChannels,
     Size,
-    Surrogate,
     timestep_embedding,
 )
-from cfglint.probe.models.dit import LatentData
+from cfglint.probe.models.dit import LatentSurrogate
 from cfglint.probe.objectives import DiffusionObjective
 
 
@@ -130,26 +127,18 @@ class UNetCore(nn.Module):
         return out
 
 
-class UNetSurrogate(Surrogate):
+class UNetSurrogate(LatentSurrogate):
     name = "unet"
+    core: UNetCore
 
     def __init__(self, size: Size, objective: DiffusionObjective, magnitude: float,
                  gen: torch.Generator, device: torch.device) -> None:
-        super().__init__()
+        super().__init__(size, objective, gen, device, 4)
         self.core = UNetCore(size, magnitude)
-        self.data = LatentData(size, 4, gen, device, self.items)
-        self.objective = objective
-        self.gen = gen
         widths = [size.width * 2 ** i for i in range(size.depth)]
         self.description = (f"UNet-like: {size.depth} levels {widths}, ResBlock + Transformer2D "
                             f"(context {size.text_width}), 4-channel latents "
                             f"{size.tokens}x{size.tokens}")
-
-    def sample_batch(self, batch_size: int, gen: torch.Generator) -> dict[str, Any]:
-        return self.data.batch(self.phase, batch_size, gen)
-
-    def loss(self, batch: dict[str, Any], step: int) -> torch.Tensor:
-        return self.objective.loss(self.core, batch["x0"], batch["text"], self.gen)
 
     def activation_probes(self) -> list[tuple[str, nn.Module]]:
         out: list[tuple[str, nn.Module]] = []
