@@ -70,7 +70,7 @@ def _emit(report: dict[str, Any], fmt: str, config: str) -> None:
 @click.command("probe")
 @click.argument("config", type=click.Path(exists=True, dir_okay=False))
 @click.option("--steps", type=click.IntRange(2, 100000), default=None,
-              help="Optimizer steps per run (default: tiny 40, small 150, full 200).")
+              help="Optimizer steps per run (default: tiny 40, small 120, full 200).")
 @click.option("--device", type=click.Choice(["auto", "cuda", "cpu"]), default="auto",
               show_default=True)
 @click.option("--size", type=click.Choice(["tiny", "small", "full"]), default=None,

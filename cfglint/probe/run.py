@@ -23,7 +23,7 @@ from cfglint.probe.models.base import LoRA, ProbeModel, Surrogate, attach_lora
 from cfglint.probe.schedule import Warp, ema_decay_at
 from cfglint.probe.spec import ProbeSpec
 
-DEFAULT_STEPS = {"tiny": 40, "small": 150, "full": 200}
+DEFAULT_STEPS = {"tiny": 40, "small": 120, "full": 200}
 MAX_CONSECUTIVE_SKIPS = 20
 
 
