@@ -99,6 +99,11 @@ GUI_DESC: dict[str, str] = {
 
 # Case-insensitive optimizer names sd-scripts knows, plus torch.optim class names
 # (looked up by getattr on torch.optim) and the schedule-free family.
+def _ci(word: str) -> str:
+    """A case-insensitive regex for ``word`` without inline flags (editors use ECMA regex)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+
+
 SD_OPTIMIZERS = [
     "", "AdamW", "AdamW8bit", "PagedAdamW", "PagedAdamW8bit", "PagedAdamW32bit", "Lion",
     "Lion8bit", "PagedLion8bit", "SGDNesterov", "SGDNesterov8bit", "DAdaptation",
@@ -274,7 +279,12 @@ def ai_toolkit() -> Json:
     def tweak(path: str, s: Json) -> None:
         short = path.replace(prefix, "")
         if short in AITK_ENUM_CI:
-            s["x-cfglint-enum-ci"] = inv["enums"]["optimizer"]
+            # ai-toolkit (toolkit/optimizer.py) lowers the name and matches some by prefix:
+            # any "prodigy..." builds Prodigy (or Prodigy8bit), "dadaptation...lion/adam"
+            # builds a DAdapt optimizer; every other name must match exactly
+            s["if"] = {"pattern": "^(" + _ci("prodigy") + "|" + _ci("dadaptation") + ".*("
+                       + _ci("lion") + "|" + _ci("adam") + ")$)"}
+            s["else"] = {"x-cfglint-enum-ci": inv["enums"]["optimizer"]}
             s.pop("examples", None)
 
     ctx = {"tweak": tweak, "no_enum": {prefix + "type"}, "desc": AITK_DESC}
