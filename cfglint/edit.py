@@ -178,18 +178,6 @@ def _last_line_end(doc: Document, end: int) -> int:
     return _line_end(text, end)
 
 
-def indent_unit(doc: Document) -> int:
-    """Indentation step of nested block mappings in this file (2 when unknown)."""
-    for node in doc.walk():
-        if isinstance(node, Mapping) and not node.flow and node.entries and node.path:
-            owner = doc.find_entry(node.path)
-            parent_line_indent = len(_indent_of(doc, owner.key.span.start)) if owner else 0
-            child_indent = len(_indent_of(doc, node.entries[0].key.span.start))
-            if child_indent > parent_line_indent:
-                return child_indent - parent_line_indent
-    return 2
-
-
 def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
     """Insert ``key: value`` as the last entry of ``mapping`` in the file's style."""
     nl = doc.newline

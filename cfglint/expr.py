@@ -222,10 +222,6 @@ class _Eval:
         return last
 
 
-def _known_args(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return fn
-
-
 BUILTIN_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": min, "max": max, "abs": abs, "round": round, "int": int, "float": float,
     "str": str, "len": len, "bool": bool,
@@ -235,10 +231,6 @@ BUILTIN_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "pct": lambda x: f"{100 * x:.0f}%" if x >= 0.01 or x == 0 else f"{100 * x:.2g}%",
     "half_life": lambda d: math.log(2) / -math.log(d),
 }
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 class SimpleEnv:

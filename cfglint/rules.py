@@ -147,9 +147,7 @@ def _parse_rule_file(path: Path) -> dict[str, Any]:
 
     doc = read_path(str(path))
     if doc.problems:
-        p = doc.problems[0]
-        line, col = doc.line_col(p.offset)
-        raise RuleFileError(f"{path}:{line}:{col}: {p.message}")
+        raise RuleFileError(doc.first_problem())
     data = to_python(doc.root)
     if not isinstance(data, dict):
         raise RuleFileError(f"{path}: a rule file must be a mapping")

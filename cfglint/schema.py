@@ -18,7 +18,7 @@ from typing import Any
 
 from cfglint.families import get_family
 from cfglint.families.base import Family
-from cfglint.findings import Edit, Finding, Fix, Severity, make_finding
+from cfglint.findings import Finding, Fix, Severity, make_finding
 from cfglint.resources import schemas_dir
 from cfglint.source.document import (
     Document,
@@ -528,10 +528,10 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
     fits = target is not None and not _validate(s.properties[target], entry.value, path,
                                                 entry.key.span, ctx, True)
     if target and safety and target not in present and fits:
+        from cfglint.edit import rename_key
+
         fix = Fix("safe" if safety == "safe" else "unsafe", f"rename `{name}` to `{target}`",
-                  [Edit(entry.key.span.start, entry.key.span.end,
-                        _requote(ctx.doc.text[entry.key.span.start:entry.key.span.end],
-                                 target))],
+                  [rename_key(ctx.doc, entry.key, target)],
                   changes=[path, (*path[:-1], target)])
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
@@ -546,13 +546,6 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
 
     found = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return found[0] if found else None
-
-
-def _requote(raw: str, new: str) -> str:
-    """The new key name written with the old key's quoting."""
-    if len(raw) >= 2 and raw[0] in "\"'" and raw[-1] == raw[0]:
-        return raw[0] + new + raw[0]
-    return new
 
 
 def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,

@@ -185,9 +185,7 @@ def load_settings_file(path: str) -> Settings | None:
             return None
     doc = read_path(path, "toml")
     if doc.problems:
-        p = doc.problems[0]
-        line, col = doc.line_col(p.offset)
-        raise SettingsError(f"{path}:{line}:{col}: {p.message}")
+        raise SettingsError(doc.first_problem())
     root = resolve_alias(doc.root)
     if not isinstance(root, Mapping):
         return None

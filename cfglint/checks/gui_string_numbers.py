@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from cfglint.checks.context import CheckContext
+from cfglint.families.facts_common import gui_float, gui_int
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import Mapping, Scalar, resolve_alias
 
@@ -34,18 +35,16 @@ _JSON_NUM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\Z")
 
 
 def _gui_int(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return None
+    """The GUI's ``int()`` of the text, or None where it falls back instead."""
+    got = gui_int(text, None)
+    return got if isinstance(got, int) else None
 
 
 def _gui_float(text: str) -> float | None:
-    try:
-        v = float(text)
-    except ValueError:
-        return None
-    return v if math.isfinite(v) else None
+    """The GUI's ``float()`` of the text; None where it falls back, or where the result
+    (inf, nan) has no JSON number to write."""
+    got = gui_float(text, None)
+    return got if isinstance(got, float) and math.isfinite(got) else None
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:

@@ -30,22 +30,13 @@ from typing import Any
 from cfglint.checks.condition import facts_of
 from cfglint.checks.context import CheckContext
 from cfglint.facts import Facts, Unknown
+from cfglint.families.facts_common import as_int
 from cfglint.findings import Finding
 from cfglint.source.document import KeyPath, Scalar, Sequence, resolve_alias
 
 _MULTISTEP = ("multisteplr", "multisteprestartlr")
 _RESTART = ("cosineannealingrestartlr",)
 _COSINE = ("cosineannealinglr",)
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
 
 
 def _known(facts: Facts, name: str) -> Any:
@@ -65,7 +56,7 @@ def _ints(ctx: CheckContext, path: KeyPath) -> list[tuple[int, Scalar]] | None:
         item = resolve_alias(raw)
         if not isinstance(item, Scalar):
             return None
-        value = _int(ctx.family.value(item, ctx.doc.format))
+        value = as_int(ctx.family.value(item, ctx.doc.format))
         if value is None:
             return None
         out.append((value, item))
@@ -82,7 +73,7 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
         return list(_ai_toolkit(ctx, facts, name))
     if ctx.family.name not in ("basicsr", "traiNNer"):
         return []
-    total = _int(_known(facts, "total_steps"))
+    total = as_int(_known(facts, "total_steps"))
     if total is None or total <= 0:
         return []
     return list(_basicsr(ctx, facts, name, total))
@@ -93,7 +84,7 @@ def _basicsr(ctx: CheckContext, facts: Facts, name: str, total: int) -> Iterable
     doc = ctx.doc
     if name in _COSINE:
         node = resolve_alias(doc.find((*S, "T_max")))
-        t_max = _int(ctx.family.value(node, doc.format)) if isinstance(node, Scalar) else None
+        t_max = as_int(ctx.family.value(node, doc.format)) if isinstance(node, Scalar) else None
         if node is not None and t_max is not None and 0 < t_max < total:
             yield ctx.finding(
                 node.span,
@@ -147,7 +138,7 @@ def _ai_toolkit(ctx: CheckContext, facts: Facts, name: str) -> Iterable[Finding]
     node = resolve_alias(ctx.doc.find((*params, horizon)))
     if not isinstance(node, Scalar):
         return
-    steps = _int(loop.value)
+    steps = as_int(loop.value)
     yield ctx.finding(
         node.span,
         f"`{horizon}: {node.raw}` is replaced: ai-toolkit passes total_iters = train.steps "

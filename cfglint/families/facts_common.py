@@ -24,11 +24,9 @@ from cfglint.source.document import (
     Document,
     ExpansionLimit,
     KeyPath,
-    Mapping,
     Node,
     Scalar,
     Span,
-    format_path,
     resolve_alias,
     to_python,
 )
@@ -145,10 +143,6 @@ class FactBuilder:
 MISSING = _MISSING
 
 
-def is_missing(value: Any) -> bool:
-    return value is _MISSING
-
-
 # --- value helpers -------------------------------------------------------------------------
 def as_number(value: Any) -> float | int | None:
     """A real number (not a bool), else None: a YAML 1.1 string such as ``"1e-4"`` stays
@@ -171,7 +165,7 @@ def as_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def gui_float(value: Any, fallback: float = 0.0) -> Any:
+def gui_float(value: Any, fallback: Any = 0.0) -> Any:
     """kohya_ss GUI ``float()`` coercion: strings that parse become floats, others the
     fallback (``kohya_ss:kohya_gui/common_gui.py``, the GH #3455 comment)."""
     if isinstance(value, bool):
@@ -186,7 +180,7 @@ def gui_float(value: Any, fallback: float = 0.0) -> Any:
     return value
 
 
-def gui_int(value: Any, fallback: int = 0) -> Any:
+def gui_int(value: Any, fallback: Any = 0) -> Any:
     """kohya_ss GUI ``int()`` coercion (a float string such as ``"1.0"`` does not parse)."""
     if isinstance(value, bool):
         return value
@@ -567,14 +561,3 @@ def path_from_dotted(text: str) -> KeyPath:
         else:
             out.append(part)
     return tuple(out)
-
-
-def describe(path: KeyPath) -> str:
-    return format_path(path)
-
-
-def mapping_children(node: Node | None) -> list[tuple[str, Node]]:
-    node = resolve_alias(node)
-    if not isinstance(node, Mapping):
-        return []
-    return [(e.name, e.value) for e in node.entries]

@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from cfglint.probe.spec import EIGHT_BIT, PRODIGY, ProbeSpec
+from cfglint.probe.spec import EIGHT_BIT, ProbeSpec
 
 
 class ProbeCannotRun(RuntimeError):
@@ -135,10 +135,6 @@ def prodigy_d(opt: torch.optim.Optimizer) -> float | None:
     group = opt.param_groups[0]
     d = group.get("d")
     return float(d) if d is not None else None
-
-
-def is_prodigy(spec: ProbeSpec) -> bool:
-    return spec.optimizer in PRODIGY
 
 
 def is_8bit(spec: ProbeSpec) -> bool:

@@ -187,6 +187,12 @@ class Document:
     def ok(self) -> bool:
         return not self.problems
 
+    def first_problem(self) -> str:
+        """``path:line:col: message`` of the first problem (for one-line error reports)."""
+        p = self.problems[0]
+        line, col = self.line_col(p.offset)
+        return f"{self.path}:{line}:{col}: {p.message}"
+
     # --- tree access -----------------------------------------------------------------
     def find(self, path: KeyPath) -> Node | None:
         """Node at a key path; str parts index mappings, int parts sequences."""
@@ -231,11 +237,6 @@ class Document:
         for node in self.walk():
             if isinstance(node, Scalar):
                 yield node
-
-    def comments_on_line(self, line: int) -> list[Comment]:
-        sp = self.line_span(line)
-        return [c for c in self.comments if sp.start <= c.span.start <= sp.end]
-
 
 def resolve_alias(node: Node | None, limit: int = 64) -> Node | None:
     """Follow alias chains to the anchored node."""

@@ -21,7 +21,6 @@ from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
     Document,
     Entry,
-    KeyPart,
     KeyPath,
     Mapping,
     Node,
@@ -391,6 +390,3 @@ def read_toml(path: str, text: str) -> Document:
         doc.comments = hash_comments(text, [s.span for s in scanner.scalars], need_space=False)
     return doc
 
-
-def _path_str(path: tuple[KeyPart, ...]) -> str:
-    return ".".join(str(p) for p in path)

@@ -82,9 +82,7 @@ class _Builder:
             raw=self.text[start:end],
             style=style,
             tag=tag,
-            # (ruamel's round-trip scanner marks fold points of ``>`` scalars with BEL
-            # characters; the plain scanner used here does not, but strip them if present)
-            text=ev.value.replace("\a", "") if style == "folded" else ev.value,
+            text=ev.value,
         )
         node.value = scalar_view(node, "yaml12")
         return node
