@@ -120,7 +120,7 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
 
         doc = read_bytes(name, data, format_for(name) or "yaml", settings.max_file_size)
         job = Job(name, fix=fix, unsafe=unsafe, diff=diff, options=options)
-        result, new_text = process_text(name, None, job, settings, doc=doc)
+        result, new_text = process_text(name, job, settings, doc)
         result.display_path = name
         results.append(result)
         if fix and not diff:

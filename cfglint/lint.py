@@ -24,7 +24,6 @@ from cfglint.source.document import Document, Span
 # Codes produced by the pipeline itself (rule files describe them for `cfglint rule`).
 PARSE_NAMES = {"CFG001": "parse-error", "CFG004": "unreadable-file", "CFG005": "duplicate-key"}
 UNUSED_SUPPRESSION = "CFG006"
-SCHEMA_CODES = ("CFG002", "CFG003", "CFG701", "CFG005")
 
 
 @dataclass
@@ -144,10 +143,8 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
 def _schema_findings(doc: Document, family: str) -> list[Finding]:
     if get_family(family).schema is None:
         return []
-    try:
-        from cfglint.schema import schema_findings
-    except ImportError:  # pragma: no cover - the schema engine ships with cfglint
-        return []
+    from cfglint.schema import schema_findings  # jsonschema-free, loaded only when needed
+
     return list(schema_findings(doc, family))
 
 

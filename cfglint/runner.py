@@ -14,7 +14,7 @@ from cfglint.findings import FileResult
 from cfglint.lint import RunOptions, lint_document
 from cfglint.settings import Settings, settings_for
 from cfglint.source.document import Document
-from cfglint.source.read import format_for, parse_text, read_path
+from cfglint.source.read import read_path
 
 PARALLEL_MIN_FILES = 24
 
@@ -36,13 +36,9 @@ def _display(path: str) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else Path(path).as_posix()
 
 
-def process_text(path: str, text: str | None, job: Job, settings: Settings,
-                 doc: Document | None = None) -> tuple[FileResult, str | None]:
+def process_text(path: str, job: Job, settings: Settings,
+                 doc: Document) -> tuple[FileResult, str | None]:
     """Lint (and with job.fix, fix) one file; returns the result and the new text if changed."""
-    fmt = format_for(path) or "yaml"
-    if doc is None:
-        assert text is not None
-        doc = parse_text(path, text, fmt)
 
     def lint(d: Document) -> FileResult:
         return lint_document(d, settings, job.options)
@@ -64,7 +60,7 @@ def process_text(path: str, text: str | None, job: Job, settings: Settings,
 def run_one(job: Job) -> FileResult:
     settings = settings_for(job.path)
     doc = read_path(job.path, max_bytes=settings.max_file_size, display=job.path)
-    result, new_text = process_text(job.path, None, job, settings, doc=doc)
+    result, new_text = process_text(job.path, job, settings, doc)
     if new_text is not None and job.fix and not job.diff:
         from cfglint.fix import write_atomic
 

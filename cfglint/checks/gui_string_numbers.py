@@ -30,7 +30,6 @@ FLOAT_KEYS: dict[str, float] = {
     "adaptive_noise_scale": 0.0, "noise_offset": 0.0, "learning_rate": 0.0,
     "text_encoder_lr": 0.0, "unet_lr": 0.0, "lr_scheduler_power": 1.0,
 }
-_JSON_INT = re.compile(r"-?(?:0|[1-9]\d*)\Z")
 _JSON_NUM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?\Z")
 
 

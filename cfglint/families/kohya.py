@@ -26,6 +26,14 @@ _GUI_APP_SECTIONS = frozenset({"model", "folders", "configuration", "basic", "ad
 _GUI_APP_ONLY_SECTIONS = frozenset({"folders", "basic", "advanced", "accelerate_launch",
                                     "configuration", "dataset_preparation", "wd14_caption",
                                     "settings", "server"})
+_GUI_APP_TOOLS = frozenset({"extract_lora", "lora_extract", "merge", "resize"})
+
+
+def gui_app_layout(sections: set[str]) -> bool:
+    """The kohya_ss GUI's own app config (meaningful sections), not an sd-scripts TOML:
+    only GUI section names, or at least two sections only the GUI uses."""
+    only_gui = bool(sections & _GUI_APP_SECTIONS) and sections <= _GUI_APP_SECTIONS | _GUI_APP_TOOLS
+    return only_gui or len(sections & _GUI_APP_ONLY_SECTIONS) >= 2
 
 
 class Kohya(Family):
@@ -39,11 +47,9 @@ class Kohya(Family):
         if root is None or doc.format != "toml":
             return 0.0
         keys: set[str] = set()
-        tables = 0
         for e in root.entries:
             v = resolve_alias(e.value)
             if isinstance(v, Mapping) and not v.flow:
-                tables += 1
                 keys |= set(v.keys())
             else:
                 keys.add(e.name)
@@ -53,9 +59,6 @@ class Kohya(Family):
         hits = len(keys & SD_SCRIPTS_MARKERS)
         if hits == 0:
             return 0.0
-        if set(root.keys()) & _GUI_APP_SECTIONS and set(root.keys()) <= _GUI_APP_SECTIONS | {
-                "extract_lora", "lora_extract", "merge", "resize"}:
-            return 0.2  # section layout of the kohya_ss GUI app config
-        if len(set(root.keys()) & _GUI_APP_ONLY_SECTIONS) >= 2:
-            return 0.2  # the GUI app config with more sections (sdxl, wd14_caption, ...)
+        if gui_app_layout(set(root.keys())):
+            return 0.2  # kohya-gui claims it (0.7)
         return min(0.4 + 0.1 * hits, 1.0)

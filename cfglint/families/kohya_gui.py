@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cfglint.families.base import Family, root_mapping
-from cfglint.families.kohya import _GUI_APP_SECTIONS
+from cfglint.families.kohya import gui_app_layout
 from cfglint.source.document import Document
 
 # Keys only the GUI writes (sd-scripts has no such argument).
@@ -42,10 +42,7 @@ class KohyaGui(Family):
             return 0.0
         keys = set(root.keys())
         if doc.format == "toml":
-            if keys & _GUI_APP_SECTIONS and keys & {"model", "folders", "basic", "advanced",
-                                                    "accelerate_launch"}:
-                return 0.7
-            return 0.0
+            return 0.7 if gui_app_layout(keys) else 0.0
         if doc.format != "json":
             return 0.0
         gui_only = len(keys & _GUI_ONLY) + any(k.startswith("anima_") for k in keys)

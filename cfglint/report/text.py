@@ -19,7 +19,6 @@ TAB_SIZE = 4
 
 _RESET = "\x1b[0m"
 _BOLD = "1"
-_DIM = "2"
 _SEVERITY_STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36"}
 _GUTTER = "34"
 _FIX = "32"

@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 Dialect = Literal["yaml11", "yaml11-float", "yaml12"]
 
-DIALECTS: tuple[Dialect, ...] = ("yaml11", "yaml11-float", "yaml12")
 
 # PyYAML's implicit resolvers (YAML 1.1 as PyYAML implements it).
 _BOOL_11 = re.compile(
