@@ -94,14 +94,19 @@ def detect_family(doc: Document, override: str | None = None) -> str:
 
 
 def _family_of_primary(path: str) -> str:
-    from cfglint.families.hydra_groups import primary_for_group_file
+    from cfglint.families.hydra_groups import HYDRA_OWN_GROUP, primary_for_group_file
 
     found = primary_for_group_file(path)
     if found is None:
         return "generic"
-    primary_path, text = found
-    if text == "hydra":
+    if found[1] == HYDRA_OWN_GROUP:
         return "hydra"
+    return _primary_family(*found)
+
+
+@cache
+def _primary_family(primary_path: str, text: str) -> str:
+    """Family of a primary config, once per primary however many group files it selects."""
     from cfglint.source.yaml_reader import read_yaml
 
     primary = read_yaml(primary_path, text)

@@ -42,8 +42,13 @@ def _primaries(folder: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+# returned in place of a primary's text when the group is Hydra's own (``hydra/<group>``)
+HYDRA_OWN_GROUP = "<hydra's own config group>"
+
+
 def primary_for_group_file(path: str) -> tuple[str, str] | None:
-    """The primary config (path, text) whose defaults list selects this file's group."""
+    """The primary config (path, text) whose defaults list selects this file's group, or
+    (folder, HYDRA_OWN_GROUP) for an option of one of Hydra's own groups."""
     p = Path(path).resolve()
     parts = p.parent.parts
     for level in range(1, MAX_LEVELS + 1):
@@ -53,7 +58,7 @@ def primary_for_group_file(path: str) -> tuple[str, str] | None:
         group = "/".join(parts[len(parts) - level :])
         first = group.split("/")[0]
         if first == "hydra":
-            return (ancestor, "hydra")
+            return (ancestor, HYDRA_OWN_GROUP)
         pattern = re.compile(rf"^\s*-\s*(?:override\s+|optional\s+)*/?(?:{re.escape(group)}|"
                              rf"{re.escape(first)})\s*(?:@[^:]*)?:", re.MULTILINE)
         for full, text in _primaries(ancestor):
