@@ -70,8 +70,8 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
           exit_non_zero_on_fix: bool, quiet: bool, stdin_filename: str | None,
           output_file: str | None) -> None:
     """Lint PATHS (files or folders; - for standard input)."""
-    from cfglint.lint import RunOptions
-    from cfglint.rules import RuleFileError
+    from cfglint.engine.catalog import RuleFileError
+    from cfglint.pipeline import RunOptions
     from cfglint.settings import SettingsError
 
     options = RunOptions(select=_codes(select) or None, ignore=_codes(ignore),
@@ -102,7 +102,7 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
 
     from cfglint.discover import discover
     from cfglint.findings import FileResult
-    from cfglint.lint import fails, rules_for
+    from cfglint.pipeline import fails, rules_for
     from cfglint.report import render
     from cfglint.runner import Job, process_text, run_many
     from cfglint.settings import settings_for, settings_for_dir
@@ -179,8 +179,8 @@ def _file_fail_on(result: Any, default: Any) -> str:
 
 def _rules_here() -> dict[str, Any]:
     """Built-in rules plus the rule folders of the settings in the working directory."""
-    from cfglint.lint import rules_for
-    from cfglint.rules import RuleFileError
+    from cfglint.engine.catalog import RuleFileError
+    from cfglint.pipeline import rules_for
     from cfglint.settings import SettingsError, settings_for_dir
 
     try:

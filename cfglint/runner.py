@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cfglint.findings import FileResult
-from cfglint.lint import RunOptions, lint_document
+from cfglint.pipeline import RunOptions, lint_document
 from cfglint.settings import Settings, settings_for
 from cfglint.source.document import Document
 from cfglint.source.read import read_path

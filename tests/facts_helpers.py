@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cfglint.facts import Fact, Facts
-from cfglint.families.facts_dispatch import facts_for
+from cfglint.facts.collect import facts_for
+from cfglint.facts.model import Fact, Facts
 from cfglint.source.document import Document, Format
 from cfglint.source.read import parse_text
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import Edit, FileResult, Finding, Fix, Severity, make_finding
-from cfglint.rules import Rule
 from cfglint.source.document import Document, KeyPath, Span
 from cfglint.source.read import parse_text
 

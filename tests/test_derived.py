@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cfglint import derived
+from cfglint.facts import formulas as derived
 
 
 def test_constant_ema_share_matches_the_seed_004_numbers() -> None:

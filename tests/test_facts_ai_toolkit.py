@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from facts_helpers import fact, facts_of, span_text
 
-from cfglint.facts import Unknown
+from cfglint.facts.model import Unknown
 
 CONFIG = """\
 job: extension

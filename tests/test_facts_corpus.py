@@ -6,9 +6,9 @@ import time
 
 from corpus import corpus_files
 
-from cfglint.facts import Facts
+from cfglint.facts.collect import facts_for
+from cfglint.facts.model import Facts
 from cfglint.families import detect_family
-from cfglint.families.facts_dispatch import facts_for
 from cfglint.source.read import read_path
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from facts_helpers import doc_of, fact, facts_of, span_text
 
-from cfglint import derived
-from cfglint.facts import Unknown
-from cfglint.families.facts_dispatch import expression_functions, facts_for
+from cfglint.facts import formulas as derived
+from cfglint.facts.collect import expression_functions, facts_for
+from cfglint.facts.model import Unknown
 from cfglint.source.read import read_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "custom_sdxl_full.yaml"

@@ -20,7 +20,7 @@ pytest.importorskip("torch", reason="the probe needs torch (cfglint[probe])")
 import torch
 from click.testing import CliRunner
 
-from cfglint.facts import Facts
+from cfglint.facts.model import Facts
 from cfglint.probe import SCOPE_STATEMENT
 from cfglint.probe.command import probe
 from cfglint.probe.engine import execute, exit_code

@@ -6,7 +6,7 @@ import math
 import subprocess
 import sys
 
-from cfglint.facts import Facts
+from cfglint.facts.model import Facts
 from cfglint.probe.checks import FAIL, PASS, WARN, margin_check, run_checks
 from cfglint.probe.schedule import ema_init_share, lr_multiplier, time_warp
 from cfglint.probe.spec import ProbeSpec, spec_from_facts

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from cfglint.engine.catalog import Example, Rule, load_rules
 from cfglint.findings import FileResult
 from cfglint.fix import fix_text
-from cfglint.lint import RunOptions, lint_document
-from cfglint.rules import Example, Rule, load_rules
+from cfglint.pipeline import RunOptions, lint_document
 from cfglint.settings import Settings
 from cfglint.source.document import Document
 from cfglint.source.read import parse_text

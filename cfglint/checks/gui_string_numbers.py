@@ -14,8 +14,8 @@ import math
 import re
 from collections.abc import Iterable
 
-from cfglint.checks.context import CheckContext
-from cfglint.families.facts_common import gui_float, gui_int
+from cfglint.engine.context import CheckContext
+from cfglint.facts.builder import gui_float, gui_int
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import Mapping, Scalar, resolve_alias
 

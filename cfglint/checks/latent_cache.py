@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cfglint.checks.condition import facts_of
-from cfglint.checks.context import CheckContext
 from cfglint.edit import EditError, set_path
+from cfglint.engine.condition import facts_of
+from cfglint.engine.context import CheckContext
 from cfglint.findings import Finding, Fix
 from cfglint.source.document import Mapping, Scalar, Sequence, Span, resolve_alias
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cfglint.checks.condition import facts_of
-from cfglint.checks.context import CheckContext
 from cfglint.edit import EditError, set_path
-from cfglint.families.facts_common import as_number
+from cfglint.engine.condition import facts_of
+from cfglint.engine.context import CheckContext
+from cfglint.facts.builder import as_number
 from cfglint.findings import Finding, Fix
 from cfglint.source.document import Span
 

@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cfglint.checks.condition import facts_of
-from cfglint.checks.context import CheckContext
-from cfglint.facts import Facts, Unknown
-from cfglint.families.facts_common import as_int
+from cfglint.engine.condition import facts_of
+from cfglint.engine.context import CheckContext
+from cfglint.facts.builder import as_int
+from cfglint.facts.model import Facts, Unknown
 from cfglint.findings import Finding
 from cfglint.source.document import KeyPath, Scalar, Sequence, resolve_alias
 

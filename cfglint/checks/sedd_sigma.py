@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cfglint.checks.condition import facts_of
-from cfglint.checks.context import CheckContext
+from cfglint.engine.condition import facts_of
+from cfglint.engine.context import CheckContext
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import KeyPath, Mapping, Scalar, Span, resolve_alias
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cfglint.checks.condition import facts_of
-from cfglint.checks.context import CheckContext
-from cfglint.families.facts_common import as_number
+from cfglint.engine.condition import facts_of
+from cfglint.engine.context import CheckContext
+from cfglint.facts.builder import as_number
 from cfglint.findings import Finding
 from cfglint.source.document import Mapping, Scalar, Sequence, Span, resolve_alias
 

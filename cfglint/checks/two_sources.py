@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cfglint.checks.condition import facts_of
-from cfglint.checks.context import CheckContext
-from cfglint.families.facts_common import as_int, as_number, gui_float
+from cfglint.engine.condition import facts_of
+from cfglint.engine.context import CheckContext
+from cfglint.facts.builder import as_int, as_number, gui_float
 from cfglint.findings import Finding
 from cfglint.source.document import KeyPath, Mapping, Scalar, Span, resolve_alias
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cfglint.checks.context import CheckContext
+from cfglint.engine.context import CheckContext
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.yaml_dialect import DOTLESS_EXPONENT
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfglint.facts import Facts, Unknown
-from cfglint.families.facts_common import (
+from cfglint.facts.builder import (
     MISSING,
     FactBuilder,
     as_bool,
@@ -25,6 +24,7 @@ from cfglint.families.facts_common import (
     optimizer_is_adaptive,
     prediction_for,
 )
+from cfglint.facts.model import Facts, Unknown
 from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
 
 SRC = "ai-toolkit:toolkit/config_modules.py"

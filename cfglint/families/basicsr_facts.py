@@ -13,14 +13,14 @@ adds ``use_amp``/``amp_bf16``, ``grad_clip`` + ``grad_clip_max_norm`` (100) and
 
 from __future__ import annotations
 
-from cfglint.facts import Facts, Unknown
-from cfglint.families.facts_common import (
+from cfglint.facts.builder import (
     MISSING,
     FactBuilder,
     as_int,
     as_number,
     optimizer_is_adam,
 )
+from cfglint.facts.model import Facts, Unknown
 from cfglint.source.document import Document, KeyPath
 
 SRC_B = "BasicSR:basicsr/models/base_model.py"

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from cfglint.facts import Facts, Unknown
-from cfglint.families.facts_common import FactBuilder, as_number, model_family, norm_mixed
+from cfglint.facts.builder import FactBuilder, as_number, model_family, norm_mixed
+from cfglint.facts.model import Facts, Unknown
 from cfglint.source.document import (
     Document,
     KeyPath,

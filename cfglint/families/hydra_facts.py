@@ -9,7 +9,7 @@ skipping Hydra's own ``hydra:`` block, the ``defaults`` list and sweeper ``param
 
 from __future__ import annotations
 
-from cfglint.facts import Facts
+from cfglint.facts.model import Facts
 from cfglint.families import generic_facts
 from cfglint.source.document import Document
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfglint.facts import Facts, Unknown
-from cfglint.families.facts_common import (
+from cfglint.facts.builder import (
     MISSING,
     FactBuilder,
     as_bool,
@@ -27,6 +26,7 @@ from cfglint.families.facts_common import (
     parse_kv_args,
     prediction_for,
 )
+from cfglint.facts.model import Facts, Unknown
 from cfglint.source.document import Document, KeyPath, Mapping, Sequence, resolve_alias
 
 SRC = "sd-scripts:library/train_util.py"

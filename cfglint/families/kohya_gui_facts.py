@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cfglint.facts import Facts, Unknown
-from cfglint.families.facts_common import (
+from cfglint.facts.builder import (
     MISSING,
     FactBuilder,
     as_int,
@@ -32,6 +31,7 @@ from cfglint.families.facts_common import (
     parse_kv_args,
     prediction_for,
 )
+from cfglint.facts.model import Facts, Unknown
 from cfglint.families.kohya_facts import _Flat, flat_index, parse_resolution
 from cfglint.source.document import Document
 

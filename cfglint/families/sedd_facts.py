@@ -13,8 +13,8 @@ over ``training.n_iters`` and adds ``curriculum.*``.
 
 from __future__ import annotations
 
-from cfglint.facts import Facts
-from cfglint.families.facts_common import MISSING, FactBuilder, as_int
+from cfglint.facts.builder import MISSING, FactBuilder, as_int
+from cfglint.facts.model import Facts
 from cfglint.source.document import Document
 
 SRC = "SEDD:configs/config.yaml"

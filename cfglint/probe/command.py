@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cfglint.facts import Facts
+from cfglint.facts.model import Facts
 from cfglint.probe.spec import ProbeSpec, spec_from_facts
 
 
@@ -43,7 +43,7 @@ def load_facts(config: str, family: str | None = None) -> Facts:
 
 
 def _facts_entry() -> Any:
-    for module, name in (("cfglint.families.facts_dispatch", "facts_for"),
+    for module, name in (("cfglint.facts.collect", "facts_for"),
                          ("cfglint.facts", "facts_for")):
         try:
             fn = getattr(importlib.import_module(module), name, None)

@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cfglint.facts import Facts, is_known
+from cfglint.facts.model import Facts, is_known
 
 EIGHT_BIT = frozenset({
     "adamw8bit", "adam8bit", "pagedadamw8bit", "pagedadam8bit", "lion8bit", "pagedlion8bit",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult
 from cfglint.report.common import RenderOptions
-from cfglint.rules import Rule
 
 FORMATS = ("text", "json", "sarif", "github", "rdjson", "junit")
 

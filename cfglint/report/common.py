@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import DOCS_URL, FileResult, Finding, Severity
-from cfglint.rules import Rule
 
 TOOL_NAME = "cfglint"
 TOOL_URL = "https://cfglint.dev"

@@ -7,9 +7,9 @@ on annotations that span lines, so those carry lines only.
 
 from __future__ import annotations
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult, Finding
 from cfglint.report.common import RenderOptions, ordered, rule_info
-from cfglint.rules import Rule
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

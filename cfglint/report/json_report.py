@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult
 from cfglint.report.common import RenderOptions, ordered
-from cfglint.rules import Rule
 
 
 def findings_json(results: list[FileResult]) -> list[dict[str, Any]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult, Finding
 from cfglint.report.common import TOOL_NAME, RenderOptions, clean, ordered, ordered_results
-from cfglint.rules import Rule
 
 FAILING = ("error", "warning")
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding
 from cfglint.report.common import TOOL_NAME, TOOL_URL, RenderOptions, ordered
-from cfglint.rules import Rule
 from cfglint.source.document import Document
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cfglint import __version__
+from cfglint.engine.catalog import Rule
 from cfglint.findings import Edit, FileResult, Finding
 from cfglint.report.common import (
     TOOL_NAME,
@@ -28,7 +29,6 @@ from cfglint.report.common import (
     ordered,
     rule_infos,
 )
-from cfglint.rules import Rule
 from cfglint.source.document import Document
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult, Finding
 from cfglint.report.common import RenderOptions, clean, ordered, plural, rule_info
-from cfglint.rules import Rule
 from cfglint.source.document import Document
 
 TAB_SIZE = 4

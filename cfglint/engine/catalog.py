@@ -1,7 +1,7 @@
 """Rules are data: one YAML file per rule (DESIGN §5), loaded and cached here.
 
 A rule either states a condition over facts (``when``, evaluated by
-``cfglint.expr``) or names a Python check in ``cfglint/checks/`` (``check``)
+``cfglint.engine.expr``) or names a Python check in ``cfglint/checks/`` (``check``)
 for what is not a fact condition: parse errors, YAML typing, schema findings.
 Parsed rule files are cached as JSON keyed by their paths, sizes and mtimes, so a
 run does not pay for parsing forty YAML files.
@@ -83,8 +83,8 @@ def validate_expressions(data: dict[str, Any], source: str) -> None:
     """Parse every condition of a rule file; a bad one is a RuleFileError with its source."""
     import ast
 
-    from cfglint.checks.condition import RULE_FUNCTIONS
-    from cfglint.expr import ExprError, compile_expr
+    from cfglint.engine.condition import RULE_FUNCTIONS
+    from cfglint.engine.expr import ExprError, compile_expr
 
     fix = data.get("fix") or {}
     sources = [data.get("when"), *[e.get("when") for e in data.get("escalate") or []],

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from cfglint import suppress
-from cfglint.checks.context import CheckContext
+from cfglint.engine.catalog import Rule, load_rules
+from cfglint.engine.context import CheckContext
 from cfglint.families import detect_family, get_family
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding, Severity, make_finding
-from cfglint.rules import Rule, load_rules
 from cfglint.settings import Settings, code_matches
 from cfglint.source.document import Document, Span
 
@@ -123,7 +123,7 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         if rule.check:
             findings += _run_check(rule.check, ctx)
         elif rule.when:
-            from cfglint.checks import condition
+            from cfglint.engine import condition
 
             findings += condition.run(ctx)
     findings = [f for f in findings if enabled(f.code, settings, options, path)]

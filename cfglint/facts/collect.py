@@ -13,15 +13,15 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from cfglint import derived
-from cfglint.facts import Facts
-from cfglint.families.facts_common import (
+from cfglint.facts import formulas as derived
+from cfglint.facts.builder import (
     MISSING,
     FactBuilder,
     derive_common,
     parse_scalar_text,
     path_from_dotted,
 )
+from cfglint.facts.model import Facts
 from cfglint.source.document import Document
 
 _ADAPTERS: dict[str, str] = {

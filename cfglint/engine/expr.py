@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Protocol
 
-from cfglint.facts import Unknown
+from cfglint.facts.model import Unknown
 
 MAX_NODES = 256
 MAX_EXPONENT = 1000

@@ -4,9 +4,9 @@ The environment resolves a name in this order: the rule's params (settings may
 override them), then canonical and derived facts. A condition that comes out
 Unknown means "not evaluated": the rule stays silent rather than guess. The finding
 points at the fact named by ``at:`` (or the first fact the condition reads that has
-a location); ``fix:`` is built by ``cfglint.checks.rule_fix``.
+a location); ``fix:`` is built by ``cfglint.engine.fix_spec``.
 
-Functions available to expressions, on top of ``cfglint.expr``'s built-ins:
+Functions available to expressions, on top of ``cfglint.engine.expr``'s built-ins:
 ``ema_init_share(n)`` and ``lr_at(step)`` bound to this run's facts;
 ``origin(name)`` (``explicit``, ``default``, ``derived``, ``external``, or ``missing``);
 ``has(name)``; ``fact_or(name, default)``; ``arg(name, default)`` (a key of
@@ -21,10 +21,10 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cfglint.checks.context import CheckContext
-from cfglint.checks.rule_fix import fix_for
-from cfglint.expr import BUILTIN_FUNCTIONS, evaluate, format_message, names_in
-from cfglint.facts import Fact, Facts, Unknown
+from cfglint.engine.context import CheckContext
+from cfglint.engine.expr import BUILTIN_FUNCTIONS, evaluate, format_message, names_in
+from cfglint.engine.fix_spec import fix_for
+from cfglint.facts.model import Fact, Facts, Unknown
 from cfglint.findings import Finding, Severity
 from cfglint.source.document import Span
 
@@ -33,7 +33,7 @@ def facts_of(ctx: CheckContext) -> Facts:
     """Facts of this document, built once per file and shared by every rule."""
     cached = ctx.cache.get("facts")
     if cached is None:
-        from cfglint.families.facts_dispatch import facts_for
+        from cfglint.facts.collect import facts_for
 
         cached = facts_for(ctx.doc, ctx.family.name, ctx.settings.mapping or None)
         ctx.cache["facts"] = cached
@@ -54,7 +54,7 @@ class FactEnv:
         self.params = params
         self.family = family
         if functions is None:
-            from cfglint.families.facts_dispatch import expression_functions
+            from cfglint.facts.collect import expression_functions
 
             functions = dict(BUILTIN_FUNCTIONS)
             functions.update(expression_functions(facts))

@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cfglint import derived
-from cfglint.facts import Fact, Facts, Unknown
+from cfglint.facts import formulas as derived
+from cfglint.facts.model import Fact, Facts, Unknown
 from cfglint.families import get_family
 from cfglint.source.document import (
     Document,

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cfglint.checks.context import CheckContext
 from cfglint.edit import EditError, replace_value, set_path
-from cfglint.expr import Env, evaluate, format_message
-from cfglint.facts import Facts, Unknown
+from cfglint.engine.context import CheckContext
+from cfglint.engine.expr import Env, evaluate, format_message
+from cfglint.facts.model import Facts, Unknown
 from cfglint.findings import Edit, Fix
 from cfglint.source.document import KeyPath, Mapping, Sequence, resolve_alias, to_python
 

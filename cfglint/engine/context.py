@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cfglint.engine.catalog import Rule
 from cfglint.families.base import Family
 from cfglint.findings import Finding, Fix, Severity, make_finding
-from cfglint.rules import Rule
 from cfglint.settings import Settings
 from cfglint.source.document import Document, KeyPath, Span
 

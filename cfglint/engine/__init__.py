@@ -1,0 +1,1 @@
+"""The rule engine: the rule catalogue, safe expressions, `when:` conditions and fix specs."""

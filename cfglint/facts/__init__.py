@@ -1,0 +1,1 @@
+"""The facts stage: canonical training facts with provenance, built once per file."""
