@@ -13,10 +13,8 @@ from typing import Any
 import click
 
 from cfglint import __version__
-
-FORMATS = ("text", "json", "sarif", "github", "rdjson", "junit")
-FAMILIES = ("ai-toolkit", "kohya", "kohya-dataset", "kohya-gui", "sedd", "hydra", "basicsr",
-            "traiNNer", "generic")
+from cfglint.families import FAMILY_NAMES as FAMILIES
+from cfglint.report import FORMATS
 
 
 class DefaultGroup(click.Group):

@@ -1,28 +1,27 @@
-"""The lint pipeline for one document: family → checks → suppressions → findings.
+"""One document through the pipeline: detect → facts → schema → rules → suppressions.
 
-Parse problems short-circuit into CFG001/CFG004/CFG005 findings (a file that
-does not parse is a finding, not an exit 2: DESIGN §4). Everything here is
-deterministic: findings are sorted and contain no addresses or timestamps.
+Parse problems short-circuit into CFG001/CFG004/CFG005 findings (a file that does not
+parse is a finding, not an exit 2). Everything here is deterministic: findings are
+sorted and contain no addresses or timestamps.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cfglint import suppress
-from cfglint.engine.catalog import Rule, load_rules
-from cfglint.engine.context import CheckContext
+from cfglint.engine.catalog import Rule, builtin_rule, load_rules
+from cfglint.engine.context import CheckContext, FileState
+from cfglint.facts.model import Facts
 from cfglint.families import detect_family, get_family
+from cfglint.families.base import Family
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding, Severity, make_finding
 from cfglint.settings import Settings, code_matches
-from cfglint.source.document import Document, Span
+from cfglint.source.document import Document, KeyPath, Span
 
-# Codes produced by the pipeline itself (rule files describe them for `cfglint rule`).
-PARSE_NAMES = {"CFG001": "parse-error", "CFG004": "unreadable-file", "CFG005": "duplicate-key"}
 UNUSED_SUPPRESSION = "CFG006"
 
 
@@ -48,10 +47,7 @@ def rules_for(settings: Settings) -> dict[str, Rule]:
 
 def enabled(code: str, settings: Settings, options: RunOptions, path: str) -> bool:
     select = options.select if options.select is not None else settings.select
-    if select is not None:
-        on = code_matches(code, select)
-    else:
-        on = True
+    on = code_matches(code, select) if select is not None else True
     if code_matches(code, options.extend_select + settings.extend_select):
         on = True
     if code_matches(code, options.ignore + settings.ignore):
@@ -61,36 +57,25 @@ def enabled(code: str, settings: Settings, options: RunOptions, path: str) -> bo
     return on
 
 
-def _parse_findings(doc: Document, family: str) -> list[Finding]:
-    out = []
-    for p in doc.problems:
-        end = p.end if p.end is not None else p.offset
-        out.append(make_finding(doc, p.code, PARSE_NAMES.get(p.code, "parse-error"),
-                                "error", p.message, family, Span(p.offset, end)))
-    return out
-
-
-def _duplicate_findings(doc: Document, family: str) -> list[Finding]:
-    out = []
-    for first, second in doc.duplicates:
-        line = doc.line_col(first.key.span.start)[0]
-        out.append(make_finding(
-            doc, "CFG005", "duplicate-key", "warning",
-            f"`{second.name}` is set twice (first on line {line}); loaders keep the last value "
-            "and drop the first without a word",
-            family, second.key.span, second.key.path))
-    return out
-
-
-def _run_check(name: str, ctx: CheckContext) -> list[Finding]:
-    module = importlib.import_module(f"cfglint.checks.{name}")
-    return list(module.run(ctx))
-
-
 def params_for(rule: Rule, settings: Settings) -> dict[str, Any]:
     params = dict(rule.params)
     params.update(settings.params.get(rule.code, {}))
     return params
+
+
+def builtin_finding(doc: Document, code: str, message: str, family: str, span: Span,
+                    key: KeyPath = (), severity: Severity | None = None) -> Finding:
+    """A finding of the pipeline itself, named (and unless told, graded) by its rule file."""
+    rule = builtin_rule(code)
+    return make_finding(doc, code, rule.name, severity or rule.severity_for(family), message,
+                        family, span, key)
+
+
+def build_facts(doc: Document, family: Family, settings: Settings) -> Facts:
+    """The facts stage: the trainer's adapter, the user mapping, the derived facts."""
+    from cfglint.facts.collect import facts_for
+
+    return facts_for(doc, family, settings.mapping or None)
 
 
 def lint_document(doc: Document, settings: Settings, options: RunOptions | None = None,
@@ -101,51 +86,87 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
     override = options.family or settings.family_for(path)
     if doc.problems:
         fallback = override or "generic"
-        findings = [f for f in _parse_findings(doc, fallback) if enabled(f.code, settings, options,
-                                                                         path)]
+        findings = [f for f in _parse_findings(doc, fallback)
+                    if enabled(f.code, settings, options, path)]
         return FileResult(doc, fallback, sorted(findings, key=Finding.sort_key))
-    family_name = detect_family(doc, override)
-    family = get_family(family_name)
-    findings = _duplicate_findings(doc, family_name)
-    cache: dict[str, Any] = {}
-    schema_done = False
-    for rule in rules.values():
-        if not rule.applies_to(family_name) or not enabled(rule.code, settings, options, path):
-            continue
-        ctx = CheckContext(doc, family, rule, settings, params_for(rule, settings), cache)
-        if rule.check == "schema":
-            if not schema_done:
-                schema_done = True
-                findings += _schema_findings(doc, family_name)
-            continue
-        if rule.check == "builtin":
-            continue  # produced by the pipeline itself (parse errors, duplicates, suppressions)
+    family = get_family(detect_family(doc, override))
+    state = FileState(doc, family, settings, build_facts(doc, family, settings))
+    active = [r for r in rules.values()
+              if r.applies_to(family.name) and enabled(r.code, settings, options, path)]
+    findings = _duplicate_findings(doc, family.name)
+    if any(r.check == "schema" for r in active):
+        findings += _schema_findings(doc, family)
+    findings += _rule_findings(state, active, settings)
+    findings = [f for f in findings if enabled(f.code, settings, options, path)]
+    findings = _suppressed(doc, family.name, findings, enabled(UNUSED_SUPPRESSION, settings,
+                                                               options, path))
+    return FileResult(doc, family.name, _dedupe(sorted(findings, key=Finding.sort_key)))
+
+
+def _parse_findings(doc: Document, family: str) -> list[Finding]:
+    out = []
+    for p in doc.problems:
+        end = p.end if p.end is not None else p.offset
+        # a file its loader rejects is an error whatever the code (a TOML duplicate key)
+        out.append(builtin_finding(doc, p.code, p.message, family, Span(p.offset, end),
+                                   severity="error"))
+    return out
+
+
+def _duplicate_findings(doc: Document, family: str) -> list[Finding]:
+    out = []
+    for first, second in doc.duplicates:
+        line = doc.line_col(first.key.span.start)[0]
+        out.append(builtin_finding(
+            doc, "CFG005",
+            f"`{second.name}` is set twice (first on line {line}); loaders keep the last value "
+            "and drop the first without a word",
+            family, second.key.span, second.key.path))
+    return out
+
+
+def _schema_findings(doc: Document, family: Family) -> list[Finding]:
+    if family.schema is None:
+        return []
+    from cfglint.schema import schema_findings  # loaded only when a family has a schema
+
+    return list(schema_findings(doc, family.name))
+
+
+def _rule_findings(state: FileState, active: list[Rule], settings: Settings) -> list[Finding]:
+    from cfglint.checks import run_check
+
+    out: list[Finding] = []
+    for rule in active:
+        if rule.check in ("schema", "builtin"):
+            continue  # produced above (schema) or by the pipeline itself (parse, suppressions)
+        ctx = CheckContext(state, rule, params_for(rule, settings))
         if rule.check:
-            findings += _run_check(rule.check, ctx)
+            out += run_check(rule.check, ctx)
         elif rule.when:
+            if not state.functions:
+                from cfglint.engine.env import functions_for
+
+                state.functions = functions_for(state.facts)
             from cfglint.engine import condition
 
-            findings += condition.run(ctx)
-    findings = [f for f in findings if enabled(f.code, settings, options, path)]
+            out += condition.run(ctx)
+    return out
+
+
+def _suppressed(doc: Document, family: str, findings: list[Finding],
+                report_unused: bool) -> list[Finding]:
     sups = suppress.collect(doc)
-    if sups:
-        findings = suppress.apply(findings, sups)
-        if enabled(UNUSED_SUPPRESSION, settings, options, path):
-            for s, codes in suppress.unused(sups):
-                findings.append(make_finding(
-                    doc, UNUSED_SUPPRESSION, "unused-suppression", "info",
-                    f"suppression of {', '.join(codes)} matches no finding here; remove it",
-                    family_name, s.comment))
-    findings = _dedupe(sorted(findings, key=Finding.sort_key))
-    return FileResult(doc, family_name, findings)
-
-
-def _schema_findings(doc: Document, family: str) -> list[Finding]:
-    if get_family(family).schema is None:
-        return []
-    from cfglint.schema import schema_findings  # jsonschema-free, loaded only when needed
-
-    return list(schema_findings(doc, family))
+    if not sups:
+        return findings
+    findings = suppress.apply(findings, sups)
+    if report_unused:
+        for s, codes in suppress.unused(sups):
+            findings.append(builtin_finding(
+                doc, UNUSED_SUPPRESSION,
+                f"suppression of {', '.join(codes)} matches no finding here; remove it",
+                family, s.comment))
+    return findings
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

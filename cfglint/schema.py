@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
 from cfglint.families.base import Family
-from cfglint.findings import Finding, Fix, Severity, make_finding
+from cfglint.findings import Finding, Fix, make_finding
 from cfglint.resources import schemas_dir
 from cfglint.source.document import (
     Document,
@@ -33,15 +34,7 @@ from cfglint.source.document import (
     to_python,
 )
 
-RULES: dict[str, tuple[str, Severity]] = {
-    "CFG002": ("wrong-type", "error"),
-    "CFG003": ("invalid-choice", "error"),
-    "CFG005": ("duplicate-key", "warning"),
-    "CFG701": ("unknown-key", "warning"),
-}
-
 _SWEEP = re.compile(r"^\s*(?:interval|choice|range|glob|tag|shuffle|sort)\s*\(.*\)\s*$|,", re.S)
-_SWEEP_FAMILIES = frozenset({"hydra", "sedd"})
 _ARTICLE = {"integer": "an integer", "array": "a list", "object": "a mapping",
             "null": "null", "boolean": "a boolean", "number": "a number", "string": "a string"}
 _MAX_CHOICES_SHOWN = 8
@@ -623,7 +616,7 @@ def findings_with_schema(doc: Document, family: str, schema: dict[str, Any]) -> 
 
 def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
     ctx = _Ctx(doc=doc, family=get_family(family), compiled=compiled,
-               sweeps=family in _SWEEP_FAMILIES)
+               sweeps=get_family(family).hydra_sweeps)
     root = resolve_alias(doc.root)
     if compiled.flatten and isinstance(root, Mapping):
         errs = _flattened(root, ctx)
@@ -637,7 +630,7 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        name, severity = RULES[e.code]
-        findings.append(make_finding(doc, e.code, name, severity, e.message, family, e.span,
-                                     e.path, e.fix))
+        rule = builtin_rule(e.code)
+        findings.append(make_finding(doc, e.code, rule.name, rule.severity_for(family),
+                                     e.message, family, e.span, e.path, e.fix))
     return findings

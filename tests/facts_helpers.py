@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cfglint.facts.collect import facts_for
 from cfglint.facts.model import Fact, Facts
+from cfglint.families import get_family
 from cfglint.source.document import Document, Format
 from cfglint.source.read import parse_text
 
@@ -15,7 +16,7 @@ def doc_of(text: str, fmt: Format, name: str = "config") -> Document:
 def facts_of(text: str, fmt: Format, family: str,
              mapping: dict[str, str] | None = None) -> tuple[Document, Facts]:
     doc = doc_of(text, fmt)
-    return doc, facts_for(doc, family, mapping)
+    return doc, facts_for(doc, get_family(family), mapping)
 
 
 def fact(facts: Facts, name: str) -> Fact:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from facts_helpers import fact, facts_of, span_text
 
-from cfglint.facts.builder import as_number
+from cfglint.facts.values import as_number
 
 CONFIG = """\
 name: test

@@ -10,6 +10,7 @@ from facts_helpers import doc_of, fact, facts_of, span_text
 from cfglint.facts import formulas as derived
 from cfglint.facts.collect import expression_functions, facts_for
 from cfglint.facts.model import Unknown
+from cfglint.families import get_family
 from cfglint.source.read import read_path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "custom_sdxl_full.yaml"
@@ -58,7 +59,7 @@ def test_hydra_skips_its_own_block_and_reads_floats() -> None:
 
 def test_custom_sdxl_fixture_with_a_mapping_reproduces_cfg101_numbers() -> None:
     doc = read_path(str(FIXTURE))
-    f = facts_for(doc, "generic", MAPPING)
+    f = facts_for(doc, get_family("generic"), MAPPING)
     used = fact(f, "ema.used_for_sampling")
     assert used.value is True
     assert used.key == ("quality", "ema", "use_ema_weights_for_inference")
@@ -81,7 +82,7 @@ def test_custom_sdxl_fixture_with_a_mapping_reproduces_cfg101_numbers() -> None:
 def test_mapping_overrides_a_family_fact() -> None:
     text = "ngpus: 8\ntraining:\n  n_iters: 1000\n  my_batch: 1024\noptim:\n  lr: 3e-4\n"
     doc = doc_of(text, "yaml")
-    f = facts_for(doc, "sedd", {"sedd.train_batch": "training.my_batch"})
+    f = facts_for(doc, get_family("sedd"), {"sedd.train_batch": "training.my_batch"})
     tb = fact(f, "sedd.train_batch")
     assert tb.value == 1024
     assert "mapping" in tb.note
@@ -89,5 +90,5 @@ def test_mapping_overrides_a_family_fact() -> None:
 
 def test_mapping_to_a_missing_key_leaves_the_fact_alone() -> None:
     doc = doc_of("learning_rate: 0.001\n", "yaml")
-    f = facts_for(doc, "generic", {"lr": "nowhere.lr"})
+    f = facts_for(doc, get_family("generic"), {"lr": "nowhere.lr"})
     assert fact(f, "lr").value == pytest.approx(0.001)

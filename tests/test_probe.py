@@ -19,6 +19,7 @@ pytest.importorskip("torch", reason="the probe needs torch (cfglint[probe])")
 
 import torch
 from click.testing import CliRunner
+from facts_helpers import facts_of
 
 from cfglint.facts.model import Facts
 from cfglint.probe import SCOPE_STATEMENT
@@ -164,7 +165,10 @@ def test_bitsandbytes_optimizer_is_built_with_the_trainers_eps(
     fake = types.ModuleType("bitsandbytes")
     fake.optim = types.SimpleNamespace(AdamW8bit=FakeAdamW8bit)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bitsandbytes", fake)
-    spec = _spec("ai-toolkit", optimizer__name="adamw8bit", precision__mixed="bf16")
+    text = ("job: extension\nconfig:\n  process:\n    - type: sd_trainer\n      network: "
+            "{type: lora, linear: 16, linear_alpha: 16}\n      train: {optimizer: adamw8bit, "
+            "lr: 1e-4, dtype: bf16}\n      model: {arch: sdxl}\n")
+    spec = spec_from_facts(facts_of(text, "yaml", "ai-toolkit")[1])
     report = execute(spec, Options(size="tiny", steps=4, pretrain_steps=2, ladder=(1.0,)))
     assert seen["eps"] == 1e-6
     assert report["verdict"] != "ERROR"

@@ -6,6 +6,8 @@ import math
 import subprocess
 import sys
 
+from facts_helpers import facts_of
+
 from cfglint.facts.model import Facts
 from cfglint.probe.checks import FAIL, PASS, WARN, margin_check, run_checks
 from cfglint.probe.schedule import ema_init_share, lr_multiplier, time_warp
@@ -38,11 +40,18 @@ def test_spec_reads_canonical_facts_and_marks_missing_ones_as_probe_defaults() -
     assert spec.clip_semantics == "norm" and spec.grad_clip == 1.0
 
 
-def test_ai_toolkit_rewrites_prodigy_lr_and_bitsandbytes_eps() -> None:
-    prodigy = spec_from_facts(_facts("ai-toolkit", lr=1e-4, optimizer__name="prodigy"))
+def _aitk(optimizer: str) -> Facts:
+    text = ("job: extension\nconfig:\n  process:\n    - type: sd_trainer\n"
+            f"      train: {{optimizer: {optimizer}, lr: 1e-4}}\n")
+    return facts_of(text, "yaml", "ai-toolkit")[1]
+
+
+def test_ai_toolkit_rewrites_of_prodigy_lr_and_bitsandbytes_eps_reach_the_spec() -> None:
+    prodigy = spec_from_facts(_aitk("prodigy"))
     assert prodigy.lr == 1.0
-    assert any(r.origin == "rewrite" and r.name == "lr" for r in prodigy.resolved)
-    bnb = spec_from_facts(_facts("ai-toolkit", lr=1e-4, optimizer__name="adamw8bit"))
+    assert any(r.origin == "derived" and r.name == "lr" and "replaces" in r.note
+               for r in prodigy.resolved)
+    bnb = spec_from_facts(_aitk("adamw8bit"))
     assert bnb.optimizer_args["eps"] == 1e-6 and bnb.is_8bit
     kohya = spec_from_facts(_facts("kohya", lr=1e-4, optimizer__name="prodigy"))
     assert kohya.lr == 1e-4, "kohya does not rewrite the Prodigy lr"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from cfglint.engine.context import CheckContext
-from cfglint.facts.builder import gui_float, gui_int
+from cfglint.facts.values import gui_float, gui_int
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import Mapping, Scalar, resolve_alias
 

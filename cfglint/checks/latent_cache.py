@@ -15,22 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cfglint.edit import EditError, set_path
-from cfglint.engine.condition import facts_of
 from cfglint.engine.context import CheckContext
+from cfglint.families.base import Program
 from cfglint.findings import Finding, Fix
 from cfglint.source.document import Mapping, Scalar, Sequence, Span, resolve_alias
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
-    fam = ctx.family.name
-    if fam in ("kohya", "kohya-gui"):
+    if ctx.family.program is Program.SD_SCRIPTS:
         yield from _kohya(ctx)
-    elif fam == "ai-toolkit":
+    elif ctx.family.program is Program.AI_TOOLKIT:
         yield from _ai_toolkit(ctx)
 
 
 def _kohya(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     cache = facts.get("cache_latents")
     if cache is None or cache.value is not True:
         return
@@ -55,7 +54,8 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
             pass
     fix = Fix("suggest", f"turn off {names} (or turn off cache_latents and keep them)",
               edits, changes) if edits else None
-    gui = " (the GUI passes both to sd-scripts)" if ctx.family.name == "kohya-gui" else ""
+    front = ctx.family.front_end
+    gui = f" ({front} passes both to sd-scripts)" if front else ""
     yield ctx.finding(f0.span, f"cache_latents with {names}{gui}: sd-scripts stops before "
                       "training (assert: latents cannot be cached when color_aug or "
                       "random_crop change the image every step); choose caching or these "
@@ -63,7 +63,7 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     base = None
     for name in ("cache_latents", "resolution"):
         f = facts.get(name)

@@ -12,25 +12,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cfglint.edit import EditError, set_path
-from cfglint.engine.condition import facts_of
 from cfglint.engine.context import CheckContext
-from cfglint.facts.builder import as_number
+from cfglint.facts.model import Fact
+from cfglint.facts.values import as_number
+from cfglint.families.base import Program
 from cfglint.findings import Finding, Fix
 from cfglint.source.document import Span
 
-_KOHYA = ("kohya", "kohya-gui")
-
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
-    fam = ctx.family.name
+    facts = ctx.facts
     high = float(ctx.params.get("threshold", 0.1))
     suggested = float(ctx.params.get("suggested", 0.0357))
     fact = facts.get("noise.offset")
     offset = as_number(fact.value) if fact is not None else None
 
-    if fam == "kohya":
-        yield from _adaptive_without_offset(ctx, offset)
+    yield from _adaptive_without_offset(ctx, facts.get("noise.adaptive_scale"), fact)
 
     if fact is None or fact.span is None or offset is None or offset <= 0:
         return
@@ -39,7 +36,7 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     key = tuple(fact.key or ())
     if pred == "flow":
         model = facts.value("model.family", "a flow-matching model")
-        if fam in _KOHYA:
+        if ctx.family.program is Program.SD_SCRIPTS:
             msg = (f"noise_offset {offset:g} on {model}: sd-scripts' Flux/SD3/Lumina scripts "
                    "never apply noise_offset (only the SD/SDXL noise path does), so this "
                    "setting does nothing")
@@ -68,17 +65,17 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     yield ctx.finding(fact.span, msg, key, fix)
 
 
-def _adaptive_without_offset(ctx: CheckContext, offset: float | None) -> Iterable[Finding]:
-    from cfglint.families.kohya_facts import flat_index
-
-    index = flat_index(ctx.doc)
-    path = index.get("adaptive_noise_scale")
-    if path is None:
+def _adaptive_without_offset(ctx: CheckContext, adaptive: Fact | None,
+                             offset: Fact | None) -> Iterable[Finding]:
+    """sd-scripts' ``verify_training_args`` rejects adaptive_noise_scale alone (the adapters
+    that model that check record ``noise.adaptive_scale``)."""
+    if adaptive is None or adaptive.origin != "explicit" or not adaptive.key:
         return
+    if offset is not None and offset.origin == "explicit":
+        return
+    path = tuple(adaptive.key)
     entry = ctx.doc.find_entry(path)
     if entry is None:
-        return
-    if "noise_offset" in index:
         return
     span = Span(entry.key.span.start, entry.value.span.end)
     yield ctx.finding(span, "adaptive_noise_scale is set without noise_offset: sd-scripts "

@@ -27,10 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cfglint.engine.condition import facts_of
 from cfglint.engine.context import CheckContext
-from cfglint.facts.builder import as_int
 from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.values import as_int
+from cfglint.families.base import Program
 from cfglint.findings import Finding
 from cfglint.source.document import KeyPath, Scalar, Sequence, resolve_alias
 
@@ -64,14 +64,14 @@ def _ints(ctx: CheckContext, path: KeyPath) -> list[tuple[int, Scalar]] | None:
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     name = _known(facts, "scheduler.name")
     if not isinstance(name, str):
         return []
     name = name.lower()
-    if ctx.family.name == "ai-toolkit":
+    if ctx.family.program is Program.AI_TOOLKIT:
         return list(_ai_toolkit(ctx, facts, name))
-    if ctx.family.name not in ("basicsr", "traiNNer"):
+    if ctx.family.program not in (Program.BASICSR, Program.TRAINNER):
         return []
     total = as_int(_known(facts, "total_steps"))
     if total is None or total <= 0:
@@ -109,12 +109,13 @@ def _basicsr(ctx: CheckContext, facts: Facts, name: str, total: int) -> Iterable
         span_of = resolve_alias(doc.find((*S, "periods")))
         assert span_of is not None
         covered = sum(v for v, _ in items)
+        raised = "a ValueError" if ctx.family.program is Program.TRAINNER else "a TypeError"
         if covered < total:
             yield ctx.finding(
                 span_of.span,
                 f"periods sum to {covered} but total_iter is {total}: CosineAnnealingRestartLR "
                 f"finds no period for iteration {covered + 1} and the run stops there with "
-                f"{'a ValueError' if ctx.family.name == 'traiNNer' else 'a TypeError'}; make the "
+                f"{raised}; make the "
                 f"periods sum to {total}",
                 (*S, "periods"), severity="error")
         elif covered > total:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cfglint.engine.condition import facts_of
 from cfglint.engine.context import CheckContext
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import KeyPath, Mapping, Scalar, Span, resolve_alias
@@ -25,7 +24,7 @@ UPSTREAM_DEFAULTS = {"sigma_min": 1e-4, "sigma_max": 20.0}
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     ntype = facts.get("noise.type")
     if ntype is None or not isinstance(ntype.value, str) or ntype.value.lower() != "loglinear":
         return

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cfglint.engine.condition import facts_of
 from cfglint.engine.context import CheckContext
-from cfglint.facts.builder import as_number
+from cfglint.facts.builder import flat_index
+from cfglint.facts.values import as_number
+from cfglint.families.base import Program
 from cfglint.findings import Finding
 from cfglint.source.document import Mapping, Scalar, Sequence, Span, resolve_alias
 
@@ -26,10 +27,9 @@ _KOHYA_CACHE_FAMILIES = ("sdxl", "flux", "sd3")
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
-    fam = ctx.family.name
-    if fam in ("kohya", "kohya-gui"):
+    if ctx.family.program is Program.SD_SCRIPTS:
         yield from _kohya(ctx)
-    elif fam == "ai-toolkit":
+    elif ctx.family.program is Program.AI_TOOLKIT:
         yield from _ai_toolkit(ctx)
 
 
@@ -38,48 +38,20 @@ def _scalar(node: Any) -> Any:
     return node.value if isinstance(node, Scalar) else None
 
 
-_GUI_CACHE_KEYS = {"sdxl": ("sdxl_cache_text_encoder_outputs",),
-                   "flux": ("flux1_cache_text_encoder_outputs",
-                            "flux1_cache_text_encoder_outputs_to_disk"),
-                   "sd3": ("sd3_cache_text_encoder_outputs",
-                           "sd3_cache_text_encoder_outputs_to_disk")}
-
-
-def _cache_node(ctx: CheckContext, model: str, index: dict[str, Any],
-                method: Any) -> tuple[Span, tuple[Any, ...]] | None:
-    """Where the run turns on text-encoder output caching, if it does.
-
-    The kohya_ss LoRA GUI writes ``cache_text_encoder_outputs`` into the sd-scripts TOML
-    from the per-model checkbox (``sdxl_cache_text_encoder_outputs``,
-    ``flux1_cache_text_encoder_outputs`` ...; ``kohya_gui/lora_gui.py``), not from a plain
-    ``cache_text_encoder_outputs`` key."""
-    if ctx.family.name == "kohya-gui":
-        keys: tuple[str, ...] = _GUI_CACHE_KEYS.get(model, ())
-        if method == "full":
-            keys += ("cache_text_encoder_outputs",)
-    else:
-        keys = ("cache_text_encoder_outputs", "cache_text_encoder_outputs_to_disk")
-    for k in keys:
-        path = index.get(k)
-        if path is not None and _scalar(ctx.doc.find(path)) is True:
-            entry = ctx.doc.find_entry(path)
-            if entry is not None:
-                return Span(entry.key.span.start, entry.value.span.end), tuple(path)
-    return None
-
-
 def _kohya(ctx: CheckContext) -> Iterable[Finding]:
-    from cfglint.families.kohya_facts import flat_index
-
-    facts = facts_of(ctx)
+    facts = ctx.facts
     model = facts.value("model.family", "unknown")
     if model not in _KOHYA_CACHE_FAMILIES:
         return  # train_network.py (SD 1.x/2.x) does not cache text-encoder outputs
-    index = flat_index(ctx.doc)
-    found = _cache_node(ctx, model, index, facts.value("method", ""))
-    if found is None:
+    cache = facts.get("cache_te_outputs")
+    if cache is None or cache.value is not True or not cache.key:
         return
-    span, key = found
+    key = tuple(cache.key)
+    entry = ctx.doc.find_entry(key)
+    if entry is None:
+        return
+    span = Span(entry.key.span.start, entry.value.span.end)
+    index = flat_index(ctx.doc)
     augs = []
     for k in ("shuffle_caption", "caption_dropout_rate", "caption_tag_dropout_rate",
                 "token_warmup_step"):
@@ -87,7 +59,7 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
         if path is None:
             continue
         v = _scalar(ctx.doc.find(path))
-        if ctx.family.name == "kohya-gui" and isinstance(v, str):
+        if isinstance(v, str):  # the kohya_ss GUI stores numbers as strings
             try:
                 v = float(v)
             except ValueError:
@@ -109,7 +81,7 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     cache = facts.get("cache_te_outputs")
     datasets: list[tuple[int, Mapping]] = []
     base = None

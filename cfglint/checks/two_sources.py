@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cfglint.engine.condition import facts_of
 from cfglint.engine.context import CheckContext
-from cfglint.facts.builder import as_int, as_number, gui_float
+from cfglint.facts.values import as_int, as_number, gui_float
+from cfglint.families.base import Program
 from cfglint.findings import Finding
 from cfglint.source.document import KeyPath, Mapping, Scalar, Span, resolve_alias
 
@@ -48,19 +48,24 @@ def _value(ctx: CheckContext, path: KeyPath) -> Any:
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
-    fam = ctx.family.name
-    if fam == "kohya-gui":
-        yield from _kohya_gui(ctx)
-    elif fam == "ai-toolkit":
+    program = ctx.family.program
+    if program is Program.SD_SCRIPTS:
+        yield from _percent_and_absolute_warmup(ctx)
+    elif program is Program.AI_TOOLKIT:
         yield from _ai_toolkit(ctx)
-    elif fam == "sedd":
+    elif program is Program.SEDD:
         yield from _sedd_fork(ctx)
-    elif fam == "generic":
+    elif program is Program.UNKNOWN:
         yield from _full_with_lora(ctx)
 
 
-def _kohya_gui(ctx: CheckContext) -> Iterable[Finding]:
-    pct_path, steps_path = ("lr_warmup",), ("lr_warmup_steps",)
+def _percent_and_absolute_warmup(ctx: CheckContext) -> Iterable[Finding]:
+    """A percentage warmup overridden by an absolute one (the kohya_ss GUI's pair)."""
+    raw, override = ctx.facts.get("warmup.raw"), ctx.facts.get("warmup.override")
+    if (raw is None or override is None or not raw.key or not override.key
+            or ctx.facts.value("warmup.unit", "") != "percent"):
+        return
+    pct_path, steps_path = tuple(raw.key), tuple(override.key)
     span = _key_span(ctx, steps_path)
     if span is None or ctx.doc.find(pct_path) is None:
         return
@@ -68,7 +73,7 @@ def _kohya_gui(ctx: CheckContext) -> Iterable[Finding]:
     steps = gui_float(_value(ctx, steps_path), 0.0)
     if not isinstance(pct, float) or not isinstance(steps, float) or steps <= 0 or pct == 0:
         return
-    total = as_int(facts_of(ctx).value("total_steps", -1))
+    total = as_int(ctx.facts.value("total_steps", -1))
     if total is not None and total > 0:
         from_pct = int(total * pct / 100)
         if from_pct == int(steps):
@@ -85,7 +90,7 @@ def _kohya_gui(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     new, old = facts.get("accum.new"), facts.get("accum.legacy")
     if new is None or old is None or new.origin != "explicit" or old.origin != "explicit":
         return
@@ -139,7 +144,7 @@ def _sedd_fork(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _full_with_lora(ctx: CheckContext) -> Iterable[Finding]:
-    facts = facts_of(ctx)
+    facts = ctx.facts
     method = facts.get("method")
     if method is None or method.origin != "explicit" or str(method.value).lower() != "full":
         return

@@ -13,6 +13,7 @@ import json
 import os
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def validate_expressions(data: dict[str, Any], source: str) -> None:
     """Parse every condition of a rule file; a bad one is a RuleFileError with its source."""
     import ast
 
-    from cfglint.engine.condition import RULE_FUNCTIONS
+    from cfglint.engine.env import RULE_FUNCTIONS
     from cfglint.engine.expr import ExprError, compile_expr
 
     fix = data.get("fix") or {}
@@ -196,6 +197,13 @@ def rule_files(folders: list[Path]) -> list[Path]:
             raise RuleFileError(f"rule folder {folder} does not exist")
         files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     return files
+
+
+@cache
+def builtin_rule(code: str) -> Rule:
+    """A built-in rule by code: the pipeline's own findings (parse errors, duplicates,
+    schema findings, unused suppressions) take their name and severity from here."""
+    return load_rules()[code]
 
 
 def load_rules(extra_folders: list[Path] | None = None,

@@ -1,11 +1,13 @@
-"""What a check gets to see: the document, its family, the rule and its params."""
+"""What a check gets to see: the document, its family, its facts, the rule and its params."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from cfglint.engine.catalog import Rule
+from cfglint.facts.model import Facts
 from cfglint.families.base import Family
 from cfglint.findings import Finding, Fix, Severity, make_finding
 from cfglint.settings import Settings
@@ -13,13 +15,37 @@ from cfglint.source.document import Document, KeyPath, Span
 
 
 @dataclass
-class CheckContext:
+class FileState:
+    """What the pipeline computed once for one file and every rule shares."""
+
     doc: Document
     family: Family
-    rule: Rule
     settings: Settings
+    facts: Facts
+    functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+
+@dataclass
+class CheckContext:
+    file: FileState
+    rule: Rule
     params: dict[str, Any] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # shared across rules of one file
+
+    @property
+    def doc(self) -> Document:
+        return self.file.doc
+
+    @property
+    def family(self) -> Family:
+        return self.file.family
+
+    @property
+    def facts(self) -> Facts:
+        return self.file.facts
+
+    @property
+    def settings(self) -> Settings:
+        return self.file.settings
 
     def finding(self, span: Span, message: str, key: KeyPath = (), fix: Fix | None = None,
                 severity: Severity | None = None, code: str | None = None,

@@ -86,23 +86,24 @@ def _render_arg(value: Any) -> str:
 
 def _set_optimizer_arg(ctx: CheckContext, facts: Facts, name: str, value: Any
                        ) -> tuple[Edit, KeyPath] | None:
-    """One optimizer keyword argument in the trainer's notation: a key of a mapping
-    (ai-toolkit ``optimizer_params``), a ``"k=v"`` item of a list (sd-scripts
-    ``optimizer_args``), or a ``k=v`` word of a string (kohya_ss GUI ``optimizer_args``)."""
+    """One optimizer keyword argument in the trainer's notation (``Family.arg_notation``):
+    a key of a mapping (ai-toolkit ``optimizer_params``), a ``"k=v"`` item of a list
+    (sd-scripts ``optimizer_args``), or a ``k=v`` word of a string (kohya_ss GUI)."""
     fact = facts.get("optimizer.args")
+    notation = ctx.family.arg_notation
     if fact is not None and fact.key:
         key = tuple(fact.key)
-    elif ctx.family.name in ("kohya", "kohya-gui"):
-        key = ("optimizer_args",)
+    elif ctx.family.args_key is not None:
+        key = ctx.family.args_key
     else:
         return None
     node = resolve_alias(ctx.doc.find(key))
     item = f"{name}={_render_arg(value)}"
     try:
         if node is None:
-            if ctx.family.name == "kohya":
+            if notation == "kv-list":
                 return set_path(ctx.doc, key, [item]), key
-            if ctx.family.name == "kohya-gui":
+            if notation == "kv-string":
                 return set_path(ctx.doc, key, item), key
             return set_path(ctx.doc, (*key, name), value), (*key, name)
         if isinstance(node, Mapping):

@@ -1,51 +1,28 @@
-"""``facts_for``: the one entry point rules, the lint pipeline and the probe use.
+"""``facts_for``: the facts stage, the one entry point the pipeline and the probe use.
 
-It runs the family's adapter (imported lazily, so the check path loads only the
-adapter it needs), applies the user mapping from settings
-(``[tool.cfglint.mapping]``: canonical name → dotted native key path), and then
+It runs the trainer module's adapter (``Family.facts``), applies the user mapping from
+settings (``[tool.cfglint.mapping]``: canonical name → dotted native key path), and then
 computes the trainer-neutral derived facts from whatever is known, so a mapping feeds
 the same arithmetic as a built-in adapter.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cfglint.facts import formulas as derived
-from cfglint.facts.builder import (
-    MISSING,
-    FactBuilder,
-    derive_common,
-    parse_scalar_text,
-    path_from_dotted,
-)
+from cfglint.facts import formulas
+from cfglint.facts.builder import MISSING, FactBuilder
+from cfglint.facts.derive import derive_common
 from cfglint.facts.model import Facts
+from cfglint.facts.values import parse_scalar_text, path_from_dotted
 from cfglint.source.document import Document
 
-_ADAPTERS: dict[str, str] = {
-    "ai-toolkit": "ai_toolkit_facts",
-    "kohya": "kohya_facts",
-    "kohya-dataset": "kohya_facts",
-    "kohya-gui": "kohya_gui_facts",
-    "sedd": "sedd_facts",
-    "basicsr": "basicsr_facts",
-    "traiNNer": "basicsr_facts",
-    "hydra": "hydra_facts",
-    "generic": "generic_facts",
-}
-
-Adapter = Callable[[Document, str], Facts]
+if TYPE_CHECKING:
+    from cfglint.families.base import Family
 
 
-def adapter_for(family: str) -> Adapter:
-    module = importlib.import_module(f"cfglint.families.{_ADAPTERS.get(family, 'generic_facts')}")
-    fn: Adapter = module.facts
-    return fn
-
-
-def facts_for(doc: Document, family: str, mapping: dict[str, str] | None = None) -> Facts:
+def facts_for(doc: Document, family: Family, mapping: dict[str, str] | None = None) -> Facts:
     """Canonical facts of ``doc`` read as ``family``, with the user mapping applied.
 
     A mapping value is a dotted key path (``quality.ema.use_ema_weights_for_inference``,
@@ -54,15 +31,16 @@ def facts_for(doc: Document, family: str, mapping: dict[str, str] | None = None)
     cannot state, such as ``ema.schedule``. Mapped facts replace the adapter's.
     """
     if doc.root is None:
-        return Facts(family)
-    facts = adapter_for(family)(doc, family)
+        return Facts(family.name)
+    facts = family.facts(doc)
     if mapping:
-        apply_mapping(doc, facts, mapping)
+        apply_mapping(doc, family, facts, mapping)
     return derive_common(facts)
 
 
-def apply_mapping(doc: Document, facts: Facts, mapping: dict[str, str]) -> Facts:
-    b = FactBuilder(doc, facts.family)
+def apply_mapping(doc: Document, family: Family, facts: Facts,
+                  mapping: dict[str, str]) -> Facts:
+    b = FactBuilder(doc, family)
     b.facts = facts
     for canon, target in sorted(mapping.items()):
         if not isinstance(target, str) or not target.strip():
@@ -83,4 +61,4 @@ def apply_mapping(doc: Document, facts: Facts, mapping: dict[str, str]) -> Facts
 def expression_functions(facts: Facts) -> dict[str, Callable[..., Any]]:
     """``ema_init_share(n)`` and ``lr_at(step)`` bound to these facts, for rule expressions."""
     values = {name: fact.value for name, fact in facts.items.items()}
-    return dict(derived.bound_functions(values))
+    return dict(formulas.bound_functions(values))

@@ -1,4 +1,4 @@
-"""Trainer families and content-based detection (DESIGN §4).
+"""The registry of trainer families (one module per trainer) and content detection.
 
 Precedence: a ``yaml-language-server`` modeline or ``$schema`` key naming a
 cfglint schema, then ``--family``, then settings' family globs, then content.

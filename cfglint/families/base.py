@@ -1,27 +1,82 @@
-"""What a trainer family is to cfglint: how to recognise its files, how its
-loader types values, which schema checks it, and (later) how its native keys map
-to canonical facts."""
+"""What a trainer is to cfglint: how to recognise its files, how its loader types values,
+which schema checks it, how its native keys map to canonical facts, how it writes an
+optimizer argument, and the defaults the probe falls back on.
+
+Each trainer is one module in this package with one ``Family`` subclass; checks and the
+probe ask that object, never compare family names.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar, Literal
 
-from cfglint.source.document import Document, Mapping, Node, Scalar, resolve_alias
+from cfglint.facts.model import Facts
+from cfglint.source.document import Document, KeyPath, Mapping, Node, Scalar, resolve_alias
 from cfglint.source.yaml_dialect import Dialect
+
+# How a trainer writes several optimizer keyword arguments in one value:
+# ``kv-list`` ["k=v", ...] (sd-scripts), ``kv-string`` "k=v k=v" (kohya_ss GUI),
+# ``mapping`` {k: v} (ai-toolkit ``optimizer_params``).
+ArgNotation = Literal["kv-list", "kv-string", "mapping"]
+
+
+class Program(Enum):
+    """The program that reads a family's files. Checks whose logic follows one trainer's
+    code dispatch on it: kohya and kohya-gui files are both run by sd-scripts."""
+
+    UNKNOWN = "an unknown trainer"
+    SD_SCRIPTS = "sd-scripts"
+    AI_TOOLKIT = "ai-toolkit"
+    SEDD = "SEDD"
+    HYDRA = "Hydra"
+    BASICSR = "BasicSR"
+    TRAINNER = "traiNNer-redux"
+
+
+@dataclass(frozen=True)
+class ProbeDefaults:
+    """What the probe assumes when a fact is missing, per trainer."""
+
+    lr: float = 1e-4
+    optimizer: str = "adamw"
+    total_steps: int = 1000
+    grad_clip: float = 1.0
+    clip_semantics: str = "norm"
+    ema_enabled: bool = False
+    ema_decay: float = 0.999
+    ema_schedule: str = "constant"
+    objective: str | None = None  # the training objective when the model family gives none
+    surrogate: str | None = None  # the surrogate model when the model family gives none
 
 
 class Family:
     name: ClassVar[str] = "generic"
+    program: ClassVar[Program] = Program.UNKNOWN
     formats: ClassVar[tuple[str, ...]] = ("yaml", "toml", "json")
-    # How the trainer's YAML loader types plain scalars (DESIGN §3.3).
+    # How the trainer's YAML loader types plain scalars.
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     # Human description of the loader, used in messages about typing.
     loader: ClassVar[str] = "an unknown loader"
     schema: ClassVar[str | None] = None
+    arg_notation: ClassVar[ArgNotation | None] = None
+    # where optimizer arguments go when the file has none yet (None: nowhere known)
+    args_key: ClassVar[KeyPath | None] = None
+    probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults()
+    # values may hold Hydra's sweep override grammar (``interval(0, 1)``, ``a,b``)
+    hydra_sweeps: ClassVar[bool] = False
+    # the program that turns this file into the trainer's own config, when there is one
+    front_end: ClassVar[str | None] = None
 
     def detect(self, doc: Document) -> float:
         """Confidence in [0, 1] that ``doc`` is a config of this family."""
         return 0.0
+
+    def facts(self, doc: Document) -> Facts:
+        """Canonical facts as this trainer reads ``doc`` (before the user mapping and the
+        trainer-neutral derivations of ``cfglint.facts.derive``)."""
+        return Facts(self.name)
 
     def value(self, node: Scalar, fmt: str) -> Any:
         """The value the trainer's loader gives this scalar."""

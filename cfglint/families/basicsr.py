@@ -1,14 +1,29 @@
-"""XPixelGroup/BasicSR and Real-ESRGAN option YAML, read with PyYAML's full
-Loader (YAML 1.1): ``lr: 1e-4`` reaches the optimizer as a string, hence the
-``!!float 1e-4`` idiom in BasicSR's own files."""
+"""XPixelGroup/BasicSR and Real-ESRGAN option YAML, read with PyYAML's full Loader
+(YAML 1.1): ``lr: 1e-4`` reaches the optimizer as a string, hence the ``!!float 1e-4``
+idiom in BasicSR's own files.
+
+Semantics: ``train.ema_decay > 0`` creates ``net_g_ema``, which validation uses and which
+is saved as ``params_ema`` (``BasicSR:basicsr/models/sr_model.py``); the decay is constant
+(``BasicSR:basicsr/models/base_model.py::model_ema``); ``train.warmup_iter`` is a linear
+warmup, ``-1`` none (``base_model.update_learning_rate``); ``train.total_iter`` optimizer
+iterations; ``datasets.train.batch_size_per_gpu`` × world size is the global batch.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from cfglint.families.base import Family, child, keys_of, root_mapping
-from cfglint.source.document import Document
+from cfglint.facts.builder import MISSING, FactBuilder
+from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.taxonomy import optimizer_is_adam
+from cfglint.facts.values import as_int, as_number
+from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
+from cfglint.source.document import Document, KeyPath
 from cfglint.source.yaml_dialect import Dialect
+
+SRC_B = "BasicSR:basicsr/models/base_model.py"
+_T: KeyPath = ("train",)
+_D: KeyPath = ("datasets", "train")
 
 SR_TOP = frozenset({"name", "model_type", "scale", "num_gpu", "manual_seed", "datasets",
                     "network_g", "network_d", "path", "train", "val", "logger", "dist_params"})
@@ -52,11 +67,98 @@ def trainner_markers(doc: Document) -> int:
 
 class BasicSR(Family):
     name: ClassVar[str] = "basicsr"
+    program: ClassVar[Program] = Program.BASICSR
     formats: ClassVar[tuple[str, ...]] = ("yaml",)
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "BasicSR's PyYAML loader (YAML 1.1)"
     schema: ClassVar[str | None] = "basicsr"
+    probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
+        lr=1e-4, optimizer="adam", objective="l1", surrogate="sr")
+    # where the defaults below come from
+    source: ClassVar[str] = SRC_B
 
     def detect(self, doc: Document) -> float:
         score = sr_score(doc)
         return score * (0.6 if trainner_markers(doc) else 1.0)
+
+    def facts(self, doc: Document) -> Facts:
+        b = FactBuilder(doc, self)
+        b.derived("model.family", "sr", "image restoration / super-resolution")
+        b.derived("method", "full", "the networks are trained in full")
+        b.get("model.arch", ("network_g", "type"))
+        _optimizer(b)
+        self._schedule(b)
+        self._batch(b)
+        self._precision(b)
+        self._ema(b)
+        _monitoring(b)
+        return b.facts
+
+    def _schedule(self, b: FactBuilder) -> None:
+        S = (*_T, "scheduler")
+        b.get("scheduler.name", (*S, "type"), convert=lambda v: str(v).lower())
+        b.get("scheduler.milestones", (*S, "milestones"))
+        b.get("scheduler.periods", (*S, "periods"))
+        b.get("warmup.raw", (*_T, "warmup_iter"), -1, source=self.source)
+        b.derived("warmup.unit", "steps", "warmup_iter counts iterations; -1 = none")
+        b.get("total_steps", (*_T, "total_iter"), convert=_int_like)
+
+    def _batch(self, b: FactBuilder) -> None:
+        b.get("batch", (*_D, "batch_size_per_gpu"))
+        b.derived("accum", 1, "BasicSR has no gradient accumulation")
+        _processes(b)
+        b.get("resolution", (*_D, "gt_size"))
+
+    def _precision(self, b: FactBuilder) -> None:
+        b.derived("precision.mixed", "no", "BasicSR has no autocast or GradScaler")
+        b.derived("grad_clip.semantics", "disabled", "BasicSR does not clip gradients")
+        b.derived("precision.train_dtype", "fp32", "fp32 parameters")
+
+    def _ema(self, b: FactBuilder) -> None:
+        decay = b.get("ema.decay", (*_T, "ema_decay"), 0, source=self.source)
+        d = as_number(decay)
+        ema_fact = b.fact("ema.decay")
+        assert ema_fact is not None
+        b.derived("ema.enabled", d is not None and d > 0, "ema_decay > 0 creates net_g_ema",
+                  ema_fact.key, ema_fact.span)
+        b.derived("ema.schedule", "constant", f"{self.source}: constant decay")
+        b.derived("ema.used_for_sampling", True, "validation runs net_g_ema when it exists "
+                  "(BasicSR:basicsr/models/sr_model.py)")
+        b.derived("ema.used_for_saving", True, "net_g_ema is saved as params_ema")
+        b.derived("ema.update_every", 1, "one EMA update per iteration")
+
+
+def _optimizer(b: FactBuilder) -> None:
+    OPT = (*_T, "optim_g")
+    b.get("lr", (*OPT, "lr"))
+    opt = b.get("optimizer.name", (*OPT, "type"), convert=lambda v: str(v).lower())
+    opt_s = opt if isinstance(opt, str) else ""
+    b.derived("optimizer.is_8bit", "8bit" in opt_s, f"optimizer {opt_s or '?'}")
+    b.derived("optimizer.is_adaptive", opt_s.startswith(("prodigy", "dadapt")),
+              f"optimizer {opt_s or '?'}")
+    if optimizer_is_adam(opt_s):
+        b.get("optimizer.betas", (*OPT, "betas"), [0.9, 0.999], source="torch.optim.Adam")
+        b.get("optimizer.eps", (*OPT, "eps"), 1e-8, source="torch.optim.Adam")
+    b.get("optimizer.weight_decay", (*OPT, "weight_decay"), 0, source="torch.optim.Adam")
+
+
+def _processes(b: FactBuilder) -> None:
+    ng = b.read(("num_gpu",))
+    if as_int(ng) is not None:
+        b.explicit("processes", ("num_gpu",))
+    elif ng is not MISSING:
+        b.facts.set("processes", Unknown(f"num_gpu is {ng!r} (decided at launch)"), "explicit",
+                    b.doc.path, ("num_gpu",), b.node(("num_gpu",)).span)  # type: ignore[union-attr]
+
+
+def _monitoring(b: FactBuilder) -> None:
+    if b.node(("val",)) is not None:
+        b.get("eval_every", ("val", "val_freq"), convert=_int_like)
+    b.get("save_every", ("logger", "save_checkpoint_freq"), convert=_int_like)
+
+
+def _int_like(value: object) -> object:
+    """``!!float 5e3`` → 5000: BasicSR applies ``int()`` to iteration counts."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,14 +1,38 @@
-"""Any other training config: facts found by common key names or a user mapping;
-no schema, so no unknown-key findings. The loader is unknown unless settings
-declare it, so YAML typing traps are warnings rather than certainties."""
+"""Any other training config: facts found by common key names or a user mapping; no
+schema, so no unknown-key findings. The loader is unknown unless settings declare it, so
+YAML typing traps are warnings rather than certainties.
+
+Custom scripts (an SDXL trainer of one's own, Lightning/Hydra apps) name the same
+quantities in a handful of ways. This adapter looks for those names as the last
+component(s) of a key path and is deliberately conservative: a name found at several
+places with different values gives ``Unknown`` (the rule is then not evaluated), never a
+guess. Semantics that cannot be read from names (the EMA decay schedule, what EMA
+weights are used for) come from the user mapping (``[tool.cfglint.mapping]``).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+from typing import Any, ClassVar, Literal
 
+from cfglint.facts.builder import FactBuilder
+from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.taxonomy import model_family
+from cfglint.facts.values import as_number, norm_mixed
 from cfglint.families.base import Family
-from cfglint.source.document import Document
+from cfglint.source.document import (
+    Document,
+    KeyPath,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    resolve_alias,
+)
 from cfglint.source.yaml_dialect import Dialect
+
+# Any family claims a file over this; below it the file stays generic.
+_FALLBACK_CONFIDENCE = 0.01
 
 
 class Generic(Family):
@@ -18,4 +42,215 @@ class Generic(Family):
     schema: ClassVar[str | None] = None
 
     def detect(self, doc: Document) -> float:
-        return 0.01
+        return _FALLBACK_CONFIDENCE
+
+    def facts(self, doc: Document) -> Facts:
+        return facts_by_name(doc, self)
+
+
+Kind = Literal["num", "int", "bool", "str", "list"]
+
+# canonical name → (value kind, key-path suffixes, lower-case)
+NAMES: dict[str, tuple[Kind, tuple[tuple[str, ...], ...]]] = {
+    "lr": ("num", (("learning_rate",), ("lr",), ("base_lr",), ("base_learning_rate",))),
+    "lr.unet": ("num", (("unet_lr",), ("unet_learning_rate",))),
+    "lr.te": ("num", (("text_encoder_lr",), ("te_lr",), ("text_encoder_learning_rate",))),
+    "optimizer.name": ("str", (("optimizer",), ("optimizer_type",), ("optimizer", "name"),
+                               ("optimizer", "type"), ("optim", "name"), ("optim", "optimizer"),
+                               ("optimizer", "_name"), ("optim", "type"))),
+    "optimizer.eps": ("num", (("adam_epsilon",), ("adam_eps",), ("optimizer", "eps"),
+                              ("optim", "eps"))),
+    "optimizer.weight_decay": ("num", (("weight_decay",), ("adam_weight_decay",))),
+    "optimizer.betas": ("list", (("betas",), ("adam_betas",))),
+    "scheduler.name": ("str", (("lr_scheduler",), ("lr_scheduler_type",), ("scheduler",),
+                               ("lr_scheduler", "name"), ("lr_scheduler", "type"),
+                               ("scheduler", "type"), ("lr_scheduler", "_name"),
+                               ("scheduler", "name"))),
+    "scheduler.num_cycles": ("num", (("lr_scheduler_num_cycles",), ("lr_num_cycles",))),
+    "scheduler.power": ("num", (("lr_scheduler_power",), ("lr_power",))),
+    "warmup.raw": ("num", (("warmup_steps",), ("lr_warmup_steps",), ("num_warmup_steps",),
+                           ("warmup_updates",), ("warmup_iter",), ("warmup_iters",))),
+    "warmup.ratio": ("num", (("warmup_ratio",), ("lr_warmup_ratio",))),
+    "precision.mixed": ("str", (("mixed_precision",), ("precision",), ("amp_dtype",))),
+    "ema.enabled": ("bool", (("use_ema",), ("ema", "enabled"), ("ema", "use_ema"),
+                             ("ema", "store_ema"), ("store_ema",), ("ema", "enable"))),
+    "ema.decay": ("num", (("ema_decay",), ("ema", "decay"), ("ema", "ema_decay"),
+                          ("ema", "beta"), ("ema_beta",))),
+    "ema.used_for_sampling": ("bool", (("use_ema_for_sampling",), ("use_ema_for_inference",),
+                                       ("use_ema_weights_for_inference",),
+                                       ("use_ema_for_validation",), ("validate_with_ema",),
+                                       ("sample_with_ema",), ("ema", "use_for_sampling"))),
+    "ema.update_every": ("int", (("ema_update_every",), ("ema", "update_every"),
+                                 ("ema_update_interval",))),
+    "batch": ("int", (("batch_size",), ("train_batch_size",), ("batch_size_per_gpu",),
+                      ("per_device_train_batch_size",), ("micro_batch_size",))),
+    "accum": ("int", (("gradient_accumulation_steps",), ("accumulate_grad_batches",),
+                      ("grad_accum",), ("grad_accum_steps",), ("gradient_accumulation",),
+                      ("accum_iter",))),
+    "processes": ("int", (("num_gpus",), ("ngpus",), ("num_processes",), ("world_size",),
+                          ("n_gpus",), ("num_gpu",))),
+    "total_steps": ("int", (("max_train_steps",), ("num_train_steps",), ("total_steps",),
+                            ("max_steps",), ("n_iters",), ("total_iter",), ("max_update",),
+                            ("train_steps",), ("num_steps",))),
+    "epochs": ("int", (("num_train_epochs",), ("max_epochs",), ("epochs",), ("num_epochs",),
+                       ("max_train_epochs",), ("max_epoch",))),
+    "steps_per_epoch": ("int", (("steps_per_epoch",),)),
+    "sample_every": ("int", (("sample_every",), ("sample_every_n_steps",),
+                             ("sample_interval",), ("sample_every_steps",))),
+    "sample_every_epochs": ("num", (("sample_every_n_epochs",), ("sample_every_epochs",),
+                                    ("validation_epochs",))),
+    "eval_every": ("int", (("eval_every",), ("validation_steps",), ("eval_steps",),
+                           ("eval_freq",), ("val_freq",), ("validate_every_n_steps",),
+                           ("eval_interval",), ("eval_every_n_steps",))),
+    "eval_every_epochs": ("num", (("check_val_every_n_epoch",), ("eval_every_n_epochs",),
+                                  ("validate_every_n_epochs",))),
+    "save_every": ("int", (("save_every",), ("save_steps",), ("checkpointing_steps",),
+                           ("save_every_n_steps",), ("save_freq",), ("checkpoint_every",))),
+    "save_every_epochs": ("num", (("save_every_n_epochs",), ("save_every_epochs",))),
+    "lora.rank": ("num", (("lora_rank",), ("lora", "rank"), ("lora", "r"), ("lora_r",),
+                          ("network_dim",), ("network", "rank"), ("network", "linear"))),
+    "lora.alpha": ("num", (("lora_alpha",), ("lora", "alpha"), ("network_alpha",),
+                           ("network", "alpha"), ("network", "linear_alpha"))),
+    "method": ("str", (("training_method",), ("train_method",), ("finetune_type",),
+                       ("training_type",), ("model_type",))),
+    "model.name_or_path": ("str", (("pretrained_model_name_or_path",), ("base_model",),
+                                   ("model_name_or_path",), ("base_model_name_or_path",),
+                                   ("pretrained_model",))),
+    "grad_clip.value": ("num", (("max_grad_norm",), ("grad_clip",), ("gradient_clip_val",),
+                                ("clip_grad_norm",), ("clip_norm",), ("grad_clip_norm",))),
+    "noise.offset": ("num", (("noise_offset",),)),
+    "noise.min_snr_gamma": ("num", (("min_snr_gamma",), ("snr_gamma",))),
+    "resolution": ("int", (("resolution",), ("image_size",), ("img_size",))),
+    "dataset.size": ("int", (("num_images",), ("dataset_size",), ("num_train_images",),
+                             ("num_train_samples",))),
+    "dataset.repeats": ("int", (("num_repeats",), ("repeats",))),
+    "cache_latents": ("bool", (("cache_latents",),)),
+    "train_te": ("bool", (("train_text_encoder",),)),
+}
+
+# Subtrees that hold no training values (Hydra's own config, defaults lists, sweeps).
+_SKIP_TOP = frozenset({"hydra", "defaults"})
+_SKIP_ANY = frozenset({"params", "sweeper", "launcher", "callbacks", "logger", "discriminator",
+                       "optim_d", "network_d"})
+_NUMERIC_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_FULL = frozenset({"full", "full_finetune", "finetune", "fine_tune", "fine-tune", "full_ft",
+                   "full-finetune", "dreambooth", "full_fine_tune"})
+
+
+def _kind_ok(kind: Kind, value: Any) -> bool:
+    if kind == "num":
+        return as_number(value) is not None or (isinstance(value, str)
+                                                and bool(_NUMERIC_TEXT.match(value.strip())))
+    if kind == "int":
+        n = as_number(value)
+        return n is not None and float(n).is_integer()
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+    return isinstance(value, list)
+
+
+def _leaves(node: Node | None, path: KeyPath, out: list[tuple[KeyPath, Node]],
+            depth: int = 0) -> None:
+    node = resolve_alias(node)
+    if depth > 32:
+        return
+    if isinstance(node, Mapping):
+        for e in node.entries:
+            name = e.name
+            low = name.lower()
+            if (depth == 0 and low in _SKIP_TOP) or low in _SKIP_ANY:
+                continue
+            child = resolve_alias(e.value)
+            if isinstance(child, Scalar) or (isinstance(child, Sequence) and child.items and all(
+                    isinstance(resolve_alias(i), Scalar) for i in child.items)):
+                out.append(((*path, name), child))
+            if isinstance(child, Mapping | Sequence):
+                _leaves(child, (*path, name), out, depth + 1)
+    elif isinstance(node, Sequence):
+        for i, item in enumerate(node.items):
+            _leaves(item, (*path, i), out, depth + 1)
+
+
+def facts_by_name(doc: Document, family: Family) -> Facts:
+    """Facts found by common key names anywhere in the tree (ambiguity gives Unknown)."""
+    b = FactBuilder(doc, family)
+    leaves: list[tuple[KeyPath, Node]] = []
+    _leaves(doc.root, (), leaves)
+    # index the leaves by their last key name, lower-cased, with the names of their path
+    by_last: dict[str, list[tuple[KeyPath, tuple[str, ...]]]] = {}
+    for path, _node in leaves:
+        names = tuple(p.lower() for p in path if isinstance(p, str))
+        if names:
+            by_last.setdefault(names[-1], []).append((path, names))
+    for canon, (kind, patterns) in NAMES.items():
+        found: list[tuple[KeyPath, Any]] = []
+        seen: set[KeyPath] = set()
+        for pat in patterns:
+            for path, names in by_last.get(pat[-1], ()):
+                if path in seen or names[-len(pat):] != pat:
+                    continue
+                seen.add(path)
+                value = b.read(path)
+                if kind == "num" and isinstance(value, list) and len(value) == 1:
+                    value = value[0]  # fairseq: lr: [1e-05]
+                if _kind_ok(kind, value):
+                    found.append((path, value))
+        found.sort(key=lambda pv: _order(doc, pv[0]))
+        if not found:
+            continue
+        distinct = {repr(v) for _, v in found}
+        if len(distinct) == 1:
+            note = "found by name" + (f" at {len(found)} places" if len(found) > 1 else "")
+            b.explicit(canon, found[0][0], found[0][1], note=note)
+        else:
+            first = found[0][0]
+            node = b.node(first)
+            where = "; ".join(f"{'.'.join(str(p) for p in pth)} = {v!r}" for pth, v in found[:4])
+            b.facts.set(canon, Unknown(f"{canon} is ambiguous: {where}"), "explicit", doc.path,
+                        first, None if node is None else node.span, where)
+    _normalise(b)
+    return b.facts
+
+
+def _order(doc: Document, path: KeyPath) -> int:
+    node = doc.find(path)
+    return node.span.start if node is not None else 0
+
+
+def _normalise(b: FactBuilder) -> None:
+    """Canonical spellings and the semantics names imply."""
+    f = b.facts
+    m = f.get("method")
+    if m is not None and isinstance(m.value, str):
+        low = m.value.lower()
+        m.value = "full" if low in _FULL else low
+    o = f.get("optimizer.name")
+    if o is not None and isinstance(o.value, str):
+        o.value = o.value.lower()
+    s = f.get("scheduler.name")
+    if s is not None and isinstance(s.value, str):
+        s.value = s.value.lower()
+    p = f.get("precision.mixed")
+    if p is not None:
+        mixed = norm_mixed(p.value)
+        if mixed is not None:
+            p.value = mixed
+    ratio = f.get("warmup.ratio")
+    if "warmup.raw" in f:
+        b.derived("warmup.unit", "steps", "a *_steps warmup key counts steps")
+    elif ratio is not None and as_number(ratio.value) is not None:
+        f.set("warmup.raw", ratio.value, ratio.origin, ratio.file, ratio.key, ratio.span)
+        b.derived("warmup.unit", "ratio", "warmup_ratio is a share of the total steps")
+    if "ema.decay" in f and "ema.schedule" not in f:
+        b.derived("ema.schedule", "constant", "assumed: a custom EMA with a constant decay "
+                  "(set ema.schedule in the mapping if it warms up)")
+    if "lora.rank" in f and "method" not in f:
+        b.derived("method", "lora", "LoRA rank keys present")
+    name = f.get("model.name_or_path")
+    if name is not None and isinstance(name.value, str) and "model.family" not in f:
+        fam = model_family(name.value)
+        if fam != "unknown":
+            f.set("model.family", fam, "derived", name.file, name.key, name.span,
+                  f"from the model name {name.value!r}")

@@ -1,13 +1,21 @@
 """Hydra apps (facebookresearch/hydra, lightning-hydra-template, fairseq):
 OmegaConf YAML with a ``defaults`` list, ``# @package`` headers, ``_target_``
-instantiation specs and ``${...}`` interpolation. Nothing is instantiated here."""
+instantiation specs and ``${...}`` interpolation. Nothing is instantiated here.
+
+Hydra has no fixed schema, so facts are found by common names exactly as for generic
+files, with OmegaConf's typing of scalars (``1e-4`` is a float) and skipping Hydra's own
+``hydra:`` block, the ``defaults`` list and sweeper ``params`` (sweep grammar, not
+values). Config groups are not composed here: only what the file itself says.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import ClassVar
 
-from cfglint.families.base import Family, root_mapping
+from cfglint.facts.model import Facts
+from cfglint.families.base import Family, Program, root_mapping
+from cfglint.families.generic import facts_by_name
 from cfglint.source.document import Document, Mapping, Scalar, Sequence
 from cfglint.source.yaml_dialect import Dialect
 
@@ -17,7 +25,9 @@ _INTERP = re.compile(r"\$\{[^}]*\}")
 
 class Hydra(Family):
     name: ClassVar[str] = "hydra"
+    program: ClassVar[Program] = Program.HYDRA
     formats: ClassVar[tuple[str, ...]] = ("yaml",)
+    hydra_sweeps: ClassVar[bool] = True
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
     schema: ClassVar[str | None] = "hydra"
@@ -48,3 +58,6 @@ class Hydra(Family):
         if interps:
             score += 0.3
         return min(score, 0.9)
+
+    def facts(self, doc: Document) -> Facts:
+        return facts_by_name(doc, self)

@@ -1,16 +1,31 @@
-"""Score-Entropy Discrete Diffusion (louaaron/SEDD and forks): Hydra YAML whose
-``training``/``noise``/``graph``/``optim`` blocks drive ``run_train.py``. Upstream
-loads through Hydra/OmegaConf (``1e-4`` is a float); the protein_lig_sedd fork
-uses ``yaml.safe_load``, which is why its files write ``!!float "5e-5"``."""
+"""Score-Entropy Discrete Diffusion (louaaron/Score-Entropy-Discrete-Diffusion and forks):
+Hydra YAML whose ``training``/``noise``/``graph``/``optim`` blocks drive ``run_train.py``.
+Upstream loads through Hydra/OmegaConf (``1e-4`` is a float); the protein_lig_sedd fork
+uses ``yaml.safe_load``, which is why its files write ``!!float "5e-5"``.
+
+Upstream semantics: ``training.batch_size`` is the GLOBAL
+batch, split as ``batch_size // (ngpus × accum)`` per GPU (``SEDD:data.py`` raises
+unless divisible); the EMA (``SEDD:model/ema.py``) warms its decay up as
+``min(d, (1+k)/(10+k))`` and is copied in for snapshot samples (``SEDD:run_train.py``)
+and the eval loss (``SEDD:losses.py``); ``optim.grad_clip >= 0`` clips, so 0 zeroes
+every gradient (``SEDD:losses.py::optimization_manager``); ``optim.warmup`` is a
+linear warmup with no decay after it. The fork hard-codes a warmup-cosine schedule
+over ``training.n_iters`` and adds ``curriculum.*``.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from cfglint.families.base import Family, child, keys_of, root_mapping
+from cfglint.facts.builder import MISSING, FactBuilder
+from cfglint.facts.model import Facts
+from cfglint.facts.values import as_int
+from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
 from cfglint.source.document import Document, Scalar
 from cfglint.source.yaml_dialect import Dialect
 
+SRC = "SEDD:configs/config.yaml"
+FORK = "protein_lig_sedd:run_train_uniref50_optimized.py"
 _TOP = frozenset({"ngpus", "training", "noise", "graph", "optim", "eval", "sampling", "model",
                   "data", "tokens", "curriculum", "lr_schedule", "memory", "work_dir"})
 _TRAINING = frozenset({"batch_size", "accum", "n_iters", "snapshot_freq", "log_freq",
@@ -22,10 +37,15 @@ _MODEL = frozenset({"hidden_size", "cond_dim", "length", "n_blocks", "n_heads",
 
 class Sedd(Family):
     name: ClassVar[str] = "sedd"
+    program: ClassVar[Program] = Program.SEDD
     formats: ClassVar[tuple[str, ...]] = ("yaml",)
+    hydra_sweeps: ClassVar[bool] = True
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
     schema: ClassVar[str | None] = "sedd"
+    probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
+        lr=3e-4, grad_clip=-1.0, clip_semantics="norm_zero_zeroes", ema_enabled=True,
+        ema_decay=0.9999, ema_schedule="torch_ema", objective="score_entropy", surrogate="sedd")
 
     def detect(self, doc: Document) -> float:
         root = root_mapping(doc)
@@ -52,3 +72,124 @@ class Sedd(Family):
         ):
             score += 0.7
         return min(score, 1.0)
+
+    def facts(self, doc: Document) -> Facts:
+        b = FactBuilder(doc, self)
+        fork = _identity(b)
+        _optimizer(b)
+        _schedule(b, fork)
+        _batch(b)
+        _precision(b)
+        _ema(b)
+        _monitoring(b)
+        _noise(b)
+        _curriculum(b)
+        return b.facts
+
+
+def _identity(b: FactBuilder) -> bool:
+    fork = any(b.node((k,)) is not None for k in ("curriculum", "lr_schedule", "memory"))
+    b.derived("sedd.variant", "protein_lig_sedd" if fork else "upstream",
+              "curriculum/lr_schedule/memory sections: the protein_lig_sedd fork (yaml.safe_load, "
+              "no Hydra)" if fork else "upstream SEDD layout (Hydra)")
+    b.derived("model.family", "sedd", "score-entropy discrete diffusion")
+    b.derived("model.prediction", "score_entropy", "SEDD score-entropy loss")
+    b.derived("method", "full", "SEDD trains the whole model")
+    if b.has(("model", "name")):
+        b.explicit("model.arch", ("model", "name"))
+    return fork
+
+
+def _optimizer(b: FactBuilder) -> None:
+    b.get("lr", ("optim", "lr"), 3e-4, source=SRC)
+    b.get("optimizer.name", ("optim", "optimizer"), "adamw", convert=lambda v: str(v).lower(),
+          source=SRC, note="Adam or AdamW (case-sensitive in losses.get_optimizer)")
+    b.derived("optimizer.is_8bit", False, "torch Adam/AdamW")
+    b.derived("optimizer.is_adaptive", False, "torch Adam/AdamW")
+    b.get("optimizer.eps", ("optim", "eps"), 1e-8, source=SRC)
+    b.get("optimizer.weight_decay", ("optim", "weight_decay"), 0, source=SRC)
+    b1 = b.read(("optim", "beta1"))
+    b2 = b.read(("optim", "beta2"))
+    betas = [0.9 if b1 is MISSING else b1, 0.999 if b2 is MISSING else b2]
+    if b1 is not MISSING or b2 is not MISSING:
+        b.explicit("optimizer.betas", ("optim", "beta2") if b2 is not MISSING else
+                   ("optim", "beta1"), betas)
+    else:
+        b.default("optimizer.betas", betas, ("optim", "beta1"), f"trainer default ({SRC})")
+    b.derived("optimizer.state_dtype", "fp32", "fp32 parameters and Adam state")
+
+
+def _schedule(b: FactBuilder, fork: bool) -> None:
+    if fork:
+        b.derived("scheduler.name", "cosine", f"{FORK}: hard-coded WarmupCosineLR over "
+                  "training.n_iters; lr_schedule.* is not read")
+    else:
+        b.derived("scheduler.name", "constant_with_warmup", "SEDD:losses.py: "
+                  "lr·min(step/warmup, 1), no decay")
+    b.get("warmup.raw", ("optim", "warmup"), 2500, source=SRC)
+    b.derived("warmup.unit", "steps", "optim.warmup counts optimizer steps; <= 0 disables")
+    b.get("total_steps", ("training", "n_iters"), 1300001, source=SRC)
+    if fork and b.has(("training", "epochs")):
+        b.explicit("epochs", ("training", "epochs"))
+
+
+def _batch(b: FactBuilder) -> None:
+    tb = b.get("sedd.train_batch", ("training", "batch_size"), 512, source=SRC)
+    eb = b.get("sedd.eval_batch", ("eval", "batch_size"), 512, source=SRC)
+    ng = b.get("sedd.ngpus", ("ngpus",), 8, source=SRC)
+    ac = b.get("sedd.accum", ("training", "accum"), 1, source=SRC)
+    del eb
+    for src, dst in (("sedd.ngpus", "processes"), ("sedd.accum", "accum")):
+        fact = b.fact(src)
+        if fact is not None:
+            b.facts.set(dst, fact.value, fact.origin, fact.file, fact.key, fact.span, fact.note)
+    tbi, ngi, aci = as_int(tb), as_int(ng), as_int(ac)
+    if tbi is not None and ngi and aci and ngi > 0 and aci > 0:
+        tfact = b.fact("sedd.train_batch")
+        assert tfact is not None
+        b.derived("batch", tbi // (ngi * aci), f"per-GPU micro-batch = {tbi} global // "
+                  f"({ngi} GPUs × {aci} accum) (SEDD:data.py)", tfact.key, tfact.span)
+        b.derived("effective_batch", tbi, "training.batch_size is the global batch",
+                  tfact.key, tfact.span)
+
+
+def _precision(b: FactBuilder) -> None:
+    b.derived("precision.mixed", "bf16", "bf16 autocast is hard-coded in the model")
+    b.derived("precision.train_dtype", "fp32", "fp32 parameters")
+    b.derived("precision.grad_scaler", True, "SEDD:run_train.py always builds a GradScaler")
+    b.get("grad_clip.value", ("optim", "grad_clip"), 1.0, source=SRC)
+    b.derived("grad_clip.semantics", "norm_zero_zeroes",
+              "clip_grad_norm_ when grad_clip >= 0: 0 zeroes every gradient, < 0 disables")
+
+
+def _ema(b: FactBuilder) -> None:
+    b.derived("ema.enabled", True, "SEDD always keeps an EMA", ("training", "ema"),
+              b.ancestor_span(("training", "ema")))
+    b.get("ema.decay", ("training", "ema"), 0.9999, source=SRC)
+    b.derived("ema.schedule", "torch_ema", "SEDD:model/ema.py: min(decay, (1+k)/(10+k))")
+    b.derived("ema.used_for_sampling", True, "snapshot samples and the eval loss use "
+              "ema.copy_to (SEDD:run_train.py, SEDD:losses.py)")
+    b.derived("ema.used_for_saving", False, "checkpoints hold both the model and the EMA state")
+    b.derived("ema.update_every", 1, "one EMA update per optimizer step")
+
+
+def _monitoring(b: FactBuilder) -> None:
+    snap = b.read(("training", "snapshot_sampling"))
+    if snap is not False:
+        b.get("sample_every", ("training", "snapshot_freq"), 50000, source=SRC)
+    b.get("eval_every", ("training", "eval_freq"), 100, source=SRC)
+    b.get("save_every", ("training", "snapshot_freq"), 50000, source=SRC)
+
+
+def _noise(b: FactBuilder) -> None:
+    b.get("noise.type", ("noise", "type"), "loglinear", source=SRC)
+    b.get("noise.sigma_min", ("noise", "sigma_min"))
+    b.get("noise.sigma_max", ("noise", "sigma_max"))
+
+
+def _curriculum(b: FactBuilder) -> None:
+    if b.node(("curriculum",)) is not None:
+        b.get("curriculum.enabled", ("curriculum", "enabled"), False, source=FORK)
+        b.get("curriculum.preschool_time", ("curriculum", "preschool_time"), 5000, source=FORK)
+        b.get("curriculum.difficulty_ramp", ("curriculum", "difficulty_ramp"), "exponential",
+              source=FORK)

@@ -1,26 +1,54 @@
-"""the-database/traiNNer-redux: BasicSR-style options decoded strictly into typed
-structs (``msgspec.yaml.decode(..., strict=True)``), so an unknown key or a
-string where a number belongs fails at load."""
+"""the-database/traiNNer-redux: BasicSR-style options decoded strictly into typed structs
+(``msgspec.yaml.decode(..., strict=True)``), so an unknown key or a string where a number
+belongs fails at load. On top of BasicSR it adds ``use_amp``/``amp_bf16``, ``grad_clip`` +
+``grad_clip_max_norm`` (100) and ``accum_iter``
+(``traiNNer-redux:traiNNer/utils/redux_options.py``)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from cfglint.families.base import Family
-from cfglint.families.basicsr import sr_score, trainner_markers
+from cfglint.facts.builder import FactBuilder
+from cfglint.families.base import ProbeDefaults, Program
+from cfglint.families.basicsr import _D, _T, BasicSR, _processes, sr_score, trainner_markers
 from cfglint.source.document import Document
 from cfglint.source.yaml_dialect import Dialect
 
+SRC_T = "traiNNer-redux:traiNNer/utils/redux_options.py"
 
-class TraiNNer(Family):
+
+class TraiNNer(BasicSR):
     name: ClassVar[str] = "traiNNer"
-    formats: ClassVar[tuple[str, ...]] = ("yaml",)
+    program: ClassVar[Program] = Program.TRAINNER
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "traiNNer-redux's strict msgspec YAML decoder (YAML 1.1 typing)"
     schema: ClassVar[str | None] = "traiNNer"
+    probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
+        lr=1e-4, optimizer="adamw", objective="l1", surrogate="sr")
+    source: ClassVar[str] = SRC_T
 
     def detect(self, doc: Document) -> float:
         markers = trainner_markers(doc)
         if not markers:
             return 0.0
         return min(sr_score(doc) + 0.1 * markers, 1.0)
+
+    def _batch(self, b: FactBuilder) -> None:
+        b.get("batch", (*_D, "batch_size_per_gpu"))
+        b.get("accum", (*_D, "accum_iter"), 1, source=self.source)
+        _processes(b)
+        b.get("resolution", (*_D, "gt_size"))
+
+    def _precision(self, b: FactBuilder) -> None:
+        amp = b.read(("use_amp",))
+        bf = b.read(("amp_bf16",)) is True
+        mixed = ("bf16" if bf else "fp16") if amp is True else "no"
+        b.derived("precision.mixed", mixed, "use_amp with amp_bf16" if bf else "use_amp",
+                  ("use_amp",), b.ancestor_span(("use_amp",)))
+        b.derived("precision.grad_scaler", mixed == "fp16", "GradScaler for fp16 AMP")
+        clip = b.get("grad_clip.enabled", (*_T, "grad_clip"), False, source=self.source)
+        b.get("grad_clip.value", (*_T, "grad_clip_max_norm"), 100.0, source=self.source)
+        b.derived("grad_clip.semantics", "bool_then_norm" if clip is True else "disabled",
+                  "grad_clip enables clip_grad_norm_ with grad_clip_max_norm" if clip is True
+                  else "grad_clip is false: grad_clip_max_norm is ignored")
+        b.derived("precision.train_dtype", "fp32", "fp32 parameters")

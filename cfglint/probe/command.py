@@ -1,4 +1,4 @@
-"""`cfglint probe CONFIG`: the click command the lead registers with ``main.add_command(probe)``.
+"""`cfglint probe CONFIG`: run the config's optimizer, schedule and precision on a surrogate.
 
 Importing this module does not import torch; the run does, and a missing torch or
 optional optimizer package is a "could not run" verdict naming the extra (exit 3).
@@ -7,7 +7,6 @@ Exit codes: 0 pass (and warn without --strict), 1 warn with --strict, 2 fail, 3 
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 from typing import Any
 
@@ -28,31 +27,20 @@ def _ladder(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[f
 
 
 def load_facts(config: str, family: str | None = None) -> Facts:
-    """Config → canonical facts through the facts layer (raises ProbeSetupError)."""
-    from cfglint.families import detect_family
+    """Config → canonical facts exactly as ``cfglint check`` builds them: the file's
+    settings (family globs, user mapping) apply (raises ProbeSetupError)."""
+    from cfglint.families import detect_family, get_family
+    from cfglint.pipeline import build_facts
+    from cfglint.settings import settings_for
     from cfglint.source.read import read_path
 
-    doc = read_path(config)
+    settings = settings_for(config)
+    doc = read_path(config, max_bytes=settings.max_file_size)
     if doc.root is None or doc.problems:
         problem = doc.problems[0].message if doc.problems else "empty document"
         raise ProbeSetupError(f"{config} does not parse: {problem}")
-    fam = detect_family(doc, family)
-    facts_for = _facts_entry()
-    facts: Facts = facts_for(doc, fam)
-    return facts
-
-
-def _facts_entry() -> Any:
-    for module, name in (("cfglint.facts.collect", "facts_for"),
-                         ("cfglint.facts", "facts_for")):
-        try:
-            fn = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            fn = None
-        if fn is not None:
-            return fn
-    raise ProbeSetupError("facts layer unavailable: this cfglint has no facts_for(); the probe "
-                          "cannot read the config's optimizer, schedule and precision")
+    fam = get_family(detect_family(doc, family or settings.family_for(config)))
+    return build_facts(doc, fam, settings)
 
 
 class ProbeSetupError(RuntimeError):

@@ -15,7 +15,8 @@ from typing import Any
 
 import torch
 
-from cfglint.probe.spec import EIGHT_BIT, ProbeSpec
+from cfglint.facts.taxonomy import optimizer_is_8bit
+from cfglint.probe.spec import ProbeSpec
 
 
 class ProbeCannotRun(RuntimeError):
@@ -138,4 +139,4 @@ def prodigy_d(opt: torch.optim.Optimizer) -> float | None:
 
 
 def is_8bit(spec: ProbeSpec) -> bool:
-    return spec.optimizer in EIGHT_BIT
+    return optimizer_is_8bit(spec.optimizer)

@@ -14,24 +14,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cfglint.facts.model import Facts, is_known
-
-EIGHT_BIT = frozenset({
-    "adamw8bit", "adam8bit", "pagedadamw8bit", "pagedadam8bit", "lion8bit", "pagedlion8bit",
-    "ademamix8bit", "pagedademamix8bit", "prodigy8bit",
-})
-PRODIGY = frozenset({"prodigy", "prodigy8bit", "prodigyplusschedulefree"})
-FLOW_FAMILIES = frozenset({
-    "flux", "sd3", "wan21", "wan22", "hunyuan_video", "lumina2", "chroma", "qwen_image",
-    "hidream", "omnigen2", "auraflow",
-})
-UNET_FAMILIES = frozenset({"sd15", "sd2", "sdxl"})
-DIT_FAMILIES = FLOW_FAMILIES - {"wan22"} | {"pixart"}
-
-# Trainer defaults used when a fact is absent (rules.md §4.5, formats.md); key: trainer family.
-_DEFAULT_LR = {"ai-toolkit": 1e-6, "kohya": 2e-6, "kohya-gui": 2e-6, "sedd": 3e-4,
-               "basicsr": 1e-4, "traiNNer": 1e-4}
-_DEFAULT_OPT = {"basicsr": "adam", "traiNNer": "adamw"}
-_DEFAULT_TOTAL = {"ai-toolkit": 1000, "kohya": 1600, "kohya-gui": 1600}
+from cfglint.facts.taxonomy import (
+    DIT_FAMILIES,
+    FLOW_FAMILIES,
+    UNET_FAMILIES,
+    optimizer_is_8bit,
+)
+from cfglint.families import get_family
+from cfglint.families.base import ProbeDefaults
 
 
 @dataclass
@@ -96,7 +86,7 @@ class ProbeSpec:
 
     @property
     def is_8bit(self) -> bool:
-        return self.optimizer in EIGHT_BIT
+        return optimizer_is_8bit(self.optimizer)
 
     @property
     def surrogate(self) -> str:
@@ -108,11 +98,11 @@ class ProbeSpec:
             return "unet"
         if fam in DIT_FAMILIES:
             return "dit"
-        if fam == "sedd" or self.trainer == "sedd" or self.prediction == "score_entropy":
+        if fam == "sedd" or self.prediction == "score_entropy":
             return "sedd"
-        if fam == "sr" or self.trainer in ("basicsr", "traiNNer"):
+        if fam == "sr":
             return "sr"
-        return "dit"
+        return _defaults(self.trainer).surrogate or "dit"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -131,6 +121,13 @@ class ProbeSpec:
         spec = cls(**kwargs)
         spec.resolved = [Resolved(**r) for r in data.get("resolved", [])]
         return spec
+
+
+def _defaults(trainer: str) -> ProbeDefaults:
+    try:
+        return get_family(trainer).probe_defaults
+    except KeyError:
+        return ProbeDefaults()
 
 
 class _Reader:
@@ -175,11 +172,12 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
     """Build the probe's view of a run from canonical facts (missing → trainer default)."""
     r = _Reader(facts)
     trainer = facts.family
+    defaults = _defaults(trainer)
     spec = ProbeSpec(trainer=trainer)
     spec.model_family = str(r.get("model.family", "unknown", "model family not known; "
                                    "a generic DiT surrogate stands in"))
     spec.method = str(r.get("method", "lora", "adapter training is the common case"))
-    spec.lr = _num(r.get("lr", _DEFAULT_LR.get(trainer, 1e-4),
+    spec.lr = _num(r.get("lr", defaults.lr,
                          f"{trainer} default learning rate"), 1e-4)
     for part in ("unet", "te", "te1", "te2"):
         val = r.peek(f"lr.{part}")
@@ -188,7 +186,7 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
     if "unet" in spec.lr_groups and spec.lr_groups["unet"] > 0:
         spec.lr = spec.lr_groups["unet"]
 
-    name = str(r.get("optimizer.name", _DEFAULT_OPT.get(trainer, "adamw"),
+    name = str(r.get("optimizer.name", defaults.optimizer,
                      f"{trainer} default optimizer")).lower().replace("_", "")
     spec.optimizer = name
     args = r.peek("optimizer.args")
@@ -201,20 +199,12 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
     if "betas" in spec.optimizer_args and isinstance(spec.optimizer_args["betas"], str):
         spec.optimizer_args["betas"] = [float(x) for x in
                                         spec.optimizer_args["betas"].strip("()[] ").split(",")]
-    # The trainer's own rewrites (idempotent if the adapter already applied them).
-    if trainer == "ai-toolkit" and name in PRODIGY and spec.lr < 0.1:
-        spec.lr = 1.0
-        r.rewrite("lr", 1.0, "ai-toolkit replaces a Prodigy lr < 0.1 with 1.0 "
-                  "(toolkit/optimizer.py)")
-    if trainer == "ai-toolkit" and name in EIGHT_BIT and "eps" not in spec.optimizer_args:
-        spec.optimizer_args["eps"] = 1e-6
-        r.rewrite("optimizer.eps", 1e-6, "ai-toolkit builds bitsandbytes optimizers with eps=1e-6")
 
     spec.scheduler = str(r.get("scheduler.name", "constant",
                                "constant is the default of ai-toolkit and kohya")).lower()
     spec.num_cycles = _num(r.peek("scheduler.num_cycles"), 1.0)
     spec.power = _num(r.peek("scheduler.power"), 1.0)
-    total = r.get("total_steps", _DEFAULT_TOTAL.get(trainer, 1000),
+    total = r.get("total_steps", defaults.total_steps,
                   f"{trainer} default run length")
     spec.total_steps = max(1, int(_num(r.peek("scheduler.total_steps") or total, 1000)))
     warm = r.get("warmup.steps", 0, "no warmup configured")
@@ -241,23 +231,19 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
                                   "accelerate enables a GradScaler exactly for fp16 AMP"))
     spec.scaler_allows_fp16 = full_fp16
 
-    clip_default = -1.0 if trainer == "sedd" else 1.0
-    spec.grad_clip = _num(r.get("grad_clip.value", clip_default,
-                                f"{trainer} default max grad norm"), clip_default)
-    sem_default = "norm_zero_zeroes" if trainer == "sedd" else "norm"
-    spec.clip_semantics = str(r.get("grad_clip.semantics", sem_default,
+    spec.grad_clip = _num(r.get("grad_clip.value", defaults.grad_clip,
+                                f"{trainer} default max grad norm"), defaults.grad_clip)
+    spec.clip_semantics = str(r.get("grad_clip.semantics", defaults.clip_semantics,
                                     "trainer's clipping convention"))
     spec.accum = max(1, int(_num(r.get("accum", 1, "no accumulation"), 1)))
     spec.batch = max(1, int(_num(r.get("batch", 1, "batch size 1"), 1)))
 
-    ema_default = trainer == "sedd"
-    spec.ema_enabled = bool(r.get("ema.enabled", ema_default, "EMA off unless configured"
-                                  if not ema_default else "SEDD always keeps an EMA"))
+    spec.ema_enabled = bool(r.get("ema.enabled", defaults.ema_enabled,
+                                  f"{trainer}'s EMA default"))
     if spec.ema_enabled:
-        spec.ema_decay = _num(r.get("ema.decay", 0.9999 if trainer == "sedd" else 0.999,
+        spec.ema_decay = _num(r.get("ema.decay", defaults.ema_decay,
                                     "trainer default EMA decay"), 0.999)
-        spec.ema_schedule = str(r.get("ema.schedule",
-                                      "torch_ema" if trainer == "sedd" else "constant",
+        spec.ema_schedule = str(r.get("ema.schedule", defaults.ema_schedule,
                                       "trainer's EMA decay schedule"))
 
     if spec.method == "lora" or r.peek("lora.rank") is not None:
@@ -267,9 +253,8 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
         spec.rank_stabilized = bool(r.peek("lora.rank_stabilized"))
 
     fam = spec.model_family
-    pred_default = ("flow" if fam in FLOW_FAMILIES else "score_entropy" if
-                    (fam == "sedd" or trainer == "sedd") else "l1" if
-                    (fam == "sr" or trainer in ("basicsr", "traiNNer")) else "epsilon")
+    pred_default = ("flow" if fam in FLOW_FAMILIES else "score_entropy" if fam == "sedd"
+                    else "l1" if fam == "sr" else defaults.objective or "epsilon")
     spec.prediction = str(r.get("model.prediction", pred_default, "the family's objective"))
     gamma = r.peek("noise.min_snr_gamma")
     spec.min_snr_gamma = _num(gamma, 0.0) or None if gamma is not None else None

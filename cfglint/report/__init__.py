@@ -13,8 +13,7 @@ from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult
 from cfglint.report.common import RenderOptions
 
-FORMATS = ("text", "json", "sarif", "github", "rdjson", "junit")
-
+# output format → module in this package (the CLI's choices are read from here)
 _MODULES = {
     "text": "text",
     "json": "json_report",
@@ -23,6 +22,7 @@ _MODULES = {
     "rdjson": "rdjson",
     "junit": "junit",
 }
+FORMATS = tuple(_MODULES)
 
 
 def render(fmt: str, results: list[FileResult], rules: dict[str, Rule], *,

@@ -1,0 +1,215 @@
+"""Trainer-neutral derived facts (effective batch, steps, warmup in optimizer steps,
+LoRA scale and effective LR, EMA half-life and the share of the starting weights at
+the first sample), computed from canonical facts whatever produced them: a trainer
+module or a user mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cfglint.facts import formulas as derived
+from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.values import as_int, as_number
+from cfglint.source.document import KeyPath, Span
+
+
+def _num(facts: Facts, name: str) -> float | int | None:
+    fact = facts.get(name)
+    return None if fact is None else as_number(fact.value)
+
+
+def _loc(facts: Facts, name: str) -> tuple[KeyPath | None, Span | None]:
+    fact = facts.get(name)
+    return (None, None) if fact is None else (fact.key, fact.span)
+
+
+def _set_derived(facts: Facts, name: str, value: Any, note: str, like: str | None = None) -> None:
+    key, span = _loc(facts, like) if like else (None, None)
+    file = ""
+    if like and facts.get(like) is not None:
+        file = facts.items[like].file
+    facts.set(name, value, "derived", file, key, span, note)
+
+
+def _fmt(x: float | int) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def derive_common(facts: Facts) -> Facts:
+    """Fill the trainer-neutral derived facts that are still missing (rules.md §2.1)."""
+    _derive_batch(facts)
+    _derive_steps(facts)
+    _derive_warmup(facts)
+    _derive_lora(facts)
+    _derive_ema(facts)
+    return facts
+
+
+def _derive_batch(facts: Facts) -> None:
+    batch = as_int(_num(facts, "batch"))
+    if "effective_batch" in facts or batch is None or batch <= 0:
+        return
+    accum = as_int(_num(facts, "accum")) or 1
+    procs = as_int(_num(facts, "processes"))
+    note_p = "" if procs is not None else " (process count unknown: 1 assumed)"
+    try:
+        eb = derived.effective_batch(batch, max(accum, 1), procs or 1)
+    except ValueError:
+        return
+    _set_derived(facts, "effective_batch", eb,
+                 f"effective_batch = {batch} batch × {accum} accum × {procs or 1} processes"
+                 f"{note_p}", like="batch")
+
+
+def _derive_steps(facts: Facts) -> None:
+    if "steps_per_epoch" not in facts:
+        size = as_int(_num(facts, "dataset.size"))
+        batch = as_int(_num(facts, "batch"))
+        if size and batch and size > 0 and batch > 0:
+            accum = as_int(_num(facts, "accum")) or 1
+            procs = as_int(_num(facts, "processes")) or 1
+            repeats = as_int(_num(facts, "dataset.repeats")) or 1
+            try:
+                spe = derived.steps_per_epoch(size, batch, accum, procs, repeats)
+            except ValueError:
+                spe = None
+            if spe is not None:
+                _set_derived(facts, "steps_per_epoch", spe,
+                             f"steps_per_epoch = ⌈⌈{size} samples × {repeats} repeats / {batch} "
+                             f"batch⌉ / {procs} processes / {accum} accum⌉ = {spe}",
+                             like="dataset.size")
+    spe = as_int(_num(facts, "steps_per_epoch"))
+    epochs = as_int(_num(facts, "epochs"))
+    if "total_steps" not in facts and epochs is not None and spe is not None:
+        _set_derived(facts, "total_steps", epochs * spe,
+                     f"total_steps_opt = {epochs} epochs × {spe} optimizer steps/epoch",
+                     like="epochs")
+    for every in ("sample_every", "eval_every", "save_every"):
+        per_epoch = as_number(_num(facts, f"{every}_epochs"))
+        if every not in facts and per_epoch is not None and spe is not None and per_epoch > 0:
+            _set_derived(facts, every, int(per_epoch * spe),
+                         f"{every} = {_fmt(per_epoch)} epochs × {spe} optimizer steps/epoch",
+                         like=f"{every}_epochs")
+
+
+def _derive_warmup(facts: Facts) -> None:
+    if "warmup.steps" in facts:
+        return
+    raw = _num(facts, "warmup.raw")
+    unit = facts.value("warmup.unit", "steps")
+    override = as_int(_num(facts, "warmup.override"))
+    if raw is None and override is None:
+        return
+    total = as_int(_num(facts, "total_steps"))
+    per_opt = as_int(_num(facts, "scheduler.steps_per_opt")) or 1
+    try:
+        steps = derived.warmup_steps_opt(raw, unit, total, override=override,
+                                         scheduler_steps_per_opt=per_opt)
+    except ValueError as err:
+        facts.set("warmup.steps", Unknown(str(err)), "derived", note=str(err))
+        return
+    parts = []
+    if override is not None and override > 0:
+        parts.append(f"warmup override {override} steps wins over {_fmt(raw or 0)} {unit}")
+    elif unit == "ratio":
+        parts.append(f"warmup = int({_fmt(raw or 0)} × {total} total steps) = {steps}")
+    elif unit == "percent":
+        parts.append(f"warmup = round({_fmt(raw or 0)} % × {total} total steps) = {steps}")
+    else:
+        parts.append(f"warmup = {_fmt(raw or 0)} steps" + (" (≤ 0: none)" if (raw or 0) <= 0
+                                                           else ""))
+    if per_opt > 1:
+        parts.append(f"the scheduler steps {per_opt}× per optimizer step, so the warmup lasts "
+                     f"{steps} optimizer steps")
+    _set_derived(facts, "warmup.steps", steps, "; ".join(parts),
+                 like="warmup.override" if override else "warmup.raw")
+
+
+_LORA_METHODS = frozenset({"lora", "locon", "lokr", "loha", "dora", "lycoris", "ia3", "oft",
+                           "glora", "diag-oft", "boft", "lora_fa", "lorm"})
+
+
+# LyCORIS' documented "full matrix" trick sets network_dim to a huge value (e.g. 100000)
+_FULL_DIM_RANK = 10000
+
+
+def _derive_lora(facts: Facts) -> None:
+    method = facts.value("method", "")
+    rank = _num(facts, "lora.rank")
+    alpha = _num(facts, "lora.alpha")
+    rs = facts.value("lora.rank_stabilized", False) is True
+    is_lora = isinstance(method, str) and method.lower() in _LORA_METHODS
+    if ("lora_scale" not in facts and is_lora and rank is not None and rank >= _FULL_DIM_RANK
+            and method.lower() in ("lokr", "loha", "lycoris", "glora")):
+        facts.set("lora_scale", Unknown("a rank this large is LyCORIS' full-dimension mode"),
+                  "derived", note=f"rank {_fmt(rank)} ≥ {_FULL_DIM_RANK}: LyCORIS full-dimension "
+                  "mode, whose scale is not α/r")
+    if "lora_scale" not in facts and is_lora and rank is not None and alpha is not None:
+        try:
+            scale = derived.lora_scale(float(alpha), float(rank), rs)
+        except ValueError:
+            scale = None
+        if scale is not None:
+            how = f"{_fmt(alpha)} / √{_fmt(rank)}" if rs else f"{_fmt(alpha)} / {_fmt(rank)}"
+            _set_derived(facts, "lora_scale", scale, f"lora_scale = α/r = {how} = {scale:g}",
+                         like="lora.alpha")
+    if facts.value("optimizer.is_adaptive", False) is True:
+        for name in ("effective_lr", "effective_lr.unet", "effective_lr.te"):
+            if name not in facts:
+                facts.set(name, Unknown("the optimizer sets the step size (adaptive)"),
+                          "derived", note="undefined for Prodigy/D-Adaptation/automagic")
+        return
+    scale = _num(facts, "lora_scale")
+    if is_lora and scale is None:
+        return  # an adapter with unknown rank/alpha: no effective LR
+    for src, dst in (("lr", "effective_lr"), ("lr.unet", "effective_lr.unet"),
+                     ("lr.te", "effective_lr.te")):
+        lr = _num(facts, src)
+        if dst in facts or lr is None:
+            continue
+        val = derived.effective_lr(float(lr), None if scale is None else float(scale))
+        note = (f"{dst} = {src} {_fmt(lr)} × lora_scale {_fmt(scale)} = {val:.3g}"
+                if scale is not None else f"{dst} = {src} {_fmt(lr)} (full fine-tune)")
+        _set_derived(facts, dst, val, note, like=src)
+
+
+def _derive_ema(facts: Facts) -> None:
+    decay = _num(facts, "ema.decay")
+    if decay is not None and 0.0 < decay < 1.0:
+        if "ema_half_life" not in facts:
+            hl = derived.ema_half_life(float(decay))
+            _set_derived(facts, "ema_half_life", hl,
+                         f"ema_half_life = ln 2 / −ln {_fmt(decay)} = {hl:.0f} updates",
+                         like="ema.decay")
+        if "ema_mean_lag" not in facts:
+            lag = derived.ema_mean_lag(float(decay))
+            _set_derived(facts, "ema_mean_lag", lag,
+                         f"ema_mean_lag = d/(1−d) = {lag:.0f} updates", like="ema.decay")
+    if "first_eval_step" not in facts:
+        streams: list[tuple[str, int]] = []
+        for name in ("sample_every", "eval_every"):
+            v = as_int(_num(facts, name))
+            if v is not None and v > 0:
+                streams.append((name, v))
+        if facts.value("ema.used_for_saving", False) is True:
+            v = as_int(_num(facts, "save_every"))
+            if v is not None and v > 0:
+                streams.append(("save_every", v))
+        start = as_int(_num(facts, "sample_start")) or 0
+        first = derived.first_eval_step(*(v for _, v in streams), start=start)
+        if first is not None:
+            which = min(streams, key=lambda s: derived.first_step_at(s[1], start) or 0)[0]
+            _set_derived(facts, "first_eval_step", first,
+                         "first_eval_step = min over " +
+                         ", ".join(f"{n} {v}" for n, v in streams) +
+                         (f" from step {start}" if start else "") + f" = {first}", like=which)
+    first = as_int(_num(facts, "first_eval_step"))
+    schedule = facts.value("ema.schedule", "constant")
+    if ("ema.init_share_at_first_eval" not in facts and decay is not None and first is not None
+            and schedule in ("constant", "torch_ema", "diffusers") and 0.0 <= decay <= 1.0):
+        share = derived.ema_init_share(first, float(decay), schedule)
+        formula = {"constant": f"{_fmt(decay)}^{first}",
+                   "torch_ema": f"Π_k min({_fmt(decay)}, (1+k)/(10+k)), k=1..{first}",
+                   "diffusers": f"Π_k clip((1+s)/(10+s)), k=1..{first}"}[schedule]
+        _set_derived(facts, "ema.init_share_at_first_eval", share,
+                     f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step")
