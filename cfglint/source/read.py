@@ -9,17 +9,13 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from cfglint.source.document import Document, Format, ParseProblem
+from cfglint.source.formats import SUFFIXES, reader_for
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000  # the same budget as document.to_python
 
-_EXT: dict[str, Format] = {
-    ".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json", ".jsonc": "json",
-}
-
-
 def format_for(path: str) -> Format | None:
-    return _EXT.get(PurePath(path).suffix.lower())
+    return SUFFIXES.get(PurePath(path).suffix.lower())
 
 
 def _unreadable(path: str, fmt: Format, message: str, text: str = "") -> Document:
@@ -44,17 +40,7 @@ def decode(data: bytes) -> tuple[str | None, bool, str | None]:
 
 
 def parse_text(path: str, text: str, fmt: Format) -> Document:
-    if fmt == "yaml":
-        from cfglint.source.yaml_reader import read_yaml
-
-        return read_yaml(path, text)
-    if fmt == "toml":
-        from cfglint.source.toml_reader import read_toml
-
-        return read_toml(path, text)
-    from cfglint.source.json_reader import read_json
-
-    return read_json(path, text)
+    return reader_for(fmt)(path, text)
 
 
 def read_bytes(path: str, data: bytes, fmt: Format,
