@@ -42,7 +42,11 @@ def _rules(folders: tuple[str, ...]) -> dict[str, Rule]:
 
 
 def rules_for(settings: Settings) -> dict[str, Rule]:
-    return _rules(tuple(settings.rule_folders))
+    """The rules a file's settings select, with the settings' parameter overrides checked
+    against each rule's own parameters (a misspelled override is an error, not a no-op)."""
+    rules = _rules(tuple(settings.rule_folders))
+    settings.validate_params({code: set(rule.params) for code, rule in rules.items()})
+    return rules
 
 
 def enabled(code: str, settings: Settings, options: RunOptions, path: str) -> bool:

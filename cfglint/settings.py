@@ -68,6 +68,24 @@ class Settings:
                 out.update(codes)
         return out
 
+    def validate_params(self, known: dict[str, set[str]]) -> None:
+        """``params.CODE.NAME`` must name a rule and one of its parameters."""
+        import difflib
+
+        where = self.path or "settings"
+        for code, table in sorted(self.params.items()):
+            if code not in known:
+                close = difflib.get_close_matches(code, sorted(known), n=1)
+                hint = f"; did you mean `{close[0]}`?" if close else ""
+                raise SettingsError(f"{where}: `params.{code}`: no rule {code}{hint}")
+            for name in sorted(table):
+                if name not in known[code]:
+                    close = difflib.get_close_matches(name, sorted(known[code]), n=1)
+                    hint = f"; did you mean `{close[0]}`?" if close else ""
+                    have = ", ".join(sorted(known[code])) or "none"
+                    raise SettingsError(f"{where}: `params.{code}.{name}` is not a parameter of "
+                                        f"{code} (its parameters: {have}){hint}")
+
     def excluded(self, path: str) -> bool:
         rel = self.relpath(path)
         return any(_match(rel, p) for p in self.exclude)

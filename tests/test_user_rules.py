@@ -70,3 +70,50 @@ def test_a_broken_user_rule_is_a_clear_error_naming_the_file(tmp_path: Path) -> 
     no_traceback(proc)
     assert proc.returncode == 2
     assert "TEAM001-team-lr-cap.yaml" in proc.stderr
+
+
+def test_a_rule_naming_an_unknown_check_is_rejected_when_loaded(tmp_path: Path) -> None:
+    rule = TEAM_RULE.replace("when: optimizer.is_8bit and effective_lr > cap\n",
+                             "check: te_cahce\n")
+    _setup(tmp_path, rule)
+    proc = run_cfglint("train.toml", cwd=tmp_path)
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "unknown check `te_cahce`; did you mean `te_cache`?" in proc.stderr
+    assert "TEAM001-team-lr-cap.yaml" in proc.stderr
+
+
+def test_a_rule_with_a_misspelled_fix_key_is_rejected_when_loaded(tmp_path: Path) -> None:
+    _setup(tmp_path, TEAM_RULE.replace("fix: {safety: suggest, set:", "fix: {safety: suggest, "
+                                                                        "sett:"))
+    proc = run_cfglint("train.toml", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "unknown fix key `sett`; did you mean `set`?" in proc.stderr
+
+
+def test_a_rule_for_an_unknown_family_is_rejected_when_loaded(tmp_path: Path) -> None:
+    _setup(tmp_path, TEAM_RULE.replace("severity: warning\n",
+                                       "severity: warning\nfamilies: [koyha]\n"))
+    proc = run_cfglint("train.toml", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "unknown family `koyha`; did you mean `kohya`?" in proc.stderr
+
+
+def test_a_misspelled_parameter_override_in_settings_is_an_error(tmp_path: Path) -> None:
+    _setup(tmp_path, TEAM_RULE)
+    (tmp_path / "cfglint.toml").write_text(
+        'rule-folders = ["lint"]\n[params.TEAM001]\ncpa = 1.0\n', encoding="utf-8")
+    proc = run_cfglint("train.toml", cwd=tmp_path)
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert "`params.TEAM001.cpa` is not a parameter of TEAM001" in proc.stderr
+    assert "did you mean `cap`?" in proc.stderr
+
+
+def test_a_parameter_override_for_an_unknown_rule_is_an_error(tmp_path: Path) -> None:
+    _setup(tmp_path, TEAM_RULE)
+    (tmp_path / "cfglint.toml").write_text('[params.CFG2055]\nthreshold = 1.0\n',
+                                           encoding="utf-8")
+    proc = run_cfglint("train.toml", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "`params.CFG2055`: no rule CFG2055; did you mean `CFG205`?" in proc.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,8 @@ RULE_KEYS = {
 }
 SEVERITIES = ("error", "warning", "info")
 SAFETIES = ("safe", "unsafe", "suggest")
+# keys of a rule's ``fix:`` spec (``otherwise`` holds another spec)
+FIX_KEYS = frozenset({"safety", "set", "when", "otherwise", "safety_by_family", "title"})
 
 
 class RuleFileError(ValueError):
@@ -103,6 +106,37 @@ def validate_expressions(data: dict[str, Any], source: str) -> None:
         raise RuleFileError(f"{source}: {err}") from None
 
 
+def validate_references(data: dict[str, Any], source: str) -> None:
+    """Names a rule file uses must exist: its ``check:``, its families, its fix keys."""
+    from cfglint.checks import CHECKS, PIPELINE_CHECKS
+    from cfglint.families import FAMILY_NAMES
+
+    check = data.get("check")
+    if check and check not in CHECKS | PIPELINE_CHECKS:
+        raise RuleFileError(f"{source}: unknown check `{check}`{_did_you_mean(check, CHECKS)}; "
+                            "a rule over facts uses `when:` instead")
+    named = [*(data.get("families") or []), *(data.get("severity_by_family") or {}),
+             *((data.get("fix") or {}).get("safety_by_family") or {})]
+    for fam in named:
+        if fam not in FAMILY_NAMES:
+            raise RuleFileError(f"{source}: unknown family `{fam}`"
+                                f"{_did_you_mean(fam, FAMILY_NAMES)}")
+    spec = data.get("fix")
+    while isinstance(spec, dict):
+        extra = sorted(set(spec) - FIX_KEYS)
+        if extra:
+            raise RuleFileError(f"{source}: unknown fix key `{extra[0]}`"
+                                f"{_did_you_mean(extra[0], FIX_KEYS)}")
+        spec = spec.get("otherwise")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
 def _as_rule(data: dict[str, Any], source: str, validate: bool = True) -> Rule:
     unknown = set(data) - RULE_KEYS
     if unknown:
@@ -121,6 +155,7 @@ def _as_rule(data: dict[str, Any], source: str, validate: bool = True) -> Rule:
     if fix is not None and fix.get("safety") not in SAFETIES:
         raise RuleFileError(f"{source}: fix.safety must be one of {SAFETIES}")
     if validate:
+        validate_references(data, source)
         validate_expressions(data, source)
     examples = []
     for ex in data.get("examples") or []:
