@@ -16,13 +16,14 @@ from cfglint import suppress
 from cfglint.engine.catalog import Rule, builtin_rule, load_rules
 from cfglint.engine.context import CheckContext, FileState
 from cfglint.facts.model import Facts
-from cfglint.families import detect_family, get_family
+from cfglint.families import Detection, detect, get_family
 from cfglint.families.base import Family
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding, Severity, make_finding
 from cfglint.settings import Settings, code_matches
 from cfglint.source.document import Document, KeyPath, Span
 
 UNUSED_SUPPRESSION = "CFG006"
+UNKNOWN_TRAINER = "CFG007"
 
 
 @dataclass
@@ -93,11 +94,14 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         findings = [f for f in _parse_findings(doc, fallback)
                     if enabled(f.code, settings, options, path)]
         return FileResult(doc, fallback, sorted(findings, key=Finding.sort_key))
-    family = get_family(detect_family(doc, override))
+    detection = detect(doc, override)
+    family = get_family(detection.family)
     state = FileState(doc, family, settings, build_facts(doc, family, settings))
     active = [r for r in rules.values()
               if r.applies_to(family.name) and enabled(r.code, settings, options, path)]
     findings = _duplicate_findings(doc, family.name)
+    if detection.guessed and state.facts.describe_training():
+        findings.append(_unknown_trainer(doc, detection))
     if any(r.check == "schema" for r in active):
         findings += _schema_findings(doc, family)
     findings += _rule_findings(state, active, settings)
@@ -127,6 +131,20 @@ def _duplicate_findings(doc: Document, family: str) -> list[Finding]:
             "and drop the first without a word",
             family, second.key.span, second.key.path))
     return out
+
+
+def _unknown_trainer(doc: Document, detection: Detection) -> Finding:
+    root = doc.root
+    at = Span(0, 0) if root is None else Span(root.span.start, root.span.start)
+    if detection.how == "ambiguous":
+        why = ("it matches " + " and ".join(detection.candidates) + " about equally")
+    else:
+        why = "no trainer's own keys or file shape are in it"
+    return builtin_finding(
+        doc, UNKNOWN_TRAINER,
+        f"cfglint could not tell which trainer reads this file ({why}), so it checks only "
+        "settings with common names; name the trainer with --family, a `families` glob in "
+        "settings, or a schema modeline", "generic", at)
 
 
 def _schema_findings(doc: Document, family: Family) -> list[Finding]:

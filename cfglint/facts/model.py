@@ -52,6 +52,11 @@ class Fact:
     note: str = ""
 
 
+# Facts that only a training config states; a file with none of them is not one.
+TRAINING_FACTS = ("lr", "optimizer.name", "total_steps", "epochs", "precision.mixed",
+                  "scheduler.name", "warmup.raw", "lora.rank", "ema.decay")
+
+
 @dataclass
 class Facts:
     """Canonical name → Fact for one training run (possibly several files)."""
@@ -73,6 +78,11 @@ class Facts:
         if fact is None:
             return Unknown(f"{name} is not known for {self.family}") if default is None else default
         return fact.value
+
+    def describe_training(self) -> bool:
+        """The file itself states at least one training setting."""
+        return any(f.origin in ("explicit", "external") for n in TRAINING_FACTS
+                   if (f := self.items.get(n)) is not None)
 
     def __contains__(self, name: str) -> bool:
         return name in self.items

@@ -7,10 +7,11 @@ cfglint schema, then ``--family``, then settings' family globs, then content.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from cfglint.families.ai_toolkit import AiToolkit
-from cfglint.families.base import Family, root_mapping
+from cfglint.families.base import CLAIM, MARGIN, Family, root_mapping
 from cfglint.families.basicsr import BasicSR
 from cfglint.families.generic import Generic
 from cfglint.families.hydra import Hydra
@@ -21,6 +22,9 @@ from cfglint.families.sedd import Sedd
 from cfglint.families.trainner import TraiNNer
 from cfglint.source.document import Document, Scalar
 
+__all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "detect_family",
+           "get_family"]
+
 FAMILY_CLASSES: tuple[type[Family], ...] = (
     AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer, Generic,
 )
@@ -28,8 +32,6 @@ FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 
 _MODELINE = re.compile(r"^\s*#\s*yaml-language-server\s*:\s*\$schema=(\S+)", re.MULTILINE)
 _SCHEMA_NAME = re.compile(r"cfglint.*?([A-Za-z-]+)\.schema\.json$|^cfglint:([A-Za-z-]+)$")
-# Detection below this confidence falls back to generic.
-THRESHOLD = 0.35
 
 
 @cache
@@ -76,21 +78,57 @@ def detect_scores(doc: Document) -> dict[str, float]:
     return scores
 
 
-def detect_family(doc: Document, override: str | None = None) -> str:
+@dataclass(frozen=True)
+class Detection:
+    """Which family reads a file, and how cfglint knows (shown by ``cfglint facts``)."""
+
+    family: str
+    how: str  # declared | override | content | primary | unknown | ambiguous
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def guessed(self) -> bool:
+        """No trainer could be named: the file is linted as ``generic``."""
+        return self.how in ("unknown", "ambiguous")
+
+
+def claim(scores: dict[str, float]) -> Detection:
+    """The family with positive evidence that outweighs every rival's, else generic.
+
+    A family that claims a file hides the family it refines (a SEDD file is also a Hydra
+    file, a traiNNer-redux file also a BasicSR one): the more specific one is the trainer.
+    """
+    claiming = {n: s for n, s in scores.items() if s >= CLAIM}
+    refined = {get_family(n).refines for n in claiming}
+    ranked = sorted(((n, s) for n, s in claiming.items() if n not in refined),
+                    key=lambda kv: (-kv[1], kv[0]))
+    if not ranked:
+        return Detection("generic", "unknown")
+    (best, score), rivals = ranked[0], ranked[1:]
+    close = [n for n, s in rivals if score - s < MARGIN]
+    if close:
+        return Detection("generic", "ambiguous", (best, *close))
+    return Detection(best, "content")
+
+
+def detect(doc: Document, override: str | None = None) -> Detection:
     declared = declared_family(doc)
     if declared:
-        return declared
+        return Detection(declared, "declared")
     if override:
-        return override
+        return Detection(override, "override")
     if doc.root is None:
-        return "generic"
-    scores = detect_scores(doc)
-    best = max(scores.items(), key=lambda kv: kv[1], default=("generic", 0.0))
-    if best[1] >= THRESHOLD:
-        return best[0]
-    if doc.format == "yaml" and doc.path and doc.path != "-":
-        return _family_of_primary(doc.path)
-    return "generic"
+        return Detection("generic", "unknown")
+    found = claim(detect_scores(doc))
+    if found.how == "unknown" and doc.format == "yaml" and doc.path and doc.path != "-":
+        primary = _family_of_primary(doc.path)
+        if primary != "generic":
+            return Detection(primary, "primary")
+    return found
+
+
+def detect_family(doc: Document, override: str | None = None) -> str:
+    return detect(doc, override).family
 
 
 def _family_of_primary(path: str) -> str:
@@ -112,7 +150,5 @@ def _primary_family(primary_path: str, text: str) -> str:
     primary = read_yaml(primary_path, text)
     fam = "generic"
     if primary.root is not None:
-        scores = detect_scores(primary)
-        name, score = max(scores.items(), key=lambda kv: kv[1])
-        fam = name if score >= THRESHOLD else "generic"
+        fam = claim(detect_scores(primary)).family
     return fam if fam in ("hydra", "sedd") else "hydra"

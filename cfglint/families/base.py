@@ -22,6 +22,19 @@ from cfglint.source.yaml_dialect import Dialect
 ArgNotation = Literal["kv-list", "kv-string", "mapping"]
 
 
+# Detection confidences, the one place they are named and explained. A detector returns
+# a confidence in [0, 1]; the registry claims a file for the best family only on
+# positive evidence: at least CLAIM, and at least MARGIN above every other family that
+# is not a refinement of it (SEDD files are Hydra files with SEDD's own sections). Anything
+# else is `generic`, with an info finding that says how to name the trainer.
+SHARED = 0.2  # keys several trainers read (learning_rate, output_dir): never enough alone
+CLAIM = 0.35  # the least a detector must report to claim a file
+LIKELY = 0.5  # keys only this trainer reads, a few of them
+STRONG = 0.7  # the trainer's own file shape (its sections, its own key names)
+CERTAIN = 0.95  # a shape no other trainer writes
+MARGIN = 0.15  # how far the best family must lead every rival
+
+
 class Program(Enum):
     """The program that reads a family's files. Checks whose logic follows one trainer's
     code dispatch on it: kohya and kohya-gui files are both run by sd-scripts."""
@@ -54,6 +67,8 @@ class ProbeDefaults:
 class Family:
     name: ClassVar[str] = "generic"
     program: ClassVar[Program] = Program.UNKNOWN
+    # a family whose files this one's are a special case of (SEDD refines Hydra)
+    refines: ClassVar[str | None] = None
     formats: ClassVar[tuple[str, ...]] = ("yaml", "toml", "json")
     # How the trainer's YAML loader types plain scalars.
     yaml_dialect: ClassVar[Dialect] = "yaml11"

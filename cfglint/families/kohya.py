@@ -20,7 +20,14 @@ from cfglint.facts.taxonomy import (
     prediction_for,
 )
 from cfglint.facts.values import as_number, norm_mixed, parse_kv_args, parse_resolution
-from cfglint.families.base import ArgNotation, Family, ProbeDefaults, Program, root_mapping
+from cfglint.families.base import (
+    SHARED,
+    ArgNotation,
+    Family,
+    ProbeDefaults,
+    Program,
+    root_mapping,
+)
 from cfglint.source.document import Document, KeyPath, Mapping, resolve_alias
 
 SRC = "sd-scripts:library/train_util.py"
@@ -45,8 +52,6 @@ _GUI_APP_ONLY_SECTIONS = frozenset({"folders", "basic", "advanced", "accelerate_
                                     "configuration", "dataset_preparation", "wd14_caption",
                                     "settings", "server"})
 _GUI_APP_TOOLS = frozenset({"extract_lora", "lora_extract", "merge", "resize"})
-# Below the kohya_ss GUI app config's confidence, so that family claims such a file.
-_GUI_APP_LAYOUT_CONFIDENCE = 0.2
 
 # Keys only the Flux / SD3 / SDXL scripts read.
 _FLUX_KEYS = frozenset({"ae", "t5xxl_max_token_length", "apply_t5_attn_mask", "guidance_scale",
@@ -93,7 +98,7 @@ class Kohya(Family):
         if hits == 0:
             return 0.0
         if gui_app_layout(set(root.keys())):
-            return _GUI_APP_LAYOUT_CONFIDENCE
+            return SHARED  # the kohya_ss GUI's own app config (kohya-gui claims it)
         return min(0.4 + 0.1 * hits, 1.0)
 
     def facts(self, doc: Document) -> Facts:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from cfglint.facts.builder import MISSING, FactBuilder
 from cfglint.facts.model import Facts, Unknown
 from cfglint.facts.values import as_bool, as_number, parse_resolution
-from cfglint.families.base import Family, Program, keys_of, root_mapping
+from cfglint.families.base import CERTAIN, Family, Program, keys_of, root_mapping
 from cfglint.source.document import Document, KeyPath, Sequence, resolve_alias
 
 _DATASET_KEYS = frozenset({"resolution", "batch_size", "enable_bucket", "image_dir",
@@ -31,7 +31,7 @@ class KohyaDataset(Family):
             return 0.0
         keys = set(root.keys())
         if "datasets" in keys:
-            return 0.95
+            return CERTAIN
         if "general" in keys and keys <= {"general", "datasets"}:
             return 0.8 if keys_of(root.get("general")) & _DATASET_KEYS else 0.3
         return 0.0

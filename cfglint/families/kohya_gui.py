@@ -34,13 +34,18 @@ from cfglint.facts.values import (
     parse_kv_args,
     parse_resolution,
 )
-from cfglint.families.base import ArgNotation, Family, ProbeDefaults, Program, root_mapping
+from cfglint.families.base import (
+    STRONG,
+    ArgNotation,
+    Family,
+    ProbeDefaults,
+    Program,
+    root_mapping,
+)
 from cfglint.families.kohya import gui_app_layout
 from cfglint.source.document import Document, KeyPath
 
 SRC = "kohya_ss GUI default (kohya_ss:kohya_gui/class_basic_training.py)"
-# The GUI's app config TOML has meaningful sections (above the sd-scripts reading of it).
-_APP_CONFIG_CONFIDENCE = 0.7
 
 # Keys only the GUI writes (sd-scripts has no such argument).
 GUI_MARKERS = frozenset({
@@ -94,7 +99,7 @@ class KohyaGui(Family):
             return 0.0
         keys = set(root.keys())
         if doc.format == "toml":
-            return _APP_CONFIG_CONFIDENCE if gui_app_layout(keys) else 0.0
+            return STRONG if gui_app_layout(keys) else 0.0
         if doc.format != "json":
             return 0.0
         gui_only = len(keys & _GUI_ONLY) + any(k.startswith("anima_") for k in keys)

@@ -20,6 +20,7 @@ SRC_T = "traiNNer-redux:traiNNer/utils/redux_options.py"
 class TraiNNer(BasicSR):
     name: ClassVar[str] = "traiNNer"
     program: ClassVar[Program] = Program.TRAINNER
+    refines: ClassVar[str | None] = "basicsr"
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "traiNNer-redux's strict msgspec YAML decoder (YAML 1.1 typing)"
     schema: ClassVar[str | None] = "traiNNer"
