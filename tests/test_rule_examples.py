@@ -26,7 +26,12 @@ def _settings(ex: Example) -> Settings:
 def _lint(ex: Example) -> tuple[Document, FileResult, Settings]:
     doc = parse_text(f"example.{ex.format}", ex.config, ex.format)  # type: ignore[arg-type]
     settings = _settings(ex)
-    return doc, lint_document(doc, settings, RunOptions(family=ex.family), RULES), settings
+    return doc, lint_document(doc, settings, _options(ex), RULES), settings
+
+
+def _options(ex: Example, select: list[str] | None = None) -> RunOptions:
+    """``family: auto`` lets detection decide, as for a file on disk."""
+    return RunOptions(family=None if ex.family == "auto" else ex.family, select=select)
 
 
 @pytest.mark.parametrize(("rule", "index", "ex"), CASES,
@@ -47,7 +52,7 @@ def test_rule_example_fires_exactly_the_expected_codes(rule: Rule, index: int, e
 def test_rule_example_fix_gives_the_fixed_text(rule: Rule, index: int, ex: Example) -> None:
     doc, _, settings = _lint(ex)
     # only this rule's fixes, so each example documents its own rule
-    only = RunOptions(family=ex.family, select=[rule.code])
+    only = _options(ex, [rule.code])
 
     def lint(d: Document) -> FileResult:
         return lint_document(d, settings, only, RULES)
