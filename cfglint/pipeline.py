@@ -106,6 +106,7 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         findings += _schema_findings(doc, family)
     findings += _rule_findings(state, active, settings)
     findings = [f for f in findings if enabled(f.code, settings, options, path)]
+    findings = _safe_fixes_checked(state, findings)
     findings = _suppressed(doc, family.name, findings, enabled(UNUSED_SUPPRESSION, settings,
                                                                options, path))
     return FileResult(doc, family.name, _dedupe(sorted(findings, key=Finding.sort_key)))
@@ -174,6 +175,15 @@ def _rule_findings(state: FileState, active: list[Rule], settings: Settings) -> 
 
             out += condition.run(ctx)
     return out
+
+
+def _safe_fixes_checked(state: FileState, findings: list[Finding]) -> list[Finding]:
+    """Demote safe fixes that would change a training fact they do not declare."""
+    if not any(f.fix is not None and f.fix.safety == "safe" for f in findings):
+        return findings
+    from cfglint.safety import check_safe_fixes
+
+    return check_safe_fixes(state.doc, state.family, state.facts, state.settings, findings)
 
 
 def _suppressed(doc: Document, family: str, findings: list[Finding],
