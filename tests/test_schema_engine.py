@@ -133,15 +133,24 @@ def test_unknown_key_gets_did_you_mean_and_unsafe_rename() -> None:
 
 
 def test_documented_alias_gets_safe_rename_keeping_quotes() -> None:
-    text = '{"LoRA_type": "Standard", "epoch": 1, "lr_warmup": 0, "conv_dims": "2"}'
-    [f] = lint(text, "json", "kohya-gui")
+    schema = {"type": "object", "additionalProperties": False,
+              "properties": {"new_name": {"type": "integer", "x-cfglint-aliases": ["old_name"]}}}
+    text = '{"old_name": 2}'
+    [f] = lint_with(schema, text, "json", "generic")
     assert f.fix is not None and f.fix.safety == "safe"
-    assert apply(text, f) == text.replace('"conv_dims"', '"conv_block_dims"')
+    assert apply(text, f) == '{"new_name": 2}'
+
+
+def test_the_gui_epoch_key_is_not_an_alias_of_max_train_epochs_for_sd_scripts() -> None:
+    # sd-scripts has no `epoch`; max_train_epochs would override max_train_steps
+    [f] = lint('epoch = 3\nmax_train_steps = 1000\n', "toml", "kohya")
+    assert f.code == "CFG701" and f.fix is None and "alias" not in f.message
 
 
 def test_no_rename_fix_when_the_target_key_is_already_set() -> None:
-    text = 'epoch = 3\nmax_train_epochs = 5\n'
-    [f] = lint(text, "toml", "kohya")
+    schema = {"type": "object", "additionalProperties": False,
+              "properties": {"new_name": {"type": "integer", "x-cfglint-aliases": ["old_name"]}}}
+    [f] = lint_with(schema, '{"old_name": 2, "new_name": 3}', "json", "generic")
     assert f.code == "CFG701" and f.fix is None and "set as well" in f.message
 
 

@@ -121,9 +121,11 @@ SD_SCHEDULERS = [
 ]
 # Names the kohya_ss GUI writes for the sd-scripts option of the same meaning; in an
 # sd-scripts TOML they are ignored, and the rename is what the GUI itself does.
-SD_GUI_ALIASES = {"max_train_epochs": ["epoch"]}
-# kohya_ss keys removed from the GUI and replaced by a key of the same meaning.
-GUI_LEGACY_ALIASES = {"conv_block_dims": ["conv_dims"], "conv_block_alphas": ["conv_alphas"]}
+# Aliases only where the trainer's own source reads the old name as the new one. sd-scripts
+# has no `epoch` argument (its `max_train_epochs` overrides `max_train_steps`, so renaming
+# changes the run) and no kohya_ss code reads `conv_dims`/`conv_alphas`: neither is an alias.
+SD_GUI_ALIASES: dict[str, list[str]] = {}
+GUI_LEGACY_ALIASES: dict[str, list[str]] = {}
 # Values sd-scripts handles although its command line would refuse them (TOML skips
 # argparse's choices): 'no' is accelerate's own "off", 75 is the default length spelled out.
 SD_EXTRA_CHOICES: dict[str, list[Any]] = {"dynamo_backend": ["no"], "max_token_length": [75]}
