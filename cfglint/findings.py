@@ -38,6 +38,16 @@ class Fix:
     changes: list[KeyPath] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Related:
+    """Another rule that fired for the same cause, kept as a note on the finding reported."""
+
+    code: str
+    name: str
+    message: str
+    line: int
+
+
 @dataclass
 class Finding:
     code: str
@@ -54,6 +64,7 @@ class Finding:
     key: KeyPath = ()
     fix: Fix | None = None
     url: str = ""
+    related: tuple[Related, ...] = ()
 
     @property
     def key_text(self) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cfglint import suppress
+from cfglint.causes import one_per_cause
 from cfglint.engine.catalog import Rule, builtin_rule, load_rules
 from cfglint.engine.context import CheckContext, FileState
 from cfglint.facts.model import Facts
@@ -106,6 +107,7 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         findings += _schema_findings(doc, family)
     findings += _rule_findings(state, active, settings)
     findings = [f for f in findings if enabled(f.code, settings, options, path)]
+    findings = one_per_cause(doc, findings, rules)
     findings = _safe_fixes_checked(state, findings)
     findings = _suppressed(doc, family.name, findings, enabled(UNUSED_SUPPRESSION, settings,
                                                                options, path))
@@ -183,7 +185,10 @@ def _safe_fixes_checked(state: FileState, findings: list[Finding]) -> list[Findi
         return findings
     from cfglint.safety import check_safe_fixes
 
-    return check_safe_fixes(state.doc, state.family, state.facts, state.settings, findings)
+    def facts_of(doc: Document) -> Facts:
+        return build_facts(doc, state.family, state.settings)
+
+    return check_safe_fixes(state.doc, state.facts, facts_of, findings)
 
 
 def _suppressed(doc: Document, family: str, findings: list[Finding],

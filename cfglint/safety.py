@@ -10,21 +10,23 @@ they are: only the promise of `safe` is checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from cfglint.facts.model import Fact, Facts, Unknown
-from cfglint.families.base import Family
 from cfglint.findings import Finding, Fix
-from cfglint.settings import Settings
 from cfglint.source.document import Document, KeyPath
+
+# the facts stage for a document of the same file (cfglint.pipeline.build_facts, bound)
+FactsOf = Callable[[Document], Facts]
 
 # facts that hold a file's identity rather than a training value
 _IGNORED = frozenset({"dataset.config"})
 _SHOWN = 3
 
 
-def check_safe_fixes(doc: Document, family: Family, facts: Facts, settings: Settings,
+def check_safe_fixes(doc: Document, facts: Facts, facts_of: FactsOf,
                      findings: list[Finding]) -> list[Finding]:
     """The findings, with every safe fix that would change another fact made unsafe.
 
@@ -38,17 +40,16 @@ def check_safe_fixes(doc: Document, family: Family, facts: Facts, settings: Sett
         return findings
     batch = Fix("safe", "", [e for fx in safe for e in fx.edits],
                 [c for fx in safe for c in fx.changes])
-    if len(safe) > 1 and not _changed_facts(doc, family, facts, settings, batch):
+    if len(safe) > 1 and not _changed_facts(doc, facts, facts_of, batch):
         return findings
-    return [_checked(doc, family, facts, settings, f) for f in findings]
+    return [_checked(doc, facts, facts_of, f) for f in findings]
 
 
-def _checked(doc: Document, family: Family, facts: Facts, settings: Settings,
-             finding: Finding) -> Finding:
+def _checked(doc: Document, facts: Facts, facts_of: FactsOf, finding: Finding) -> Finding:
     fix = finding.fix
     if fix is None or fix.safety != "safe" or not fix.edits:
         return finding
-    changed = _changed_facts(doc, family, facts, settings, fix)
+    changed = _changed_facts(doc, facts, facts_of, fix)
     if not changed:
         return finding
     note = "; ".join(changed[:_SHOWN]) + ("; …" if len(changed) > _SHOWN else "")
@@ -57,10 +58,8 @@ def _checked(doc: Document, family: Family, facts: Facts, settings: Settings,
     return replace(finding, fix=demoted)
 
 
-def _changed_facts(doc: Document, family: Family, before: Facts, settings: Settings,
-                   fix: Fix) -> list[str]:
+def _changed_facts(doc: Document, before: Facts, facts_of: FactsOf, fix: Fix) -> list[str]:
     from cfglint.edit import EditError, apply_edits
-    from cfglint.pipeline import build_facts
     from cfglint.source.read import parse_text
 
     try:
@@ -70,7 +69,7 @@ def _changed_facts(doc: Document, family: Family, before: Facts, settings: Setti
     after_doc = parse_text(doc.path, text, doc.format)
     if after_doc.problems or after_doc.root is None:
         return ["the file (it would no longer parse)"]
-    after = build_facts(after_doc, family, settings)
+    after = facts_of(after_doc)
     out = []
     for name in sorted(set(before.items) | set(after.items)):
         old, new = before.get(name), after.get(name)

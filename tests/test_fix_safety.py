@@ -10,9 +10,10 @@ from corpus import corpus_files
 
 from cfglint.edit import set_path
 from cfglint.families import detect, get_family
+from cfglint.families.base import Family
 from cfglint.findings import Finding, Fix, make_finding
 from cfglint.pipeline import build_facts, lint_document
-from cfglint.safety import _changed_facts, check_safe_fixes
+from cfglint.safety import FactsOf, _changed_facts, check_safe_fixes
 from cfglint.settings import Settings
 from cfglint.source.document import Document, Span
 from cfglint.source.read import format_for, parse_text, read_path
@@ -26,6 +27,10 @@ max_train_steps = 1000
 """
 
 
+def _facts_of(family: Family, settings: Settings) -> FactsOf:
+    return lambda d: build_facts(d, family, settings)
+
+
 def _finding_with(doc: Document, fix: Fix) -> Finding:
     return make_finding(doc, "TEAM900", "team-epochs", "warning", "state epochs", "kohya",
                         Span(0, 0), (), fix)
@@ -37,7 +42,8 @@ def test_a_safe_fix_that_changes_the_run_length_is_demoted_with_a_note() -> None
     facts = build_facts(doc, family, settings)
     fix = Fix("safe", "count the run in epochs", [set_path(doc, ("max_train_epochs",), 10)],
               [("max_train_epochs",)])
-    (checked,) = check_safe_fixes(doc, family, facts, settings, [_finding_with(doc, fix)])
+    (checked,) = check_safe_fixes(doc, facts, _facts_of(family, settings),
+                                  [_finding_with(doc, fix)])
     # sd-scripts: max_train_epochs overrides max_train_steps, so the run is no longer 1000 steps
     assert checked.fix is not None and checked.fix.safety == "unsafe"
     assert checked.fix.message == ("count the run in epochs (not safe: it would also change "
@@ -51,7 +57,8 @@ def test_a_safe_fix_of_a_declared_key_alone_is_left_safe() -> None:
     facts = build_facts(doc, family, settings)
     fix = Fix("safe", "same steps", [set_path(doc, ("max_train_steps",), 1000)],
               [("max_train_steps",)])
-    (checked,) = check_safe_fixes(doc, family, facts, settings, [_finding_with(doc, fix)])
+    (checked,) = check_safe_fixes(doc, facts, _facts_of(family, settings),
+                                  [_finding_with(doc, fix)])
     assert checked.fix is fix
 
 
@@ -85,6 +92,6 @@ def test_every_safe_fix_on_the_corpus_keeps_every_undeclared_fact() -> None:
         batch = Fix("safe", "", [e for fx in safe for e in fx.edits],
                     [c for fx in safe for c in fx.changes])
         facts = build_facts(doc, family, settings)
-        assert _changed_facts(doc, family, facts, settings, batch) == [], path
+        assert _changed_facts(doc, facts, _facts_of(family, settings), batch) == [], path
     print(f"\ncorpus safe fixes: {checked} checked, {demoted} demoted to unsafe")
     assert checked > 100

@@ -24,7 +24,7 @@ from cfglint.resources import rules_dir
 RULE_KEYS = {
     "code", "name", "severity", "severity_by_family", "escalate", "summary", "families",
     "when", "check", "params", "message", "at", "fix", "why", "references", "examples",
-    "tags", "notes",
+    "tags", "notes", "supersedes",
 }
 SEVERITIES = ("error", "warning", "info")
 SAFETIES = ("safe", "unsafe", "suggest")
@@ -67,6 +67,8 @@ class Rule:
     references: list[str] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # rules this one explains better when both fire for the same key: they become notes
+    supersedes: list[str] = field(default_factory=list)
     source: str = ""
 
     def applies_to(self, family: str) -> bool:
@@ -174,6 +176,7 @@ def _as_rule(data: dict[str, Any], source: str, validate: bool = True) -> Rule:
         escalate=list(data.get("escalate") or []),
         references=[str(r) for r in data.get("references") or []], examples=examples,
         tags=list(data.get("tags") or []), source=source,
+        supersedes=[str(c) for c in data.get("supersedes") or []],
     )
 
 
@@ -258,4 +261,8 @@ def load_rules(extra_folders: list[Path] | None = None,
             raise RuleFileError(f"{source}: rule code {rule.code} is already defined in "
                                 f"{rules[rule.code].source}")
         rules[rule.code] = rule
+    for rule in rules.values():
+        unknown = [c for c in rule.supersedes if c not in rules]
+        if unknown:
+            raise RuleFileError(f"{rule.source}: supersedes unknown rule {unknown[0]}")
     return dict(sorted(rules.items()))

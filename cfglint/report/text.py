@@ -81,6 +81,8 @@ def _finding_block(result: FileResult, f: Finding, options: RenderOptions) -> li
     if f.fix is not None and options.show_fixes:
         hint = clean(f.fix.message).replace("\n", " ")
         lines.append(_paint(f"  fix ({f.fix.safety}): {hint}", _FIX, options.color))
+    for r in f.related:
+        lines.append(f"  also {r.code} (line {r.line}): {clean(r.message)}")
     return lines
 
 
