@@ -203,7 +203,8 @@ def test_ordinary_anchors_and_merge_keys_are_not_refused(tmp_path):
     text = ("base: &base {type: Adam, lr: 2e-4}\n"
             "train:\n  optim_g:\n    <<: *base\n  optim_d: *base\n")
     _write(tmp_path / "anchors.yml", text.encode())
-    rc, findings = run_json("--select", "CFG004,CFG705", "anchors.yml", cwd=tmp_path)
+    rc, findings = run_json("--select", "CFG004,CFG705", "--family", "basicsr", "anchors.yml",
+                            cwd=tmp_path)
     assert "CFG004" not in codes(findings)
     assert codes(findings) == ["CFG705"]
     assert rc == 1

@@ -80,7 +80,9 @@ def test_every_safe_fix_on_the_corpus_keeps_every_undeclared_fact() -> None:
         doc = read_path(str(path))
         if doc.problems or doc.root is None:
             continue
-        settings = Settings()
+        # portability notes on, so their safe fixes are checked too
+        settings = Settings(params={"CFG705": {"portability": True},
+                                    "CFG706": {"portability": True}})
         result = lint_document(doc, settings)
         family = get_family(detect(doc).family)
         fixes = [f.fix for f in result.findings if f.fix is not None]

@@ -10,7 +10,7 @@ from cli_helpers import BASICSR, codes, no_traceback, run_cfglint, run_json
 from cfglint.settings import load_settings_file, settings_for, settings_for_dir
 
 DUPLICATE = "val:\n  a: 1\n  a: 2\n"
-GENERIC = "learning_rate: 5e-5\n"  # CFG705 as a warning
+GENERIC = "learning_rate: 5e-5\n"  # CFG705: info for an unknown loader, error for PyYAML
 
 
 @pytest.fixture(autouse=True)
@@ -117,12 +117,13 @@ def test_command_line_select_replaces_the_settings_select(tmp_path):
 
 
 def test_fail_on_error_lets_warnings_pass(tmp_path):
-    _write(tmp_path / "cfglint.toml", 'fail-on = "error"\nselect = ["CFG705"]\n')
-    _write(tmp_path / "gen.yml", GENERIC)
-    proc = run_cfglint("--quiet", "gen.yml", cwd=tmp_path)
+    _write(tmp_path / "cfglint.toml", 'fail-on = "error"\nselect = ["CFG701"]\n')
+    _write(tmp_path / "t.toml", 'pretrained_model_name_or_path = "m"\nnetwork_module = '
+                                '"networks.lora"\nnetwrk_dim = 8\n')
+    proc = run_cfglint("--quiet", "t.toml", cwd=tmp_path)
     assert proc.returncode == 0
-    assert "CFG705 [warning]" in proc.stdout
-    assert run_cfglint("--quiet", "--fail-on", "warning", "gen.yml", cwd=tmp_path).returncode == 1
+    assert "CFG701 [warning]" in proc.stdout
+    assert run_cfglint("--quiet", "--fail-on", "warning", "t.toml", cwd=tmp_path).returncode == 1
 
 
 def test_fail_on_info_fails_on_an_unused_suppression(tmp_path):
@@ -132,11 +133,12 @@ def test_fail_on_info_fails_on_an_unused_suppression(tmp_path):
 
 
 def test_fail_on_comes_from_each_files_closest_settings(tmp_path):
+    unknown = 'pretrained_model_name_or_path = "m"\nnetwork_module = "networks.lora"\nnetwrk_dim = 8\n'
     _write(tmp_path / "lenient" / "cfglint.toml", 'fail-on = "error"\n')
-    _write(tmp_path / "lenient" / "gen.yml", GENERIC)
-    _write(tmp_path / "strict" / "gen.yml", GENERIC)
-    assert run_cfglint("--select", "CFG705", "lenient", cwd=tmp_path).returncode == 0
-    assert run_cfglint("--select", "CFG705", "lenient", "strict", cwd=tmp_path).returncode == 1
+    _write(tmp_path / "lenient" / "t.toml", unknown)
+    _write(tmp_path / "strict" / "t.toml", unknown)
+    assert run_cfglint("--select", "CFG701", "lenient", cwd=tmp_path).returncode == 0
+    assert run_cfglint("--select", "CFG701", "lenient", "strict", cwd=tmp_path).returncode == 1
 
 
 def test_exclude_skips_matching_files_when_walking(tmp_path):
@@ -171,7 +173,7 @@ def test_families_map_globs_to_a_family(tmp_path):
     _write(tmp_path / "b.yml", GENERIC)
     _, findings = run_json("--select", "CFG705", "sr/a.yml", "b.yml", cwd=tmp_path)
     by_path = {f["path"]: (f["family"], f["severity"]) for f in findings}
-    assert by_path == {"sr/a.yml": ("basicsr", "error"), "b.yml": ("generic", "warning")}
+    assert by_path == {"sr/a.yml": ("basicsr", "error"), "b.yml": ("generic", "info")}
 
 
 def test_family_key_sets_the_family_of_every_file(tmp_path):
@@ -186,6 +188,22 @@ def test_yaml_loader_setting_decides_cfg705_severity_for_generic_files(tmp_path)
     _write(tmp_path / "b.yml", GENERIC)
     _, [finding] = run_json("--select", "CFG705", "b.yml", cwd=tmp_path)
     assert finding["severity"] == "error"
+
+
+def test_yaml_loader_setting_never_changes_a_known_trainers_loader(tmp_path):
+    # ai-toolkit reads 1e-4 as a float whatever the settings say about generic files
+    _write(tmp_path / "cfglint.toml", 'yaml-loader = "pyyaml"\n')
+    _write(tmp_path / "job.yaml", "job: extension\nconfig:\n  name: demo\n  process:\n"
+                                  "    - type: sd_trainer\n      train:\n        lr: 1e-4\n")
+    _, findings = run_json("--select", "CFG705", "job.yaml", cwd=tmp_path)
+    assert findings == []
+
+
+def test_yaml_loader_omegaconf_silences_the_exponent_note_on_generic_files(tmp_path):
+    _write(tmp_path / "cfglint.toml", 'yaml-loader = "omegaconf"\n')
+    _write(tmp_path / "b.yml", GENERIC)
+    _, findings = run_json("--select", "CFG705", "b.yml", cwd=tmp_path)
+    assert findings == []
 
 
 PROBE_RULE = """\

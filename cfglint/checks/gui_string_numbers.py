@@ -2,10 +2,12 @@
 
 ``kohya_ss:kohya_gui/common_gui.py::update_my_data`` coerces a fixed list of keys when a
 config is opened: ``int(value)`` or ``float(value)``, and a value that does not convert
-becomes a fallback (0, 1, 1.0). The fix writes the JSON number lexeme in place of the
-quoted string (``"0.0001"`` → ``0.0001``), only where the GUI's own conversion gives that
-same number, so the GUI loads exactly what it loaded before and no other byte moves. Whole
-floats in count fields (``1.0``) are what current Gradio widgets save and are not reported.
+becomes a fallback (0, 1, 1.0). A string the GUI converts is read correctly, so it is
+not reported (the rule's ``portability`` parameter keeps a note, with a fix that writes
+the JSON number lexeme, for tools that read the JSON directly); a string it cannot
+convert silently becomes the fallback, and a fractional count is truncated: those are
+reported. Whole floats in count fields (``1.0``) are what current Gradio widgets save
+and are not reported.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
                                   f"(update_my_data falls back silently)", path)
                 continue
             assert lexeme is not None  # set whenever the GUI's conversion succeeds
+            if not ctx.params.get("portability", False):
+                continue  # the GUI converts it on load: the trainer reads the number
             fix = Fix("safe", f"write {lexeme} as a JSON number",
                       [Edit(node.span.start, node.span.end, lexeme)], [path])
             yield ctx.finding(node.span, f'"{key}": "{text}" is a number stored as a string; '

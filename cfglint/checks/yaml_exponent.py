@@ -3,8 +3,11 @@
 PyYAML's float resolver needs a dot (and a signed exponent), so ``lr: 1e-4``
 reaches BasicSR's optimizer as the string "1e-4" and traiNNer-redux's strict
 decoder rejects it. ai-toolkit and OmegaConf add a resolver that reads it as a
-float, so there it only matters for portability. ``1.0e-4`` is the same float
-under every loader, which makes the fix safe.
+float: there the trainer reads the value correctly and nothing is reported, unless
+the rule's ``portability`` parameter asks for notes for files shared between
+loaders. Settings' ``yaml-loader`` says which loader reads a generic file; it never
+overrides a known trainer's loader. ``1.0e-4`` is the same float under every
+loader, which makes the fix safe.
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     doc = ctx.doc
     if doc.format != "yaml":
         return
-    loader = ctx.settings.yaml_loader
     family = ctx.family
     severity = ctx.rule.severity_for(family.name)
     reads_float = family.yaml_dialect != "yaml11"
+    loader = ctx.settings.yaml_loader if not family.loader_known else None
     if loader == "pyyaml":
         severity, reads_float = "error", False
     elif loader in ("omegaconf", "ruamel"):
-        severity, reads_float = "info", True
+        reads_float = True
+    if reads_float:
+        if not ctx.params.get("portability", False):
+            return  # the trainer reads a float: nothing to act on
+        severity = "info"
     for s in doc.scalars():
         if s.style != "plain" or s.tag is not None or not DOTLESS_EXPONENT.match(s.raw):
             continue

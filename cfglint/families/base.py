@@ -74,6 +74,8 @@ class Family:
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     # Human description of the loader, used in messages about typing.
     loader: ClassVar[str] = "an unknown loader"
+    # False where cfglint does not know the loader: settings `yaml-loader` may then say it
+    loader_known: ClassVar[bool] = True
     schema: ClassVar[str | None] = None
     arg_notation: ClassVar[ArgNotation | None] = None
     # where optimizer arguments go when the file has none yet (None: nowhere known)

@@ -39,6 +39,7 @@ class Generic(Family):
     name: ClassVar[str] = "generic"
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "an unknown loader (PyYAML-style YAML 1.1 assumed)"
+    loader_known: ClassVar[bool] = False
     schema: ClassVar[str | None] = None
 
     def detect(self, doc: Document) -> float:
