@@ -133,7 +133,8 @@ def test_fail_on_info_fails_on_an_unused_suppression(tmp_path):
 
 
 def test_fail_on_comes_from_each_files_closest_settings(tmp_path):
-    unknown = 'pretrained_model_name_or_path = "m"\nnetwork_module = "networks.lora"\nnetwrk_dim = 8\n'
+    unknown = ('pretrained_model_name_or_path = "m"\nnetwork_module = "networks.lora"\n'
+               "netwrk_dim = 8\n")
     _write(tmp_path / "lenient" / "cfglint.toml", 'fail-on = "error"\n')
     _write(tmp_path / "lenient" / "t.toml", unknown)
     _write(tmp_path / "strict" / "t.toml", unknown)
