@@ -25,3 +25,14 @@ def normalise_message(message: str) -> str:
 def finding_hash(f: Finding, path: str) -> str:
     data = "\0".join((f.code, path, f.key_text, normalise_message(f.message)))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def numbered(digests: list[str]) -> list[str]:
+    """Digests made unique in order: the first of a kind keeps its digest, repeats in the
+    same file get ``:2``, ``:3``... (two findings with the same rule, key and message)."""
+    seen: dict[str, int] = {}
+    out = []
+    for d in digests:
+        seen[d] = seen.get(d, 0) + 1
+        out.append(d if seen[d] == 1 else f"{d}:{seen[d]}")
+    return out
