@@ -55,6 +55,7 @@ class FakeGitHub(FakeServer):
         self.can_resolve = True
         self._ids = 100
         pr = rf"/repos/{OWNER}/{NAME}"
+        self.route("GET", rf"{pr}/pulls/{NUMBER}", self._pull)
         self.route("POST", rf"{pr}/pulls/{NUMBER}/reviews", self._review)
         self.route("POST", rf"{pr}/pulls/{NUMBER}/comments/(\d+)/replies", self._reply)
         self.route("GET", rf"{pr}/issues/{NUMBER}/comments", self._list_issue_comments)
@@ -80,6 +81,10 @@ class FakeGitHub(FakeServer):
             return Reply(403, {"message": "Resource not accessible by integration",
                                "documentation_url": "https://docs.github.com/rest"})
         return None
+
+    def _pull(self, req: Request) -> Reply:
+        return Reply(200, {"number": NUMBER, "head": {"sha": self.head},
+                           "base": {"sha": self.base}})
 
     # --- reviews -----------------------------------------------------------------------
     def _review(self, req: Request) -> Reply:

@@ -13,6 +13,9 @@ from fake_forge import READ_ONLY_TOKEN, Reply
 from fake_github import NUMBER, FakeGitHub
 from review_scenario import BASICSR, KOHYA, Clock, Scenario, scenario
 
+from cfglint.review.build import ReviewOptions
+from cfglint.review.github import PostError
+
 
 @pytest.fixture
 def pr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Scenario, FakeGitHub]]:
@@ -229,3 +232,17 @@ def test_a_fork_plan_made_with_a_read_only_token_is_posted_by_the_trusted_job(
     assert len(gh.reviews) == 1 and len(gh.reviews[0]["comments"]) == 3
     s.review("github", number=NUMBER, plan_file=str(plan_file))
     assert len(gh.reviews) == 1  # the saved plan is deduplicated too
+
+
+def test_a_saved_plan_is_posted_only_on_the_head_it_reviewed(pr, tmp_path: Path) -> None:
+    s, gh = pr
+    _first_push(s, gh)
+    plan_file = tmp_path / "plan.json"
+    s.review(None, dry_run=True, output_file=str(plan_file))
+    other = ReviewOptions(base="main", head="f" * 40)
+    with pytest.raises(PostError, match="the plan reviews"):
+        s.review("github", number=NUMBER, plan_file=str(plan_file), options=other)
+    gh.push(gh.base, s.push({"README.md": "a later push\n"}))
+    with pytest.raises(PostError, match="refusing to post"):
+        s.review("github", number=NUMBER, plan_file=str(plan_file))
+    assert gh.writes() == []

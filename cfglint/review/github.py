@@ -109,6 +109,10 @@ class GitHubPoster:
         self._repo = f"/repos/{target.owner}/{target.name}"
 
     # --- reading ---------------------------------------------------------------------
+    def head_sha(self) -> str:
+        pull = self.client.get(f"{self._repo}/pulls/{self.t.number}") or {}
+        return str((pull.get("head") or {}).get("sha", ""))
+
     def read_state(self) -> State:
         threads = self._threads()
         state = State(posted={t.fingerprint for t in threads}, threads=threads)

@@ -68,6 +68,10 @@ class GitLabPoster:
         self.log = log
         self._mr = f"/projects/{target.project}/merge_requests/{target.iid}"
 
+    def head_sha(self) -> str:
+        refs = (self.client.get(self._mr) or {}).get("diff_refs") or {}
+        return str(refs.get("head_sha", ""))
+
     def read_state(self) -> State:
         state = State()
         for d in self.client.paginate(f"{self._mr}/discussions"):
@@ -105,7 +109,7 @@ class GitLabPoster:
 
     def _discussions(self, plan: Plan) -> list[str]:
         refs = (self.client.get(self._mr) or {}).get("diff_refs") or {}
-        if refs.get("head_sha") != plan.head:
+        if refs.get("head_sha") != plan.head:  # a push since the plan: lines may not match
             return [f"the merge request's head is {str(refs.get('head_sha'))[:12]}, not "
                     f"{plan.head[:12]}: no inline comments this run"]
         posted, refused = 0, 0

@@ -13,7 +13,7 @@ from pathlib import Path
 from cfglint.review.build import ReviewOptions, build_plan
 from cfglint.review.fallback import fall_back
 from cfglint.review.git import Repo
-from cfglint.review.github import GitHubPoster, GitHubTarget, ReadOnly
+from cfglint.review.github import GitHubPoster, GitHubTarget, PostError, ReadOnly
 from cfglint.review.github import client_for as github_client
 from cfglint.review.gitlab import GitLabPoster, GitLabTarget
 from cfglint.review.gitlab import client_for as gitlab_client
@@ -64,6 +64,8 @@ def run(req: ReviewRequest, io: Io | None = None) -> int:
             read_only = f"HTTP {err.status}: {err.message}"
     if req.plan_file:
         plan = Plan.loads(Path(req.plan_file).read_text(encoding="utf-8"))
+        if poster is not None:
+            _check_saved_plan(plan, req, poster)
     else:
         repo = Repo.discover(req.cwd)
         plan = build_plan(repo, req.options, state.paths() if state else ())
@@ -73,6 +75,17 @@ def run(req: ReviewRequest, io: Io | None = None) -> int:
     if poster is not None and not req.dry_run:
         _post(poster, plan, state, read_only, io)
     return 1 if plan.failing and not req.exit_zero else 0
+
+
+def _check_saved_plan(plan: Plan, req: ReviewRequest, poster: Poster) -> None:
+    """A saved plan comes from an untrusted job: post it only on the pull request whose
+    head it reviewed, and (with --head) only for the commit the trusted event names."""
+    if req.options.head not in ("HEAD", plan.head):
+        raise PostError(f"the plan reviews {plan.head[:12]}, not {req.options.head[:12]}")
+    current = poster.head_sha()
+    if current != plan.head:
+        raise PostError(f"the pull request's head is {current[:12]}, but the plan reviews "
+                        f"{plan.head[:12]}: refusing to post it there")
 
 
 def _poster(req: ReviewRequest, io: Io) -> Poster:
