@@ -44,6 +44,8 @@ def test_first_push_posts_one_review_with_every_new_finding_and_a_summary(pr) ->
     assert review["commit_id"] == gh.head
     codes = sorted(c["body"].split("**")[1] for c in review["comments"])
     assert codes == ["CFG302", "CFG705", "CFG705"]
+    [lr] = [c for c in review["comments"] if "`2e-4`" in c["body"]]
+    assert "Same cause, also reported by:\n- **CFG002**" in lr["body"]  # one finding
     assert len(gh.summaries()) == 1
     assert "**3 new**" in gh.summaries()[0]["body"]
     assert result.code == 1  # new warnings and errors fail the run by default

@@ -48,6 +48,10 @@ def comment_body(t: Tracked, where: Anchor, suggestion: str | None) -> str:
     parts = [headline(f), "", one_line(f.message)]
     if where.via is not None:
         parts += ["", _why_here(t, where)]
+    if f.related:
+        parts += ["", "Same cause, also reported by:"]
+        parts += [f"- **{r.code}** `{r.name}` (line {r.line}): {one_line(r.message)}"
+                  for r in f.related]
     if f.fix is not None and f.fix.edits:
         parts += ["", _fix_text(t, suggestion)]
     parts += ["", f"<sub>`cfglint rule {f.code}` explains this rule.</sub>",
