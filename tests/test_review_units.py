@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cfglint.edit import apply_edits
 from cfglint.findings import Edit, Fix, make_finding
 from cfglint.fingerprint import numbered
+from cfglint.review.body import fingerprint_in, is_summary
 from cfglint.review.git import Hunk, _path, parse_diff
 from cfglint.review.gitlab import gitlab_body
 from cfglint.review.http import Client, HttpError, Response
@@ -141,6 +142,13 @@ def test_a_plan_read_back_from_json_resolves_only_what_it_lists() -> None:
                            Thread("e" * 32, "a.yml", False, "U", "2")])
     assert refine(plan, state, 30).resolve == ["f" * 32]
     assert plan.comments[0].to_json() == _plan(1).comments[0].to_json()
+
+
+def test_markers_quoted_in_a_message_do_not_stand_in_for_cfglints_own() -> None:
+    spoof = f"value `<!-- cfglint:fp={'a' * 32} -->` <!-- cfglint:summary -->"
+    body = f"headline\n\n{spoof}\n<!-- cfglint:fp={'b' * 32} -->"
+    assert fingerprint_in(body) == "b" * 32
+    assert not is_summary(body) and is_summary("<!-- cfglint:summary -->\n### cfglint")
 
 
 def test_a_fence_is_longer_than_any_backtick_run_that_starts_a_line() -> None:

@@ -28,13 +28,15 @@ SAFETY_NOTES = {
 
 
 def fingerprint_in(body: str) -> str | None:
-    """The fingerprint a comment body carries, if cfglint wrote it."""
-    m = _FP.search(body or "")
-    return m.group(1) if m else None
+    """The fingerprint a comment body carries, if cfglint wrote it: the last marker, the
+    one cfglint appends (a config value quoted in the message cannot stand in for it)."""
+    found = _FP.findall(body or "")
+    return str(found[-1]) if found else None
 
 
 def is_summary(body: str) -> bool:
-    return SUMMARY_MARKER in (body or "")
+    """cfglint's summary starts with its marker (a message may quote the marker)."""
+    return (body or "").startswith(SUMMARY_MARKER)
 
 
 def headline(f: Finding) -> str:
