@@ -4,7 +4,10 @@ Both sides go through the normal pipeline with the settings the head commit hold
 the file's head path (read from git objects), and a base file is linted under its head
 path, so a renamed file keeps its findings' identity. What later steps need from the
 tree (the lines of the keys a finding names) is computed here, so a Side travels
-between processes as text and findings only.
+between processes as text and findings only. Two things still come from the working
+tree, as in ``cfglint check``: settings' ``rule-folders``, and the primary config a Hydra
+group file is matched against; run the review in a checkout of the head commit (the
+merge commit CI checks out has the same files) for those to be right.
 """
 
 from __future__ import annotations
