@@ -118,4 +118,5 @@ def _placed_on(doc: Document, key: KeyPath, f: Finding) -> Finding:
         return f
     span = Span(entry.key.span.start, entry.value.span.end)
     moved = make_finding(doc, f.code, f.name, f.severity, f.message, f.family, span, key, f.fix)
-    return replace(moved, url=f.url, related=f.related)
+    others = tuple(dict.fromkeys(k for k in (tuple(f.key), *f.depends_on) if k and k != key))
+    return replace(moved, url=f.url, related=f.related, depends_on=others)

@@ -265,3 +265,27 @@ class _LazyProbe(click.Command):
 
 
 main.add_command(_LazyProbe())
+
+
+class _LazyCommand(click.Command):
+    """A command whose module is imported only when it runs, so ``cfglint check`` never
+    pays for it; its own click command parses the arguments (and --help)."""
+
+    def __init__(self, name: str, target: str, summary: str) -> None:
+        super().__init__(name, help=summary, short_help=summary,
+                         context_settings={"ignore_unknown_options": True,
+                                           "allow_extra_args": True, "help_option_names": []})
+        self.target = target
+
+    def invoke(self, ctx: click.Context) -> Any:
+        import importlib
+
+        module, attr = self.target.split(":")
+        command = getattr(importlib.import_module(module), attr)
+        return command.main(args=ctx.args, prog_name=f"cfglint {self.name}",
+                            standalone_mode=True)
+
+
+main.add_command(_LazyCommand("review", "cfglint.review.command:review",
+                              "Review a change: comment new findings on the lines it touches "
+                              "(GitHub, GitLab)."))

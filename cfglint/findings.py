@@ -65,6 +65,9 @@ class Finding:
     fix: Fix | None = None
     url: str = ""
     related: tuple[Related, ...] = ()
+    # other keys whose values made this finding true (review anchors on a changed one);
+    # not part of the JSON contract
+    depends_on: tuple[KeyPath, ...] = ()
 
     @property
     def key_text(self) -> str:
@@ -105,12 +108,15 @@ class Finding:
 
 
 def make_finding(doc: Document, code: str, name: str, severity: Severity, message: str,
-                 family: str, span: Span, key: KeyPath = (), fix: Fix | None = None) -> Finding:
+                 family: str, span: Span, key: KeyPath = (), fix: Fix | None = None,
+                 depends_on: tuple[KeyPath, ...] = ()) -> Finding:
     line, col = doc.line_col(span.start)
     end_line, end_col = doc.line_col(max(span.end, span.start))
+    others = tuple(dict.fromkeys(k for k in depends_on if k and k != key))
     return Finding(code=code, name=name, severity=severity, message=message, path=doc.path,
                    family=family, span=span, line=line, column=col, end_line=end_line,
-                   end_column=end_col, key=key, fix=fix, url=DOCS_URL.format(code=code))
+                   end_column=end_col, key=key, fix=fix, url=DOCS_URL.format(code=code),
+                   depends_on=others)
 
 
 @dataclass

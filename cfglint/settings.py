@@ -201,13 +201,18 @@ def load_settings_file(path: str) -> Settings | None:
                     return None  # most pyproject.toml files: no need to parse them
         except OSError:
             return None
-    doc = read_path(path, "toml")
+    return settings_from_document(read_path(path, "toml"))
+
+
+def settings_from_document(doc: Document) -> Settings | None:
+    """Settings from a parsed settings file; ``doc.path`` names the file (its folder is the
+    root globs are relative to). None when a pyproject.toml has no [tool.cfglint]."""
     if doc.problems:
         raise SettingsError(doc.first_problem())
     root = resolve_alias(doc.root)
     if not isinstance(root, Mapping):
         return None
-    if os.path.basename(path) == "pyproject.toml":
+    if os.path.basename(doc.path) == "pyproject.toml":
         tool = resolve_alias(root.get("tool"))
         table = resolve_alias(tool.get("cfglint")) if isinstance(tool, Mapping) else None
         if not isinstance(table, Mapping):

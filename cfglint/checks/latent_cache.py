@@ -59,7 +59,9 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
     yield ctx.finding(f0.span, f"cache_latents with {names}{gui}: sd-scripts stops before "
                       "training (assert: latents cannot be cached when color_aug or "
                       "random_crop change the image every step); choose caching or these "
-                      "augmentations", tuple(f0.key or ()), fix, severity="error")
+                      "augmentations", tuple(f0.key or ()), fix, severity="error",
+                      depends_on=tuple(tuple(f.key) for f in (cache, *(f for _, f in hits))
+                                       if f.key))
 
 
 def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
@@ -98,4 +100,4 @@ def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
                           "ai-toolkit silently turns latent caching off for this dataset "
                           "(only a console warning), so every step runs the VAE encoder; "
                           "expect slower steps and more VRAM than a cached run",
-                          (*base, i, caching[0]))
+                          (*base, i, caching[0]), depends_on=tuple((*base, i, k) for k in augs))

@@ -45,7 +45,8 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
                    "was devised for ε/v DDPM schedules that never reach pure noise; flow "
                    "matching already trains at pure noise, so its effect there is not the "
                    "documented one and no recommended value exists")
-        yield ctx.finding(fact.span, msg, key, severity="info")
+        yield ctx.finding(fact.span, msg, key, severity="info",
+                          depends_on=tuple(facts.keys_behind(["model.prediction"])))
         return
     if offset <= high:
         return

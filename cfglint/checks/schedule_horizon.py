@@ -46,6 +46,11 @@ def _known(facts: Facts, name: str) -> Any:
     return fact.value
 
 
+def _total_keys(facts: Facts) -> tuple[KeyPath, ...]:
+    """The keys the run length comes from (a horizon finding depends on them)."""
+    return tuple(facts.keys_behind(["total_steps"]))
+
+
 def _ints(ctx: CheckContext, path: KeyPath) -> list[tuple[int, Scalar]] | None:
     """Integer items of the sequence at ``path`` with their nodes (None if not all ints)."""
     node = resolve_alias(ctx.doc.find(path))
@@ -92,7 +97,7 @@ def _basicsr(ctx: CheckContext, facts: Facts, name: str, total: int) -> Iterable
                 f"cosine is periodic, so the LR reaches its minimum at iteration {t_max} and "
                 f"then climbs back towards the peak for the remaining {total - t_max} "
                 f"iterations; set T_max to {total}",
-                (*S, "T_max"), severity="warning")
+                (*S, "T_max"), severity="warning", depends_on=_total_keys(facts))
     elif name in _MULTISTEP:
         items = _ints(ctx, (*S, "milestones"))
         for value, node in items or []:
@@ -101,7 +106,7 @@ def _basicsr(ctx: CheckContext, facts: Facts, name: str, total: int) -> Iterable
                     node.span,
                     f"milestone {value} is past total_iter {total}: this LR decay never "
                     f"happens, so the run ends at a higher LR than the schedule implies",
-                    node.path, severity="warning")
+                    node.path, severity="warning", depends_on=_total_keys(facts))
     elif name in _RESTART:
         items = _ints(ctx, (*S, "periods"))
         if not items:
@@ -117,14 +122,14 @@ def _basicsr(ctx: CheckContext, facts: Facts, name: str, total: int) -> Iterable
                 f"finds no period for iteration {covered + 1} and the run stops there with "
                 f"{raised}; make the "
                 f"periods sum to {total}",
-                (*S, "periods"), severity="error")
+                (*S, "periods"), severity="error", depends_on=_total_keys(facts))
         elif covered > total:
             yield ctx.finding(
                 span_of.span,
                 f"periods sum to {covered} but total_iter is {total}: the last cosine cycle is "
                 f"cut off {covered - total} iterations before it reaches eta_min; make the "
                 f"periods sum to {total}",
-                (*S, "periods"), severity="warning")
+                (*S, "periods"), severity="warning", depends_on=_total_keys(facts))
 
 
 def _ai_toolkit(ctx: CheckContext, facts: Facts, name: str) -> Iterable[Finding]:
@@ -145,4 +150,4 @@ def _ai_toolkit(ctx: CheckContext, facts: Facts, name: str) -> Iterable[Finding]
         f"`{horizon}: {node.raw}` is replaced: ai-toolkit passes total_iters = train.steps "
         f"({steps if steps is not None else '?'}) to the scheduler as {horizon} unless "
         f"lr_scheduler_params.max_iterations is set, so this value is never used",
-        (*params, horizon), severity="warning")
+        (*params, horizon), severity="warning", depends_on=(tuple(loop.key),))

@@ -59,7 +59,8 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
                   changes) if edits else None
         yield ctx.finding(span, f"noise.type is loglinear, so {listed} do nothing: "
                           "protein_lig_sedd's LogLinearNoise reads only noise.eps (the sigmas "
-                          "are for geometric and cosine noise)", ("noise", first.name), fix)
+                          "are for geometric and cosine noise)", ("noise", first.name), fix,
+                          depends_on=tuple(facts.keys_behind(["noise.type"])))
         return
     fix = Fix("suggest", "comment out " + " and ".join(e.name for e in entries) +
               " (keep them if you switch to noise.type=geometric on the command line)",
@@ -69,4 +70,5 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     yield ctx.finding(span, f"noise.type is loglinear, so {listed} do nothing: SEDD's "
                       "get_noise builds LogLinearNoise() without them (only geometric noise "
                       "reads the sigmas); changing them does not change training",
-                      ("noise", first.name), fix)
+                      ("noise", first.name), fix,
+                      depends_on=tuple(facts.keys_behind(["noise.type"])))

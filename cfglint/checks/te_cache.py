@@ -70,14 +70,16 @@ def _kohya(ctx: CheckContext) -> Iterable[Finding]:
         yield ctx.finding(span, f"cache_text_encoder_outputs with {', '.join(augs)}: "
                           f"the {model} script stops before training (assert: cached "
                           "text-encoder outputs cannot change per step); turn off the caption "
-                          "augmentation or the cache", key, severity="error")
+                          "augmentation or the cache", key, severity="error",
+                          depends_on=tuple(index[k] for k in augs))
     te = facts.get("train_te")
     if model == "sdxl" and facts.value("method", "") != "full" and te is not None \
             and te.value is True:
         yield ctx.finding(span, "cache_text_encoder_outputs while the LoRA also trains "
                           "the text encoders: sdxl_train_network.py stops before training "
                           "(assert: network_train_unet_only is required when caching "
-                          "text-encoder outputs)", key, severity="error")
+                          "text-encoder outputs)", key, severity="error",
+                          depends_on=tuple(facts.keys_behind(["train_te"])))
 
 
 def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
@@ -109,7 +111,7 @@ def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
         yield ctx.finding(span, f"{where} with train.train_text_encoder: ai-toolkit caches the "
                           "embeddings and unloads the text encoder, and raises a ValueError "
                           "(cannot unload a text encoder that is being trained)", key,
-                          severity="error")
+                          severity="error", depends_on=tuple(facts.keys_behind(["train_te"])))
     cached = set(ds_cache) | ({i for i, _ in datasets} if train_cache else set())
     for i, d in datasets:
         if i not in cached:
@@ -126,4 +128,6 @@ def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:
                               "skipped (ai-toolkit builds the caption without it when embeddings "
                               "are cached) and a token shuffle is frozen into the cached "
                               "embedding", key,
-                              severity="warning")
+                              severity="warning",
+                              depends_on=tuple((*base, i, k) for k in dropped)
+                              if base is not None else ())

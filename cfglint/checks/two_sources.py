@@ -79,14 +79,16 @@ def _percent_and_absolute_warmup(ctx: CheckContext) -> Iterable[Finding]:
         if from_pct == int(steps):
             yield ctx.finding(span, f"lr_warmup {pct:g}% and lr_warmup_steps {int(steps)} agree "
                               f"({total} steps); the GUI uses lr_warmup_steps, so keep one of "
-                              "them", steps_path, severity="info")
+                              "them", steps_path, severity="info",
+                              depends_on=(pct_path, *ctx.facts.keys_behind(["total_steps"])))
             return
         detail = f"lr_warmup {pct:g}% of {total} steps would be {from_pct}"
     else:
         detail = f"lr_warmup {pct:g}% is ignored"
     yield ctx.finding(span, f"lr_warmup_steps {int(steps)} overrides lr_warmup {pct:g}%: "
                       f"{detail}; the kohya_ss GUI uses the absolute value whenever it is > 0 "
-                      "and only logs a warning", steps_path)
+                      "and only logs a warning", steps_path,
+                      depends_on=(pct_path, *ctx.facts.keys_behind(["total_steps"])))
 
 
 def _ai_toolkit(ctx: CheckContext) -> Iterable[Finding]:

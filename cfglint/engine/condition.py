@@ -3,6 +3,8 @@
 A condition that comes out Unknown means "not evaluated": the rule stays silent rather
 than guess. The finding points at the fact named by ``at:`` (or the first fact the
 condition reads that has a location); ``fix:`` is built by ``cfglint.engine.fix_spec``.
+The finding also lists the native keys behind every fact the condition reads (derived
+facts followed to their inputs), so a review can anchor it on the one a change touched.
 """
 
 from __future__ import annotations
@@ -46,4 +48,5 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     names += [n for n in names_in(rule.when) if n not in ctx.params]
     span, key, _ = _location(ctx, facts, names)
     message = format_message(rule.message, env)
-    return [ctx.finding(span, message, key, fix_for(ctx, env, facts), severity=severity)]
+    return [ctx.finding(span, message, key, fix_for(ctx, env, facts), severity=severity,
+                        depends_on=tuple(facts.keys_behind(names)))]

@@ -49,7 +49,7 @@ class CheckContext:
 
     def finding(self, span: Span, message: str, key: KeyPath = (), fix: Fix | None = None,
                 severity: Severity | None = None, code: str | None = None,
-                name: str | None = None) -> Finding:
+                name: str | None = None, depends_on: tuple[KeyPath, ...] = ()) -> Finding:
         return make_finding(self.doc, code or self.rule.code, name or self.rule.name,
                             severity or self.rule.severity_for(self.family.name), message,
-                            self.family.name, span, key, fix)
+                            self.family.name, span, key, fix, depends_on)

@@ -99,8 +99,8 @@ class FactBuilder:
         return value
 
     def derived(self, name: str, value: Any, note: str, key: KeyPath | None = None,
-                span: Span | None = None) -> Any:
-        self.facts.set(name, value, "derived", self.doc.path, key, span, note)
+                span: Span | None = None, inputs: tuple[str, ...] = ()) -> Any:
+        self.facts.set(name, value, "derived", self.doc.path, key, span, note, inputs)
         return value
 
     def get(self, name: str, path: KeyPath, default: Any = _MISSING,

@@ -23,12 +23,16 @@ def _loc(facts: Facts, name: str) -> tuple[KeyPath | None, Span | None]:
     return (None, None) if fact is None else (fact.key, fact.span)
 
 
-def _set_derived(facts: Facts, name: str, value: Any, note: str, like: str | None = None) -> None:
+def _set_derived(facts: Facts, name: str, value: Any, note: str, like: str | None = None,
+                 inputs: tuple[str, ...] = ()) -> None:
+    """Record a derived fact located at the fact ``like`` and computed from ``inputs``
+    (the facts that exist of them: a missing input is a default the formula assumed)."""
     key, span = _loc(facts, like) if like else (None, None)
     file = ""
     if like and facts.get(like) is not None:
         file = facts.items[like].file
-    facts.set(name, value, "derived", file, key, span, note)
+    used = tuple(n for n in (like, *inputs) if n and n in facts)
+    facts.set(name, value, "derived", file, key, span, note, tuple(dict.fromkeys(used)))
 
 
 def _fmt(x: float | int) -> str:
@@ -58,7 +62,7 @@ def _derive_batch(facts: Facts) -> None:
         return
     _set_derived(facts, "effective_batch", eb,
                  f"effective_batch = {batch} batch × {accum} accum × {procs or 1} processes"
-                 f"{note_p}", like="batch")
+                 f"{note_p}", like="batch", inputs=("accum", "processes"))
 
 
 def _derive_steps(facts: Facts) -> None:
@@ -77,19 +81,20 @@ def _derive_steps(facts: Facts) -> None:
                 _set_derived(facts, "steps_per_epoch", spe,
                              f"steps_per_epoch = ⌈⌈{size} samples × {repeats} repeats / {batch} "
                              f"batch⌉ / {procs} processes / {accum} accum⌉ = {spe}",
-                             like="dataset.size")
+                             like="dataset.size",
+                             inputs=("batch", "accum", "processes", "dataset.repeats"))
     spe = as_int(_num(facts, "steps_per_epoch"))
     epochs = as_int(_num(facts, "epochs"))
     if "total_steps" not in facts and epochs is not None and spe is not None:
         _set_derived(facts, "total_steps", epochs * spe,
                      f"total_steps_opt = {epochs} epochs × {spe} optimizer steps/epoch",
-                     like="epochs")
+                     like="epochs", inputs=("steps_per_epoch",))
     for every in ("sample_every", "eval_every", "save_every"):
         per_epoch = as_number(_num(facts, f"{every}_epochs"))
         if every not in facts and per_epoch is not None and spe is not None and per_epoch > 0:
             _set_derived(facts, every, int(per_epoch * spe),
                          f"{every} = {_fmt(per_epoch)} epochs × {spe} optimizer steps/epoch",
-                         like=f"{every}_epochs")
+                         like=f"{every}_epochs", inputs=("steps_per_epoch",))
 
 
 def _derive_warmup(facts: Facts) -> None:
@@ -122,7 +127,10 @@ def _derive_warmup(facts: Facts) -> None:
         parts.append(f"the scheduler steps {per_opt}× per optimizer step, so the warmup lasts "
                      f"{steps} optimizer steps")
     _set_derived(facts, "warmup.steps", steps, "; ".join(parts),
-                 like="warmup.override" if override else "warmup.raw")
+                 like="warmup.override" if override else "warmup.raw",
+                 inputs=("warmup.raw", "warmup.override", "warmup.unit",
+                         *(("total_steps",) if unit in ("ratio", "percent") else ()),
+                         "scheduler.steps_per_opt"))
 
 
 _LORA_METHODS = frozenset({"lora", "locon", "lokr", "loha", "dora", "lycoris", "ia3", "oft",
@@ -152,7 +160,7 @@ def _derive_lora(facts: Facts) -> None:
         if scale is not None:
             how = f"{_fmt(alpha)} / √{_fmt(rank)}" if rs else f"{_fmt(alpha)} / {_fmt(rank)}"
             _set_derived(facts, "lora_scale", scale, f"lora_scale = α/r = {how} = {scale:g}",
-                         like="lora.alpha")
+                         like="lora.alpha", inputs=("lora.rank", "lora.rank_stabilized"))
     if facts.value("optimizer.is_adaptive", False) is True:
         for name in ("effective_lr", "effective_lr.unet", "effective_lr.te"):
             if name not in facts:
@@ -170,7 +178,7 @@ def _derive_lora(facts: Facts) -> None:
         val = derived.effective_lr(float(lr), None if scale is None else float(scale))
         note = (f"{dst} = {src} {_fmt(lr)} × lora_scale {_fmt(scale)} = {val:.3g}"
                 if scale is not None else f"{dst} = {src} {_fmt(lr)} (full fine-tune)")
-        _set_derived(facts, dst, val, note, like=src)
+        _set_derived(facts, dst, val, note, like=src, inputs=("lora_scale",))
 
 
 def _derive_ema(facts: Facts) -> None:
@@ -202,7 +210,8 @@ def _derive_ema(facts: Facts) -> None:
             _set_derived(facts, "first_eval_step", first,
                          "first_eval_step = min over " +
                          ", ".join(f"{n} {v}" for n, v in streams) +
-                         (f" from step {start}" if start else "") + f" = {first}", like=which)
+                         (f" from step {start}" if start else "") + f" = {first}", like=which,
+                         inputs=(*(n for n, _ in streams), "sample_start"))
     first = as_int(_num(facts, "first_eval_step"))
     schedule = facts.value("ema.schedule", "constant")
     if ("ema.init_share_at_first_eval" not in facts and decay is not None and first is not None
@@ -212,4 +221,5 @@ def _derive_ema(facts: Facts) -> None:
                    "torch_ema": f"Π_k min({_fmt(decay)}, (1+k)/(10+k)), k=1..{first}",
                    "diffusers": f"Π_k clip((1+s)/(10+s)), k=1..{first}"}[schedule]
         _set_derived(facts, "ema.init_share_at_first_eval", share,
-                     f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step")
+                     f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step",
+                     inputs=("ema.decay", "ema.schedule"))

@@ -41,7 +41,8 @@ class Fact:
     ``key``/``span`` locate the native key that holds the value (for defaults:
     the native key path the trainer would read, and ``span`` of the closest
     existing ancestor so findings still point somewhere useful). ``note`` is the
-    explanation trace of a derived fact.
+    explanation trace of a derived fact; ``inputs`` names the facts it was computed
+    from, so a finding can say which keys it depends on.
     """
 
     value: Any
@@ -50,6 +51,7 @@ class Fact:
     key: KeyPath | None = None
     span: Span | None = None
     note: str = ""
+    inputs: tuple[str, ...] = ()
 
 
 # Facts that only a training config states; a file with none of them is not one.
@@ -65,10 +67,28 @@ class Facts:
     items: dict[str, Fact] = field(default_factory=dict)
 
     def set(self, name: str, value: Any, origin: Origin = "explicit", file: str = "",
-            key: KeyPath | None = None, span: Span | None = None, note: str = "") -> Fact:
-        fact = Fact(value, origin, file, key, span, note)
+            key: KeyPath | None = None, span: Span | None = None, note: str = "",
+            inputs: tuple[str, ...] = ()) -> Fact:
+        fact = Fact(value, origin, file, key, span, note, inputs)
         self.items[name] = fact
         return fact
+
+    def keys_behind(self, names: list[str]) -> list[KeyPath]:
+        """The native keys the named facts come from, following derived facts to their
+        inputs (each fact once, in order of first appearance)."""
+        out: list[KeyPath] = []
+        seen: set[str] = set()
+        stack = list(reversed(names))
+        while stack:
+            name = stack.pop()
+            fact = self.items.get(name)
+            if name in seen or fact is None:
+                continue
+            seen.add(name)
+            if fact.key and tuple(fact.key) not in out:
+                out.append(tuple(fact.key))
+            stack += reversed(fact.inputs)
+        return out
 
     def get(self, name: str) -> Fact | None:
         return self.items.get(name)

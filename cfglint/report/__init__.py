@@ -21,6 +21,7 @@ _MODULES = {
     "github": "github",
     "rdjson": "rdjson",
     "junit": "junit",
+    "gitlab": "gitlab",
 }
 FORMATS = tuple(_MODULES)
 

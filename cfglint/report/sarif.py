@@ -9,10 +9,8 @@ absolute paths of the machine that made it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +18,7 @@ from urllib.parse import quote
 from cfglint import __version__
 from cfglint.engine.catalog import Rule
 from cfglint.findings import Edit, FileResult, Finding
+from cfglint.fingerprint import finding_hash
 from cfglint.report.common import (
     TOOL_NAME,
     TOOL_URL,
@@ -39,7 +38,6 @@ MAX_TAGS = 20
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def artifact_location(path: str) -> dict[str, str]:
@@ -60,16 +58,6 @@ def artifact_location(path: str) -> dict[str, str]:
 
 def _truncate(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def normalise_message(message: str) -> str:
-    """The message with numbers blanked and whitespace collapsed, for fingerprints."""
-    return " ".join(_NUMBER.sub("#", message).lower().split())
-
-
-def finding_hash(f: Finding, path: str) -> str:
-    data = "\0".join((f.code, path, f.key_text, normalise_message(f.message)))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
 def _region(doc: Document, start: int, end: int) -> dict[str, int]:
