@@ -3,15 +3,11 @@
 Each round is verified before it is kept (DESIGN §3.2): the text must parse,
 the family must not change, and the trainer's view of the tree may differ from
 the previous one only at the key paths the applied fixes declare. A fix that
-fails verification is dropped, never written. Writes are atomic (temp file in
-the same folder, then rename), keep the file mode, follow symlinks to their
-target, keep a BOM, and never touch a file whose text did not change.
+fails verification is dropped, never written; ``cfglint.write`` writes the result.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -158,37 +154,6 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
 def encode(text: str, bom: bool) -> bytes:
     data = text.encode("utf-8")
     return b"\xef\xbb\xbf" + data if bom else data
-
-
-def write_atomic(path: str, text: str, bom: bool = False) -> bool:
-    """Write ``text`` over ``path`` atomically; False when the bytes would not change."""
-    target = os.path.realpath(path)
-    data = encode(text, bom)
-    try:
-        with open(target, "rb") as fh:
-            if fh.read() == data:
-                return False
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    import tempfile
-
-    folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".cfglint-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return True
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

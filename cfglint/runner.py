@@ -62,7 +62,7 @@ def run_one(job: Job) -> FileResult:
     doc = read_path(job.path, max_bytes=settings.max_file_size, display=job.path)
     result, new_text = process_text(job.path, job, settings, doc)
     if new_text is not None and job.fix and not job.diff:
-        from cfglint.fix import write_atomic
+        from cfglint.write import write_atomic
 
         write_atomic(job.path, new_text, doc.bom)
     result.display_path = _display(job.path)
