@@ -9,7 +9,7 @@ fails verification is dropped, never written; ``cfglint.write`` writes the resul
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cfglint.edit import EditError, apply_edits
@@ -28,6 +28,8 @@ class FixOutcome:
     text: str
     applied: int
     result: FileResult  # the lint result of the final text
+    # rules whose fixes still applied after MAX_ROUNDS passes (the loop did not converge)
+    unconverged: list[str] = field(default_factory=list)
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -114,10 +116,14 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
     applied = 0
     current = doc
     rejected: set[tuple[str, str, int]] = set()
-    for _ in range(MAX_ROUNDS):
+    unconverged: list[str] = []
+    for round_no in range(MAX_ROUNDS + 1):
         candidates = [f for f in _choose(result.findings, unsafe)
                       if (f.code, f.key_text, f.span.start) not in rejected]
         if not candidates:
+            break
+        if round_no == MAX_ROUNDS:  # fixes still apply after the last pass: report, stop
+            unconverged = sorted({f.code for f in candidates})
             break
         progress = False
         # try all together; on a verification failure fall back to one at a time
@@ -148,7 +154,7 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
         if not progress:
             break
     result.fixes_applied = applied
-    return FixOutcome(current.text, applied, result)
+    return FixOutcome(current.text, applied, result, unconverged)
 
 
 def encode(text: str, bom: bool) -> bytes:
