@@ -238,18 +238,10 @@ def _suppressed(doc: Document, family: str, findings: list[Finding],
     return findings
 
 
-# CFG008 (a number no trainer can use) explains the type error the schema sees on the same
-# value (NaN where an integer is required): one root cause, one finding
-_EXPLAINED_BY = {"CFG002": "CFG008"}
-
-
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[Any, ...]] = {(f.code, f.span) for f in findings
-                                  if f.code in _EXPLAINED_BY.values()}
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for f in findings:
-        if (_EXPLAINED_BY.get(f.code), f.span) in seen:
-            continue
         key = (f.code, f.span, f.message)
         if key not in seen:
             seen.add(key)
