@@ -2,7 +2,9 @@
 
 Exit codes (DESIGN §4): 0 when nothing at or above the fail level remains, 1 when
 something does (after fixing, with --fix), 2 for usage errors and internal
-failures. A file that does not parse is a finding (CFG001), not exit 2.
+failures. A file that does not parse is a finding (CFG001), not exit 2, and so is a file
+cfglint itself fails on (CFG004 "internal error"): the other files are still reported;
+``--exit-non-zero-on-internal-error`` makes such a run exit 2.
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Counts per rule.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix changed a file.")
+@click.option("--exit-non-zero-on-internal-error", "strict_internal", is_flag=True,
+              help="Exit 2 when cfglint failed on a file (reported as a CFG004 internal error "
+                   "finding; the other files are still checked), even with --exit-zero.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings, one line each.")
 @click.option("--stdin-filename", default=None, help="Name (and settings) for input read from -.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None)
@@ -66,7 +71,7 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
           select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           fail_on: str | None, family: str | None, statistics: bool, exit_zero: bool,
           exit_non_zero_on_fix: bool, quiet: bool, stdin_filename: str | None,
-          output_file: str | None) -> None:
+          output_file: str | None, strict_internal: bool) -> None:
     """Lint PATHS (files or folders; - for standard input)."""
     from cfglint.engine.catalog import RuleFileError
     from cfglint.pipeline import RunOptions
@@ -76,7 +81,8 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
                          extend_select=_codes(extend_select), family=family, fail_on=fail_on)
     try:
         code = _check(list(paths) or ["."], options, fix, unsafe_fixes, diff, fmt, statistics,
-                      exit_zero, exit_non_zero_on_fix, quiet, stdin_filename, output_file)
+                      exit_zero, exit_non_zero_on_fix, quiet, stdin_filename, output_file,
+                      strict_internal)
     except (SettingsError, RuleFileError) as err:
         click.echo(f"cfglint: {err}", err=True)
         sys.exit(2)
@@ -95,14 +101,15 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
 
 def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, fmt: str,
            statistics: bool, exit_zero: bool, exit_non_zero_on_fix: bool, quiet: bool,
-           stdin_filename: str | None, output_file: str | None) -> int:
+           stdin_filename: str | None, output_file: str | None,
+           strict_internal: bool = False) -> int:
     import os
 
     from cfglint.discover import discover
     from cfglint.findings import FileResult
     from cfglint.pipeline import fails, rules_for
     from cfglint.report import render
-    from cfglint.runner import Job, process_text, run_many
+    from cfglint.runner import Job, run_many, safe_process
     from cfglint.settings import settings_for, settings_for_dir
 
     results: list[FileResult] = []
@@ -118,7 +125,7 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
 
         doc = read_bytes(name, data, format_for(name) or "yaml", settings.max_file_size)
         job = Job(name, fix=fix, unsafe=unsafe, diff=diff, options=options)
-        result, new_text = process_text(name, job, settings, doc)
+        result, new_text = safe_process(name, job, settings, doc)
         result.display_path = name
         results.append(result)
         if fix and not diff:
@@ -133,6 +140,8 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
             if result.findings:
                 sys.stderr.write(render(fmt, [result], rules_for(settings), color=False,
                                         statistics=statistics, quiet=quiet))
+            if strict_internal and result.internal_error:
+                return 2
             if exit_zero:
                 return 0
             if exit_non_zero_on_fix and new_text is not None:
@@ -143,7 +152,10 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
         raise click.UsageError(f"no such file or folder: {missing[0]}")
     cwd_settings = settings_for_dir(os.getcwd())
     files = discover(file_paths, lambda p: settings_for(p).excluded(p))
-    jobs = [Job(p, fix=fix, unsafe=unsafe, diff=diff, options=options) for p in files]
+    from cfglint.discover import walked_from
+
+    jobs = [Job(p, fix=fix, unsafe=unsafe, diff=diff, options=options,
+                root=walked_from(p, file_paths)) for p in files]
     results += run_many(jobs)
     for r in results:
         if r.fixes_applied and fix and not diff:
@@ -157,6 +169,8 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
             fh.write(out)
     else:
         sys.stdout.write(out)
+    if strict_internal and any(r.internal_error for r in results):
+        return 2
     if exit_zero:
         return 0
     if exit_non_zero_on_fix and changed:

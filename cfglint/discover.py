@@ -59,3 +59,16 @@ def discover(paths: list[str], excluded: Callable[[str], bool]) -> list[str]:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def walked_from(file: str, paths: list[str]) -> str | None:
+    """The folder named in ``paths`` whose walk found ``file`` (None: named itself)."""
+    if file in paths:
+        return None
+    here = os.path.abspath(file)
+    for p in paths:
+        if os.path.isdir(p):
+            base = os.path.abspath(p)
+            if os.path.commonpath([here, base]) == base:
+                return p
+    return None

@@ -129,6 +129,7 @@ class FileResult:
     fixes_applied: int = 0
     diff: str = ""  # unified diff of the fixes (for --diff)
     display_path: str = ""  # path relative to the working directory, '/'-separated
+    internal_error: bool = False  # cfglint failed on this file (a CFG004/CFG009 finding says so)
 
     @property
     def path(self) -> str:

@@ -3,17 +3,13 @@
 Each round is verified before it is kept (DESIGN §3.2): the text must parse,
 the family must not change, and the trainer's view of the tree may differ from
 the previous one only at the key paths the applied fixes declare. A fix that
-fails verification is dropped, never written. Writes are atomic (temp file in
-the same folder, then rename), keep the file mode, follow symlinks to their
-target, keep a BOM, and never touch a file whose text did not change.
+fails verification is dropped, never written; ``cfglint.write`` writes the result.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cfglint.edit import EditError, apply_edits
@@ -32,6 +28,8 @@ class FixOutcome:
     text: str
     applied: int
     result: FileResult  # the lint result of the final text
+    # rules whose fixes still applied after MAX_ROUNDS passes (the loop did not converge)
+    unconverged: list[str] = field(default_factory=list)
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -118,10 +116,14 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
     applied = 0
     current = doc
     rejected: set[tuple[str, str, int]] = set()
-    for _ in range(MAX_ROUNDS):
+    unconverged: list[str] = []
+    for round_no in range(MAX_ROUNDS + 1):
         candidates = [f for f in _choose(result.findings, unsafe)
                       if (f.code, f.key_text, f.span.start) not in rejected]
         if not candidates:
+            break
+        if round_no == MAX_ROUNDS:  # fixes still apply after the last pass: report, stop
+            unconverged = sorted({f.code for f in candidates})
             break
         progress = False
         # try all together; on a verification failure fall back to one at a time
@@ -152,43 +154,12 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
         if not progress:
             break
     result.fixes_applied = applied
-    return FixOutcome(current.text, applied, result)
+    return FixOutcome(current.text, applied, result, unconverged)
 
 
 def encode(text: str, bom: bool) -> bytes:
     data = text.encode("utf-8")
     return b"\xef\xbb\xbf" + data if bom else data
-
-
-def write_atomic(path: str, text: str, bom: bool = False) -> bool:
-    """Write ``text`` over ``path`` atomically; False when the bytes would not change."""
-    target = os.path.realpath(path)
-    data = encode(text, bom)
-    try:
-        with open(target, "rb") as fh:
-            if fh.read() == data:
-                return False
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    import tempfile
-
-    folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".cfglint-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return True
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -7,6 +7,7 @@ sorted and contain no addresses or timestamps.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,8 @@ from cfglint.source.document import Document, KeyPath, Span
 
 UNUSED_SUPPRESSION = "CFG006"
 UNKNOWN_TRAINER = "CFG007"
+INTERNAL_ERROR = "CFG004"
+RULE_ERROR = "CFG009"
 
 
 @dataclass
@@ -105,13 +108,15 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         findings.append(_unknown_trainer(doc, detection))
     if any(r.check == "schema" for r in active):
         findings += _schema_findings(doc, family)
-    findings += _rule_findings(state, active, settings)
+    failures: list[Finding] = []  # rules that failed here: reported whatever the selection
+    findings += _rule_findings(state, active, settings, failures)
     findings = [f for f in findings if enabled(f.code, settings, options, path)]
     findings = one_per_cause(doc, findings, rules)
     findings = _safe_fixes_checked(state, findings)
     findings = _suppressed(doc, family.name, findings, enabled(UNUSED_SUPPRESSION, settings,
                                                                options, path))
-    return FileResult(doc, family.name, _dedupe(sorted(findings, key=Finding.sort_key)))
+    findings = _dedupe(sorted(findings + failures, key=Finding.sort_key))
+    return FileResult(doc, family.name, findings, internal_error=bool(failures))
 
 
 def _parse_findings(doc: Document, family: str) -> list[Finding]:
@@ -158,24 +163,19 @@ def _schema_findings(doc: Document, family: Family) -> list[Finding]:
     return list(schema_findings(doc, family.name))
 
 
-def _rule_findings(state: FileState, active: list[Rule], settings: Settings) -> list[Finding]:
-    from cfglint.checks import run_check
-
+def _rule_findings(state: FileState, active: list[Rule], settings: Settings,
+                   failures: list[Finding]) -> list[Finding]:
     out: list[Finding] = []
     for rule in active:
         if rule.check in ("schema", "builtin"):
             continue  # produced above (schema) or by the pipeline itself (parse, suppressions)
         ctx = CheckContext(state, rule, params_for(rule, settings))
-        if rule.check:
-            out += run_check(rule.check, ctx)
-        elif rule.when:
-            if not state.functions:
-                from cfglint.engine.env import functions_for
-
-                state.functions = functions_for(state.facts)
-            from cfglint.engine import condition
-
-            out += condition.run(ctx)
+        try:
+            out += _run_rule(state, rule, ctx)
+        except Exception as err:  # one rule failing never hides the others' findings
+            if os.environ.get("CFGLINT_DEBUG"):
+                raise
+            failures.append(_rule_failure(state.doc, rule, err))
     return out
 
 
@@ -189,6 +189,38 @@ def _safe_fixes_checked(state: FileState, findings: list[Finding]) -> list[Findi
         return build_facts(doc, state.family, state.settings)
 
     return check_safe_fixes(state.doc, state.facts, facts_of, findings)
+
+
+def _run_rule(state: FileState, rule: Rule, ctx: CheckContext) -> list[Finding]:
+    if rule.check:
+        from cfglint.checks import run_check
+
+        return run_check(rule.check, ctx)
+    if not rule.when:
+        return []
+    if not state.functions:
+        from cfglint.engine.env import functions_for
+
+        state.functions = functions_for(state.facts)
+    from cfglint.engine import condition
+
+    return list(condition.run(ctx))
+
+
+def _rule_failure(doc: Document, rule: Rule, err: Exception) -> Finding:
+    """CFG009 for a condition that could not be evaluated (a user rule past the expression
+    limits, say), CFG004 for a hand-written check that failed: cfglint's own bug."""
+    from cfglint.engine.expr import ExprError
+
+    text = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+    at = Span(0, 0) if doc.root is None else Span(doc.root.span.start, doc.root.span.start)
+    if rule.when and not rule.check:
+        why = text if isinstance(err, ExprError) else f"{type(err).__name__}: {text}"
+        return builtin_finding(doc, RULE_ERROR, f"rule {rule.code} ({rule.source}) was not "
+                               f"evaluated on this file: {why}", "generic", at)
+    return builtin_finding(doc, INTERNAL_ERROR, f"internal error in cfglint while checking "
+                           f"{rule.code} on this file, please report it ({type(err).__name__}: "
+                           f"{text}; set CFGLINT_DEBUG=1 for a traceback)", "generic", at)
 
 
 def _suppressed(doc: Document, family: str, findings: list[Finding],

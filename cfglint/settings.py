@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cfglint.project import SETTINGS_FILES
 from cfglint.source.document import Document, Mapping, Scalar, resolve_alias
 
-SETTINGS_FILES = (".cfglint.toml", "cfglint.toml", "pyproject.toml")
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
     "per-file-ignores", "families", "params", "rule-folders", "mapping", "max-file-size",
-    "yaml-loader", "family",
+    "yaml-loader", "family", "allow-external-rule-folders",
 }
 YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
 
@@ -42,6 +42,8 @@ class Settings:
     families: dict[str, str] = field(default_factory=dict)  # glob → family
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     rule_folders: list[str] = field(default_factory=list)
+    # rule folders may lie outside the settings file's folder only when settings say so
+    allow_external_rule_folders: bool = False
     mapping: dict[str, str] = field(default_factory=dict)
     max_file_size: int = 10 * 1024 * 1024
     yaml_loader: str | None = None
@@ -125,6 +127,7 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
     from cfglint.source.document import to_python
 
     s = Settings(path=doc.path, root=str(Path(doc.path).resolve().parent))
+    rule_folders_node: Any = None
     for entry in table.entries:
         key, node = entry.name, resolve_alias(entry.value)
         if key not in KNOWN_KEYS:
@@ -147,6 +150,7 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
                 s.exclude += items
             else:
                 s.rule_folders = [str((Path(s.root) / f).resolve()) for f in items]
+                rule_folders_node = node
         elif key == "fail-on":
             if value not in ("error", "warning", "info"):
                 raise _located(doc, node, "`fail-on` must be error, warning or info")
@@ -182,11 +186,28 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
             if not isinstance(value, int) or value <= 0:
                 raise _located(doc, node, "`max-file-size` must be a positive number of bytes")
             s.max_file_size = value
+        elif key == "allow-external-rule-folders":
+            if not isinstance(value, bool):
+                raise _located(doc, node, "`allow-external-rule-folders` must be true or false")
+            s.allow_external_rule_folders = value
         elif key == "yaml-loader":
             if value not in YAML_LOADERS:
                 raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")
             s.yaml_loader = value
+    if s.rule_folders and not s.allow_external_rule_folders:
+        _check_rule_folders(doc, rule_folders_node, s)
     return s
+
+
+def _check_rule_folders(doc: Document, node: Any, s: Settings) -> None:
+    """Rule folders stay inside the project (the settings file's folder): a repository's
+    settings must not make cfglint read files elsewhere on the machine."""
+    root = os.path.realpath(s.root)
+    for folder in s.rule_folders:
+        real = os.path.realpath(folder)
+        if os.path.commonpath([real, root]) != root:
+            raise _located(doc, node, f"rule folder {folder} is outside the project ({root}); "
+                           "set `allow-external-rule-folders = true` to allow it")
 
 
 @lru_cache(maxsize=256)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -330,3 +331,54 @@ def test_probe_command_reports_an_unparseable_config_as_could_not_run(tmp_path: 
     path.write_text("learning_rate = = 1\n")
     result = CliRunner().invoke(probe, [str(path), "--device", "cpu"])
     assert result.exit_code == 3 and "could not run" in result.output
+
+
+ORPHAN_HOOK = '''
+import os, subprocess, sys, time
+
+def factory(spec):
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    with open(os.environ["CFGLINT_TEST_PIDFILE"], "w") as fh:
+        fh.write(str(helper.pid))
+    time.sleep(300)
+'''
+
+
+def test_hook_at_the_time_limit_is_killed_with_the_processes_it_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from cfglint.probe.hook import run_hook
+
+    (tmp_path / "orphan_hook_mod.py").write_text(ORPHAN_HOOK)
+    pidfile = tmp_path / "helper.pid"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CFGLINT_TEST_PIDFILE", str(pidfile))
+    report = run_hook(_spec(), FAST, "orphan_hook_mod:factory", 20)
+    assert report["verdict"] == "ERROR" and "did not finish within 20 s" in report["error"]
+    pid = int(pidfile.read_text())
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"helper process {pid} outlived the hook")
+
+
+def test_optimizer_arguments_the_optimizer_rejects_are_exit_3_with_one_line(
+        tmp_path: Path) -> None:
+    from cli_helpers import run_cfglint
+
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text('pretrained_model_name_or_path = "sd15.safetensors"\n'
+                   'network_module = "networks.lora"\nnetwork_dim = 4\n'
+                   'learning_rate = 1e-4\noptimizer_type = "AdamW"\n'
+                   'optimizer_args = ["weight_decay=abc"]\nmax_train_steps = 100\n')
+    proc = run_cfglint("probe", str(cfg), "--device", "cpu", "--size", "tiny", "--steps", "2",
+                       "--ladder", "1", cwd=tmp_path)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "weight_decay" in proc.stdout

@@ -70,10 +70,16 @@ def test_every_builtin_rule_condition_parses() -> None:
     assert load_rules(validate_builtin=True).keys() == RULES.keys()
 
 
+# findings about the run itself (cfglint failing on a file, a rule failing, a fix not written
+# or not converging, the per-file cap): no config text fires them; tests/test_robustness.py
+# and tests/test_write_safety.py do
+RUN_FINDINGS = frozenset({"CFG004", "CFG009", "CFG010", "CFG011", "CFG012"})
+
+
 def test_every_rule_has_why_references_and_a_firing_and_a_clean_example() -> None:
     for rule in RULES.values():
         assert rule.why and rule.references, rule.code
         fires = [e for e in rule.examples if rule.code in e.expect]
         clean = [e for e in rule.examples if rule.code not in e.expect]
-        assert fires or rule.code == "CFG004", f"{rule.code} has no firing example"
+        assert fires or rule.code in RUN_FINDINGS, f"{rule.code} has no firing example"
         assert clean, f"{rule.code} has no clean example"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 # check name → module in this package ("schema" and "builtin" are produced by the pipeline)
 CHECKS: frozenset[str] = frozenset({
     "gui_string_numbers", "latent_cache", "noise_offset", "schedule_horizon", "sedd_sigma",
-    "te_cache", "two_sources", "yaml_exponent",
+    "te_cache", "two_sources", "unusable_numbers", "yaml_exponent",
 })
 PIPELINE_CHECKS: frozenset[str] = frozenset({"schema", "builtin"})
 

@@ -90,7 +90,8 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
             yield ctx.finding(node.span, f'"{key}": "{text}" is a number stored as a string; '
                               f"the GUI converts it to {lexeme} on load, but scripts and "
                               "tools that read this JSON directly get a string", path, fix)
-        elif isinstance(value, float) and key in INT_KEYS and not value.is_integer():
+        elif (isinstance(value, float) and key in INT_KEYS and math.isfinite(value)
+              and not value.is_integer()):  # NaN and infinities are CFG008's
             # whole floats (1.0) are what Gradio Number/Slider widgets save; the GUI int()s
             # them back, so only a fractional count is worth a word
             yield ctx.finding(node.span, f'"{key}": {node.raw} is not a whole number; the '

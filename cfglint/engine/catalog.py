@@ -140,6 +140,9 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def _as_rule(data: dict[str, Any], source: str, validate: bool = True) -> Rule:
+    if "code" not in data:
+        # not a rule file: say so without echoing its keys (they may be anyone's secrets)
+        raise RuleFileError(f"{source}: not a rule file (a rule file has a `code`)")
     unknown = set(data) - RULE_KEYS
     if unknown:
         raise RuleFileError(f"{source}: unknown rule keys {sorted(unknown)}")

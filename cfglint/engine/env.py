@@ -29,6 +29,8 @@ RULE_FUNCTIONS = frozenset({*BUILTIN_FUNCTIONS, "ema_init_share", "lr_at", "orig
 def _sig(x: float, n: float = 2) -> float:
     if x == 0 or not math.isfinite(x):
         return x
+    if not 0 < n <= 17:
+        raise ValueError(f"sig() to {n} significant digits")
     return round(x, int(n) - 1 - math.floor(math.log10(abs(x))))
 
 

@@ -9,6 +9,12 @@ subscripts, comprehensions or lambdas, bounded size and exponents (DESIGN §5).
 Unknown values propagate with Kleene logic: ``False and ?`` is False, ``True or
 ?`` is True, anything else touching an Unknown is Unknown, and a rule whose
 condition is Unknown is "not evaluated", never true.
+
+Rule folders come from the repository being checked, so evaluation is bounded like
+simpleeval's: source length and node count when a rule loads; at evaluation the size of
+every product and power (bits of an integer, length of a string or list), exponents,
+format widths and precisions. Past a limit the expression raises ExprError (CFG009 for the
+rule on that file), it never runs on.
 """
 
 from __future__ import annotations
@@ -23,7 +29,11 @@ from typing import Any, Protocol
 from cfglint.facts.model import Unknown
 
 MAX_NODES = 256
+MAX_SOURCE = 4000  # characters of one expression
 MAX_EXPONENT = 1000
+MAX_INT_BITS = 4096  # about 1,233 decimal digits
+MAX_LENGTH = 100_000  # items of a string or list an expression builds
+MAX_FORMAT_WIDTH = 1000  # width or precision in a message's {expr:spec}
 
 
 class ExprError(ValueError):
@@ -69,10 +79,14 @@ def dotted_name(node: ast.AST) -> str | None:
 @lru_cache(maxsize=1024)
 def compile_expr(source: str) -> ast.Expression:
     """Parse and validate once; raises ExprError with the reason."""
+    if len(source) > MAX_SOURCE:
+        raise ExprError(f"expression too long ({len(source):,} characters > {MAX_SOURCE:,})")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as err:
-        raise ExprError(f"invalid expression {source!r}: {err.msg}") from None
+        raise ExprError(f"invalid expression {source[:80]!r}: {err.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExprError(f"expression {source[:80]!r} is nested too deeply") from None
     count = 0
     for node in ast.walk(tree):
         count += 1
@@ -114,6 +128,41 @@ def evaluate(source: str, env: Env) -> Any:
     return _Eval(env).run(compile_expr(source).body)
 
 
+def _size(value: Any) -> int:
+    """Bits of an int, items of a string or list (what a product or power makes large)."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return value.bit_length()
+    if isinstance(value, str | list | tuple):
+        return len(value)
+    return 0
+
+
+def _bounded(op: ast.operator, a: Any, b: Any) -> None:
+    """Refuse an operation whose result would pass the size limits, before computing it."""
+    number = (int, float)
+    if isinstance(op, ast.Pow) and isinstance(b, number) and not isinstance(b, bool):
+        if abs(b) > MAX_EXPONENT:
+            raise ExprError(f"exponent {b:g} too large (limit {MAX_EXPONENT})")
+        if isinstance(a, int) and isinstance(b, int) and b > 0 \
+                and _size(a) * b > MAX_INT_BITS:
+            raise ExprError(f"power too large (more than {MAX_INT_BITS} bits)")
+    elif isinstance(op, ast.Mult):
+        seq = a if isinstance(a, str | list | tuple) else b if isinstance(
+            b, str | list | tuple) else None
+        times = b if seq is a else a
+        if seq is not None and isinstance(times, int) and len(seq) * max(times, 0) > MAX_LENGTH:
+            raise ExprError(f"repetition too long (more than {MAX_LENGTH:,} items)")
+        if isinstance(a, int) and isinstance(b, int) and _size(a) + _size(b) > MAX_INT_BITS:
+            raise ExprError(f"product too large (more than {MAX_INT_BITS} bits)")
+    elif isinstance(op, ast.Add) and isinstance(a, str | list | tuple) \
+            and isinstance(b, str | list | tuple) and len(a) + len(b) > MAX_LENGTH:
+        raise ExprError(f"concatenation too long (more than {MAX_LENGTH:,} items)")
+    elif isinstance(op, ast.Mod) and isinstance(a, str):
+        raise ExprError("%-formatting is not allowed; use a message template {expr:spec}")
+
+
 def _unknown(*values: Any) -> Unknown | None:
     for v in values:
         if isinstance(v, Unknown):
@@ -150,15 +199,15 @@ class _Eval:
                 return u
             if a is None or b is None:
                 return Unknown("arithmetic on a missing value")
-            if (isinstance(node.op, ast.Pow) and isinstance(b, int | float)
-                    and abs(b) > MAX_EXPONENT):
-                raise ExprError(f"exponent {b} too large")
+            _bounded(node.op, a, b)
             try:
                 return _BIN[type(node.op)](a, b)
             except ZeroDivisionError:
                 return Unknown("division by zero")
             except TypeError as err:
                 return Unknown(f"type error: {err}")
+            except OverflowError as err:
+                raise ExprError(f"arithmetic overflow: {err}") from None
         if isinstance(node, ast.Compare):
             left = self.run(node.left)
             result: Any = True
@@ -222,8 +271,17 @@ class _Eval:
         return last
 
 
+def _round(x: Any, ndigits: Any = None) -> Any:
+    """round(), with the digits bounded: round(5, -10**9) computes 10**(10**9)."""
+    if ndigits is None:
+        return round(x)
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_EXPONENT:
+        raise ValueError(f"round() to {ndigits} digits")
+    return round(x, ndigits)
+
+
 BUILTIN_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "min": min, "max": max, "abs": abs, "round": round, "int": int, "float": float,
+    "min": min, "max": max, "abs": abs, "round": _round, "int": int, "float": float,
     "str": str, "len": len, "bool": bool,
     "log": math.log, "log2": math.log2, "log10": math.log10, "exp": math.exp,
     "sqrt": math.sqrt, "ceil": math.ceil, "floor": math.floor,
@@ -279,6 +337,7 @@ def format_message(template: str, env: Env) -> str:
             j += 1
         field_text = template[i + 1 : j - 1]
         expr, spec = _split_spec(field_text)
+        _check_spec(spec)
         value = evaluate(expr, env)
         if isinstance(value, Unknown):
             out.append("?")
@@ -289,6 +348,15 @@ def format_message(template: str, env: Env) -> str:
                 out.append(str(value))
         i = j
     return "".join(out)
+
+
+def _check_spec(spec: str) -> None:
+    """A format spec's width and precision stay small (``{x:>999999999}`` would build a
+    gigabyte string)."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in spec).split()
+    if any(len(d) > 4 or int(d) > MAX_FORMAT_WIDTH for d in digits):
+        raise ExprError(f"format spec {spec[:20]!r}: width or precision over "
+                        f"{MAX_FORMAT_WIDTH}")
 
 
 def _split_spec(field_text: str) -> tuple[str, str]:

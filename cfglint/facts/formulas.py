@@ -18,6 +18,9 @@ WarmupUnit = Literal["steps", "ratio", "percent"]
 
 # Constant-decay EMA products below this are reported as 0 (no float underflow games).
 _TINY = 1e-300
+# EMA warm-up products are multiplied out update by update until the schedule saturates;
+# past this many updates the share is not computed (a decay within 1e-6 of 1)
+_MAX_EMA_UPDATES = 1_000_000
 
 
 def lora_scale(alpha: float, rank: float, rank_stabilized: bool = False) -> float:
@@ -184,6 +187,9 @@ def ema_init_share(n: int, decay: float, schedule: EmaSchedule = "constant", **k
     share = 1.0
     k = 1
     while k <= n:
+        if k > _MAX_EMA_UPDATES:
+            raise ValueError(f"the EMA warm-up does not saturate within {_MAX_EMA_UPDATES:,} "
+                             "updates")
         d = ema_decay_at(k, decay, schedule, **kw)  # type: ignore[arg-type]
         if d >= decay:
             # the schedule has saturated: the remaining updates are constant

@@ -30,6 +30,26 @@ class Unknown:
         raise TypeError("Unknown has no truth value; the rule engine must propagate it")
 
 
+@dataclass(frozen=True)
+class Unusable(Unknown):
+    """A number no trainer can use (NaN, an infinity, beyond 64 bits): unknown to every rule;
+    CFG008 reports it on its key."""
+
+
+def _usable(name: str, value: Any) -> Any:
+    """``value``, or Unusable when it is (or a list holds) a number no trainer can use."""
+    from cfglint.facts.values import INFINITY_MEANS_OFF, unusable_number
+
+    items = value if isinstance(value, list | tuple) else (value,)
+    for item in items:
+        if item == float("inf") and name in INFINITY_MEANS_OFF:
+            continue
+        why = unusable_number(item)
+        if why is not None:
+            return Unusable(f"{name} is {why}")
+    return value
+
+
 def is_known(value: Any) -> bool:
     return not isinstance(value, Unknown)
 
@@ -69,7 +89,7 @@ class Facts:
     def set(self, name: str, value: Any, origin: Origin = "explicit", file: str = "",
             key: KeyPath | None = None, span: Span | None = None, note: str = "",
             inputs: tuple[str, ...] = ()) -> Fact:
-        fact = Fact(value, origin, file, key, span, note, inputs)
+        fact = Fact(_usable(name, value), origin, file, key, span, note, inputs)
         self.items[name] = fact
         return fact
 

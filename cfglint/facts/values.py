@@ -9,13 +9,38 @@ from typing import Any
 
 from cfglint.source.document import KeyPath
 
+# Beyond 64 bits no trainer can use a number: torch and numpy hold counts in int64, and
+# float() of a larger Python int raises OverflowError (a finite float that large is no rate,
+# step count or size either). Facts treat such values as unknown (CFG008 reports them).
+MAX_MAGNITUDE = 2**63
+# facts where +infinity is a meaningful setting: no clipping (torch's clip_grad_norm_ with
+# max_norm=inf), no Min-SNR weighting (min(snr, inf) / snr = 1)
+INFINITY_MEANS_OFF = frozenset({"grad_clip.value", "noise.min_snr_gamma"})
 
-def as_number(value: Any) -> float | int | None:
-    """A real number (not a bool), else None: a YAML 1.1 string such as ``"1e-4"`` stays
-    a string to the trainer and is *not* converted here."""
+
+def unusable_number(value: Any) -> str | None:
+    """Why a number (an int or float, not a bool) is one no trainer can use, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "infinite"
+    if abs(value) >= MAX_MAGNITUDE:
+        digits = len(str(abs(value))) if isinstance(value, int) else 0
+        return (f"an integer of {digits:,} digits" if digits else f"{value:g}") + \
+            ", beyond 64 bits"
+    return None
+
+
+def as_number(value: Any) -> float | int | None:
+    """A real number (not a bool) a trainer can use, else None: a YAML 1.1 string such as
+    ``"1e-4"`` stays a string to the trainer and is *not* converted here; NaN, infinities
+    and magnitudes beyond 64 bits are unknown (``unusable_number``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if unusable_number(value) is not None:
         return None
     return value
 
@@ -24,7 +49,9 @@ def as_int(value: Any) -> int | None:
     n = as_number(value)
     if n is None:
         return None
-    return int(n) if float(n).is_integer() else None
+    if isinstance(n, int):
+        return n
+    return int(n) if n.is_integer() else None
 
 
 def as_bool(value: Any) -> bool | None:
@@ -33,11 +60,16 @@ def as_bool(value: Any) -> bool | None:
 
 def gui_float(value: Any, fallback: Any = 0.0) -> Any:
     """kohya_ss GUI ``float()`` coercion: strings that parse become floats, others the
-    fallback (``kohya_ss:kohya_gui/common_gui.py``, the GH #3455 comment)."""
+    fallback (``kohya_ss:kohya_gui/common_gui.py``, the GH #3455 comment). An int too large
+    for a float is returned as it is: ``float()`` raises OverflowError there, which the GUI
+    does not catch."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return value
     if isinstance(value, str):
         try:
             return float(value)
@@ -47,11 +79,16 @@ def gui_float(value: Any, fallback: Any = 0.0) -> Any:
 
 
 def gui_int(value: Any, fallback: Any = 0) -> Any:
-    """kohya_ss GUI ``int()`` coercion (a float string such as ``"1.0"`` does not parse)."""
+    """kohya_ss GUI ``int()`` coercion (a float string such as ``"1.0"`` does not parse).
+
+    ``int(nan)`` raises ValueError, which the GUI catches (the fallback); ``int(inf)`` raises
+    OverflowError, which it does not, so infinity is returned as it is (unknown to facts)."""
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
-        return int(value)
+        if math.isnan(value):
+            return fallback
+        return value if math.isinf(value) else int(value)
     if isinstance(value, int):
         return value
     if isinstance(value, str):
@@ -154,9 +191,9 @@ def parse_resolution(value: Any) -> int | None:
         parts = [p.strip() for p in value.split(",") if p.strip()]
         try:
             nums = [int(float(p)) for p in parts]
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
-        return max(nums) if nums else None
+        return as_int(max(nums)) if nums else None
     if isinstance(value, list):
         ints = [as_int(v) for v in value]
         good = [i for i in ints if i is not None]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Literal
 from cfglint.facts.builder import FactBuilder
 from cfglint.facts.model import Facts, Unknown
 from cfglint.facts.taxonomy import model_family
-from cfglint.facts.values import as_number, norm_mixed
+from cfglint.facts.values import as_int, as_number, norm_mixed, unusable_number
 from cfglint.families.base import Family
 from cfglint.source.document import (
     Document,
@@ -139,12 +139,13 @@ _FULL = frozenset({"full", "full_finetune", "finetune", "fine_tune", "fine-tune"
 
 
 def _kind_ok(kind: Kind, value: Any) -> bool:
+    """Whether a value found by name is of the fact's kind; numbers no trainer can use
+    (NaN, infinities, beyond 64 bits) are kept, so that CFG008 can point at them."""
+    is_num = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "num":
-        return as_number(value) is not None or (isinstance(value, str)
-                                                and bool(_NUMERIC_TEXT.match(value.strip())))
+        return is_num or (isinstance(value, str) and bool(_NUMERIC_TEXT.match(value.strip())))
     if kind == "int":
-        n = as_number(value)
-        return n is not None and float(n).is_integer()
+        return is_num and (unusable_number(value) is not None or as_int(value) is not None)
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "str":

@@ -89,6 +89,15 @@ def probe(config: str, steps: int | None, device: str, size: str | None,
         report = _run(spec, steps, device, size, ladder, seed, model_target, time_limit)
     except ProbeSetupError as err:
         report = error_report(spec, str(err))
+    except Exception as err:  # a probe that cannot run is exit 3 with one line (§4)
+        import os
+
+        if os.environ.get("CFGLINT_DEBUG"):
+            raise
+        text = str(err).splitlines()[0][:300] if str(err) else ""
+        report = error_report(spec, f"the probe could not run: {type(err).__name__}"
+                              f"{': ' + text if text else ''} (set CFGLINT_DEBUG=1 for a "
+                              "traceback)")
     if plot_path and report["verdict"] != "ERROR":
         try:
             from cfglint.probe.plot import write_plot

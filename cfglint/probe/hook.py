@@ -48,19 +48,41 @@ def run_hook(spec: ProbeSpec, opts: Any, target: str, timeout: float | None) -> 
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (_package_root(), os.getcwd(), env.get("PYTHONPATH", "")) if p)
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, env=env,
-                                  check=False)
-        except subprocess.TimeoutExpired:
-            return error_report(spec, f"model hook {target} did not finish within {limit:g} s "
-                                "(--time-limit)")
+        log = os.path.join(tmp, "hook.log")
+        # its own session and process group, so whatever the hook starts dies with it; output
+        # to a file, not a pipe a leftover helper could hold open
+        with open(log, "w", encoding="utf-8") as sink:
+            proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env,
+                                    start_new_session=True)
+            try:
+                proc.wait(timeout=limit)
+            except subprocess.TimeoutExpired:
+                return error_report(spec, f"model hook {target} did not finish within "
+                                    f"{limit:g} s (--time-limit)")
+            finally:
+                _kill_group(proc)  # at the limit, and helpers the hook left running
         if os.path.exists(out):
             with open(out, encoding="utf-8") as fh:
                 data: dict[str, Any] = json.load(fh)
             return data
-        tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-5:]
+        with open(log, encoding="utf-8", errors="replace") as fh:
+            tail = fh.read().strip().splitlines()[-5:]
         return error_report(spec, f"model hook {target} exited with code {proc.returncode}: "
                             + " | ".join(tail))
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the hook's whole process group (the child leads it) and reap the child."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
+        pass
 
 
 def _package_root() -> str:

@@ -43,7 +43,7 @@ def _coerce(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return ast.literal_eval(value)
-        except (ValueError, SyntaxError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             return value
     return value
 
@@ -127,7 +127,12 @@ def build_optimizer(spec: ProbeSpec, params: list[torch.nn.Parameter],
     import sys
 
     with contextlib.redirect_stdout(sys.stderr):
-        opt = cls(params, lr=lr, **kwargs)
+        try:
+            opt = cls(params, lr=lr, **kwargs)
+        except (TypeError, ValueError, RuntimeError) as err:  # the config's arguments
+            args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) or "no arguments"
+            raise ProbeCannotRun(f"{cls.__name__} rejects the config's optimizer arguments "
+                                 f"({args}): {err}") from None
     return opt, notes
 
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 
 from cfglint.findings import FileResult
 from cfglint.pipeline import RunOptions, lint_document
+from cfglint.project import SETTINGS_FILES
 from cfglint.review.git import Repo
-from cfglint.settings import SETTINGS_FILES, Settings, settings_from_document
+from cfglint.settings import Settings, settings_from_document
 from cfglint.source.document import Document, KeyPath
 from cfglint.source.read import format_for, read_bytes
 

@@ -21,6 +21,7 @@ from cfglint.source.document import (
     Sequence,
     Span,
 )
+from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
 
 _WS = re.compile(r"[ \t\r\n]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -30,9 +31,12 @@ _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
 
 
 class _ScanError(Exception):
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, end: int | None = None,
+                 code: str = "CFG001") -> None:
         super().__init__(message)
         self.offset = offset
+        self.end = end
+        self.code = code
 
 
 class _Scanner:
@@ -94,7 +98,10 @@ class _Scanner:
         if m:
             raw = m.group()
             self.pos = m.end()
-            value: object = json.loads(raw)
+            try:
+                value: object = json.loads(raw)
+            except ValueError:  # an integer past Python's conversion limit: json.load fails
+                raise _ScanError(long_int_message(digit_count(raw)), start, m.end()) from None
             return Scalar(Span(start, m.end()), path, value, raw, text=raw)
         raise _ScanError(f"unexpected character {c!r}", start)
 
@@ -102,8 +109,8 @@ class _Scanner:
         t = self.text
         start = self.pos
         self.depth += 1
-        if self.depth > 500:
-            raise _ScanError("nesting too deep", start)
+        if self.depth > MAX_DEPTH:
+            raise _ScanError(too_deep_message(), start, start + 1, code="CFG004")
         self.pos += 1
         mp = Mapping(Span(start, start), path, flow=True)
         seen: dict[str, Entry] = {}
@@ -145,8 +152,8 @@ class _Scanner:
         t = self.text
         start = self.pos
         self.depth += 1
-        if self.depth > 500:
-            raise _ScanError("nesting too deep", start)
+        if self.depth > MAX_DEPTH:
+            raise _ScanError(too_deep_message(), start, start + 1, code="CFG004")
         self.pos += 1
         seq = Sequence(Span(start, start), path, flow=True)
         self.ws()
@@ -178,7 +185,7 @@ def read_json(path: str, text: str) -> Document:
         if scanner.pos < len(text):
             raise _ScanError("extra data after the JSON value", scanner.pos)
     except _ScanError as err:
-        problems.append(ParseProblem(str(err), err.offset))
+        problems.append(ParseProblem(str(err), err.offset, err.end, code=err.code))
         root = None
     return Document(path=path, text=text, format="json", root=root, problems=problems,
                     duplicates=scanner.duplicates if root is not None else [])

@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from cfglint.source.document import Document, Format, ParseProblem
 from cfglint.source.formats import SUFFIXES, reader_for
+from cfglint.source.limits import MAX_DEPTH, deepest, too_deep_message
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000  # the same budget as document.to_python
@@ -40,7 +41,30 @@ def decode(data: bytes) -> tuple[str | None, bool, str | None]:
 
 
 def parse_text(path: str, text: str, fmt: Format) -> Document:
-    return reader_for(fmt)(path, text)
+    """Text → Document; whatever the text, a Document (bad input is a located problem).
+
+    Readers bound their own recursion; a tree that still nests past MAX_DEPTH (dotted TOML
+    keys, say) is refused here, before any recursive stage walks it.
+    """
+    try:
+        doc = reader_for(fmt)(path, text)
+    except RecursionError:
+        return _unreadable(path, fmt, too_deep_message(), text)
+    except (ValueError, OverflowError, MemoryError, UnicodeError) as err:
+        return _unreadable(path, fmt, f"cfglint could not read this file ({type(err).__name__}: "
+                           f"{_short(err)})", text)
+    node = deepest(doc.root)
+    for extra in doc.extra_roots:
+        node = node or deepest(extra)
+    if node is not None:
+        doc = _unreadable(path, fmt, too_deep_message(), text)
+        doc.problems[0].offset, doc.problems[0].end = node.span.start, node.span.end
+    return doc
+
+
+def _short(err: BaseException, limit: int = 200) -> str:
+    text = str(err).splitlines()[0] if str(err) else ""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def read_bytes(path: str, data: bytes, fmt: Format,
@@ -53,22 +77,31 @@ def read_bytes(path: str, data: bytes, fmt: Format,
         return _unreadable(path, fmt, error or "unreadable")
     doc = parse_text(path, text, fmt)
     doc.bom = bom
-    if fmt == "yaml" and not doc.problems and _expanded_size(doc) > MAX_EXPANDED_NODES:
-        return _unreadable(path, fmt, f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} "
-                           "nodes (an alias bomb); refusing to lint", text)
+    if fmt == "yaml" and not doc.problems:
+        size, depth = _expanded_size(doc)
+        if size > MAX_EXPANDED_NODES:
+            return _unreadable(path, fmt, f"YAML aliases expand to more than "
+                               f"{MAX_EXPANDED_NODES:,} nodes (an alias bomb); refusing to lint",
+                               text)
+        if depth > MAX_DEPTH:
+            return _unreadable(path, fmt, "YAML aliases expand to a tree " + too_deep_message()
+                               .replace("nesting deeper", "deeper"), text)
     return doc
 
 
-def _expanded_size(doc: Document) -> int:
-    """Node count after alias expansion, computed without expanding (memoised per node)."""
+def _expanded_size(doc: Document) -> tuple[int, int]:
+    """Node count and depth after alias expansion, computed without expanding (memoised per
+    node); (MAX_EXPANDED_NODES + 1, 0) for an alias to its own ancestor."""
     from cfglint.source.document import Alias, Mapping, Sequence
 
     roots = [doc.root, *getattr(doc, "extra_roots", [])]
     if not any(isinstance(r, (Alias, Mapping, Sequence)) for r in roots):
-        return 0
+        return 0, 0
     sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
     active: set[int] = set()
     total = 0
+    deepest_seen = 0
     for root in roots:
         stack: list[tuple[object, bool]] = [(root, False)]
         while stack:
@@ -84,20 +117,25 @@ def _expanded_size(doc: Document) -> int:
                 children = list(node.items)
             else:
                 sizes[key] = 1
+                depths[key] = 1
                 continue
             if done:
                 active.discard(key)
                 sizes[key] = min(MAX_EXPANDED_NODES + 1,
                                  1 + sum(sizes.get(id(c), MAX_EXPANDED_NODES + 1)
                                          for c in children))
+                # an alias is no level of its own: it stands where its target is copied
+                depths[key] = max((depths.get(id(c), 0) for c in children), default=0) + (
+                    0 if isinstance(node, Alias) else 1)
                 continue
             if key in active:  # an alias to its own ancestor: expands without end
-                return MAX_EXPANDED_NODES + 1
+                return MAX_EXPANDED_NODES + 1, 0
             active.add(key)
             stack.append((node, True))
             stack += [(c, False) for c in children if id(c) not in sizes]
         total += sizes.get(id(root), 0)
-    return total
+        deepest_seen = max(deepest_seen, depths.get(id(root), 0))
+    return total, deepest_seen
 
 
 def read_path(path: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -29,6 +29,13 @@ from cfglint.source.document import (
     Sequence,
     Span,
 )
+from cfglint.source.limits import (
+    MAX_DEPTH,
+    digit_count,
+    long_int_message,
+    long_int_span,
+    too_deep_message,
+)
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _WS = re.compile(r"[ \t]*")
@@ -38,9 +45,10 @@ _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 class _ScanError(Exception):
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, code: str = "CFG001") -> None:
         super().__init__(message)
         self.offset = offset
+        self.code = code
 
 
 class _Scanner:
@@ -135,7 +143,7 @@ class _Scanner:
             if start < len(t) and t[start] in "\"'":
                 end = self.string_end(start)
                 raw = t[start:end]
-                name = tomllib.loads(f"k = {raw}")["k"] if raw[0] == '"' else raw[1:-1]
+                name = _quoted_key(raw, start)
             else:
                 m = _BARE_KEY.match(t, start)
                 if not m:
@@ -143,6 +151,8 @@ class _Scanner:
                 end = m.end()
                 name = m.group()
             parts.append((name, Span(start, end)))
+            if len(parts) > MAX_DEPTH:
+                raise _ScanError(too_deep_message(), start, code="CFG004")
             self.pos = end
             self.ws()
             if self.pos < len(t) and t[self.pos] == ".":
@@ -157,49 +167,65 @@ class _Scanner:
         if start >= len(t):
             raise _ScanError("expected a value", start)
         c = t[start]
+        if c in "[{":
+            if len(path) >= MAX_DEPTH:  # bounded recursion: real configs nest a dozen levels
+                raise _ScanError(too_deep_message(), start, code="CFG004")
+            return self.array(path) if c == "[" else self.inline_table(path)
+        return self.atom(path)
+
+    def array(self, path: KeyPath) -> Sequence:
+        t = self.text
+        start = self.pos
+        seq = Sequence(Span(start, start), path, flow=True)
+        self.pos += 1
+        while True:
+            self.skip_trivia()
+            if self.pos < len(t) and t[self.pos] == "]":
+                self.pos += 1
+                break
+            seq.items.append(self.value((*path, len(seq.items))))
+            self.skip_trivia()
+            if self.pos < len(t) and t[self.pos] == ",":
+                self.pos += 1
+                continue
+            self.skip_trivia()
+            if self.pos < len(t) and t[self.pos] == "]":
+                self.pos += 1
+                break
+            raise _ScanError("expected ',' or ']' in an array", self.pos)
+        seq.span = Span(start, self.pos)
+        return seq
+
+    def inline_table(self, path: KeyPath) -> Mapping:
+        t = self.text
+        start = self.pos
+        mp = Mapping(Span(start, start), path, flow=True)
+        self.pos += 1
+        self.ws()
+        if self.pos < len(t) and t[self.pos] == "}":
+            self.pos += 1
+        else:
+            while True:
+                self.keyval(mp)
+                self.ws()
+                if self.pos < len(t) and t[self.pos] == ",":
+                    self.pos += 1
+                    continue
+                if self.pos < len(t) and t[self.pos] == "}":
+                    self.pos += 1
+                    break
+                raise _ScanError("expected ',' or '}' in an inline table", self.pos)
+        mp.span = Span(start, self.pos)
+        return mp
+
+    def atom(self, path: KeyPath) -> Node:
+        t = self.text
+        start = self.pos
+        c = t[start]
         if c in "\"'":
             end = self.string_end(start)
             self.pos = end
             return self.make_scalar(start, end, path, "string")
-        if c == "[":
-            seq = Sequence(Span(start, start), path, flow=True)
-            self.pos += 1
-            while True:
-                self.skip_trivia()
-                if self.pos < len(t) and t[self.pos] == "]":
-                    self.pos += 1
-                    break
-                seq.items.append(self.value((*path, len(seq.items))))
-                self.skip_trivia()
-                if self.pos < len(t) and t[self.pos] == ",":
-                    self.pos += 1
-                    continue
-                self.skip_trivia()
-                if self.pos < len(t) and t[self.pos] == "]":
-                    self.pos += 1
-                    break
-                raise _ScanError("expected ',' or ']' in an array", self.pos)
-            seq.span = Span(start, self.pos)
-            return seq
-        if c == "{":
-            mp = Mapping(Span(start, start), path, flow=True)
-            self.pos += 1
-            self.ws()
-            if self.pos < len(t) and t[self.pos] == "}":
-                self.pos += 1
-            else:
-                while True:
-                    self.keyval(mp)
-                    self.ws()
-                    if self.pos < len(t) and t[self.pos] == ",":
-                        self.pos += 1
-                        continue
-                    if self.pos < len(t) and t[self.pos] == "}":
-                        self.pos += 1
-                        break
-                    raise _ScanError("expected ',' or '}' in an inline table", self.pos)
-            mp.span = Span(start, self.pos)
-            return mp
         m = _DATE_TIME_SPACE.match(t, start)
         if m:
             atom_end = _ATOM.match(t, start + 11).end()  # type: ignore[union-attr]
@@ -351,6 +377,19 @@ def _fix_spans(mp: Mapping) -> None:
                 v.span = Span(v.span.start, max(i.span.end for i in v.items))
 
 
+def _quoted_key(raw: str, start: int) -> str:
+    """A quoted key's name: a literal key as written, a basic one with its escapes decoded
+    by tomllib (an invalid escape is the file's parse error, located at the key)."""
+    if raw[0] != '"':
+        return raw[1:-1]
+    try:
+        name = tomllib.loads(f"k = {raw}")["k"]
+    except ValueError as err:  # TOMLDecodeError is a ValueError
+        raise _ScanError(f"invalid quoted key {raw[:40]}: {_TOMLLIB_POS.sub('', str(err))}"
+                         .strip(), start) from None
+    return str(name)
+
+
 def _line_col_offset(text: str, line: int, col: int) -> int:
     starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     line = max(1, min(line, len(starts)))
@@ -368,11 +407,20 @@ def read_toml(path: str, text: str) -> Document:
         m = _TOMLLIB_POS.search(msg)
         offset = _line_col_offset(text, int(m.group(1)), int(m.group(2))) if m else 0
         problems.append(ParseProblem(_TOMLLIB_POS.sub("", msg).strip(), offset))
+    except ValueError:  # tomllib's int() past Python's conversion limit
+        data = None
+        span = long_int_span(text) or Span(0, 0)
+        problems.append(ParseProblem(long_int_message(digit_count(text[span.start:span.end])),
+                                     span.start, span.end))
+    except RecursionError:  # tomllib recurses per nesting level; the scanner says where
+        data = None
     scanner = _Scanner(text, data)
     try:
         scanner.run()
     except _ScanError as err:
-        if not problems:
+        if err.code != "CFG001" or (data is None and not problems):
+            problems = [ParseProblem(str(err), err.offset, code=err.code)]
+        elif not problems:
             problems.append(ParseProblem(
                 f"{err} (cfglint's TOML scanner disagrees with tomllib here; please report)",
                 err.offset))
@@ -380,6 +428,8 @@ def read_toml(path: str, text: str) -> Document:
             # the scanner usually finds the first syntax error more precisely
             problems[0] = ParseProblem(problems[0].message, min(problems[0].offset, err.offset)
                                        if err.offset < len(text) else problems[0].offset)
+    if data is None and not problems:  # tomllib ran out of stack where the scanner did not
+        problems = [ParseProblem(too_deep_message(), 0, code="CFG004")]
     # a duplicate key makes tomllib fail; report it with both places instead
     dup = [p for p in scanner.problems if p.code == "CFG005"]
     if dup:

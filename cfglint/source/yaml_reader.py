@@ -36,6 +36,7 @@ from cfglint.source.document import (
     Sequence,
     Span,
 )
+from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
 from cfglint.source.yaml_dialect import Dialect, resolve_plain, resolve_tagged
 
 MAX_EVENTS = 2_000_000
@@ -84,10 +85,17 @@ class _Builder:
             tag=tag,
             text=ev.value,
         )
-        node.value = scalar_view(node, "yaml12")
+        try:
+            node.value = scalar_view(node, "yaml12")
+        except ValueError:  # an integer past Python's conversion limit: loaders fail here
+            raise _Refused(long_int_message(digit_count(node.raw)), node.span, "CFG001"
+                           ) from None
         return node
 
     def node(self, events: Any, ev: Any, path: KeyPath) -> Node:
+        if len(path) >= MAX_DEPTH:
+            start = ev.start_mark.index
+            raise _Refused(too_deep_message(), Span(start, start + 1), "CFG004")
         if isinstance(ev, ScalarEvent):
             n: Node = self.scalar(ev, path)
         elif isinstance(ev, AliasEvent):
@@ -218,6 +226,8 @@ def read_yaml(path: str, text: str) -> Document:
                 roots.append(builder.node(events, first, ()))
     except MarkedYAMLError as err:
         problems.append(_runaway_quote(text, _problem_from(err, text)))
+    except _Refused as err:
+        problems.append(ParseProblem(err.message, err.span.start, err.span.end, code=err.code))
     except _TooBig:
         problems.append(ParseProblem("more than 2,000,000 YAML events; refusing to lint", 0,
                                      code="CFG004"))
@@ -243,6 +253,14 @@ def read_yaml(path: str, text: str) -> Document:
 
 class _TooBig(Exception):
     pass
+
+
+class _Refused(Exception):
+    """Input the reader will not build a tree for, located."""
+
+    def __init__(self, message: str, span: Span, code: str) -> None:
+        super().__init__(message)
+        self.message, self.span, self.code = message, span, code
 
 
 def _scalars(roots: list[Node]) -> list[Scalar]:

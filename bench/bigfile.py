@@ -1,0 +1,69 @@
+"""A config of about 10 MB through `cfglint check`: wall time and peak RSS per format.
+
+    python bench/bigfile.py [--mb 10] [--formats yaml,json,toml] [--fix]
+
+Each file is a list of runs ({name, lr, steps}, the shape of a generated sweep); cfglint runs
+as a fresh process with the default size limit; the child's peak RSS comes from getrusage.
+The issue's target: at most 10 s and 300 MiB for 10 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def make(fmt: str, size: int, rng: random.Random) -> str:
+    parts: list[str] = []
+    total = i = 0
+    head = {"yaml": "runs:\n", "json": '{"runs": [\n', "toml": ""}[fmt]
+    parts.append(head)
+    while total < size:
+        lr, steps = f"{rng.random():.6f}", rng.randint(1, 10000)
+        item = {"yaml": f"  - name: run{i}\n    lr: {lr}\n    steps: {steps}\n",
+                "json": f'{{"name": "run{i}", "lr": {lr}, "steps": {steps}}},\n',
+                "toml": f'[[runs]]\nname = "run{i}"\nlr = {lr}\nsteps = {steps}\n'}[fmt]
+        parts.append(item)
+        total += len(item)
+        i += 1
+    if fmt == "json":
+        parts[-1] = parts[-1].rstrip(",\n") + "\n"
+        parts.append("]}\n")
+    return "".join(parts)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=9.9)
+    ap.add_argument("--formats", default="yaml,json,toml")
+    ap.add_argument("--fix", action="store_true")
+    args = ap.parse_args()
+    rng = random.Random(0)
+    worst = 0
+    with tempfile.TemporaryDirectory(prefix="cfglint-big-") as tmp:
+        for fmt in args.formats.split(","):
+            path = Path(tmp) / f"big.{fmt}"
+            path.write_text(make(fmt, int(args.mb * 1e6), rng), encoding="utf-8")
+            cmd = [sys.executable, "-m", "cfglint", "check", "--exit-zero", "--format", "json",
+                   "--select", "ALL", str(path)] + (["--fix"] if args.fix else [])
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, check=False)
+            took = time.perf_counter() - t0
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            print(f"{fmt}: {path.stat().st_size / 1e6:.1f} MB, {took:.1f} s, peak RSS "
+                  f"{max(peak, before) / 1024:.0f} MiB (of all runs so far), exit {proc.returncode}"
+                  f", {len(proc.stdout):,} bytes of output")
+            print("  command:", " ".join(cmd))
+            worst = max(worst, proc.returncode)
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())
