@@ -192,29 +192,13 @@ def _rules_here() -> dict[str, Any]:
 @click.argument("code")
 def rule_cmd(code: str) -> None:
     """Explain a rule: summary, why, params, fix safety, references, an example."""
+    from cfglint.pages import rule_text
+
     rules = _rules_here()
     rule = rules.get(code.upper())
     if rule is None:
         raise click.UsageError(f"unknown rule {code}; `cfglint rules` lists them")
-    lines = [f"{rule.code} ({rule.name}) — {rule.severity}", "", rule.summary, ""]
-    if rule.why:
-        lines += ["Why", "---", rule.why, ""]
-    if rule.params:
-        lines += ["Parameters (override in [tool.cfglint.params." + rule.code + "])"]
-        lines += [f"  {k} = {v!r}" for k, v in rule.params.items()] + [""]
-    if rule.severity_by_family:
-        lines += ["Severity by family: " + ", ".join(f"{k}: {v}" for k, v in
-                                                       rule.severity_by_family.items()), ""]
-    lines += [f"Fix: {rule.fix_safety or 'none'}", ""]
-    if rule.references:
-        lines += ["References"] + [f"  - {r}" for r in rule.references] + [""]
-    firing = next((e for e in rule.examples if rule.code in e.expect), None)
-    if firing is not None:
-        lines += [f"Example ({firing.family}, {firing.format}):", ""]
-        lines += ["    " + ln for ln in firing.config.rstrip("\n").splitlines()]
-        if firing.fixed:
-            lines += ["", "Fixed:", ""] + ["    " + ln for ln in firing.fixed.rstrip().splitlines()]
-    click.echo("\n".join(lines))
+    click.echo(rule_text(rule), nl=False)
 
 
 @main.command("rules")
