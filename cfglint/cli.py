@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cfglint import __version__
+from cfglint import __version__, install_hint
 from cfglint.families import FAMILY_NAMES as FAMILIES
 from cfglint.report import FORMATS
 
@@ -149,7 +149,8 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
         if r.fixes_applied and fix and not diff:
             changed += 1
     out = render(fmt, results, rules_for(cwd_settings), color=sys.stdout.isatty() and
-                 output_file is None and fmt == "text", statistics=statistics, quiet=quiet)
+                 output_file is None and fmt == "text", statistics=statistics, quiet=quiet,
+                 docs_url=cwd_settings.docs_url or "")
     if diff:
         out = "".join(r.diff for r in results) + out
     if output_file:
@@ -220,14 +221,25 @@ def rules_cmd(fmt: str) -> None:
 
 @main.command("schema")
 @click.argument("family", type=click.Choice(FAMILIES[:-1]))
-def schema_cmd(family: str) -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema to this file (its folders are created) instead of "
+                   "printing it.")
+def schema_cmd(family: str, output: str | None) -> None:
     """Print the JSON Schema of a family (for editors' YAML/JSON language servers)."""
     from cfglint.resources import schemas_dir
 
     path = schemas_dir() / f"{family}.schema.json"
     if not path.is_file():
         raise click.UsageError(f"no schema for {family}")
-    click.echo(path.read_text(encoding="utf-8"), nl=False)
+    text = path.read_text(encoding="utf-8")
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    import os
+
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    with open(output, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 class _LazyProbe(click.Command):
@@ -235,7 +247,7 @@ class _LazyProbe(click.Command):
 
     def __init__(self) -> None:
         super().__init__("probe", help="Run the config's optimizer, schedule and precision for "
-                         "real on a surrogate model (needs cfglint[probe]).",
+                         f"real on a surrogate model (needs torch: {install_hint('probe')}).",
                          context_settings={"ignore_unknown_options": True,
                                            "allow_extra_args": True, "help_option_names": []})
 

@@ -20,7 +20,7 @@ SETTINGS_FILES = (".cfglint.toml", "cfglint.toml", "pyproject.toml")
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
     "per-file-ignores", "families", "params", "rule-folders", "mapping", "max-file-size",
-    "yaml-loader", "family",
+    "yaml-loader", "family", "docs-url",
 }
 YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
 
@@ -46,6 +46,11 @@ class Settings:
     max_file_size: int = 10 * 1024 * 1024
     yaml_loader: str | None = None
     family: str | None = None
+    docs_url: str | None = None  # e.g. "https://example.org/cfglint/rules/{code}.html"
+
+    def rule_url(self, code: str) -> str:
+        """The page of rule ``code`` where the user serves rule pages, else ""."""
+        return self.docs_url.replace("{code}", code) if self.docs_url else ""
 
     def relpath(self, path: str) -> str:
         try:
@@ -182,11 +187,28 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
             if not isinstance(value, int) or value <= 0:
                 raise _located(doc, node, "`max-file-size` must be a positive number of bytes")
             s.max_file_size = value
+        elif key == "docs-url":
+            s.docs_url = _docs_url(doc, node, value)
         elif key == "yaml-loader":
             if value not in YAML_LOADERS:
                 raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")
             s.yaml_loader = value
     return s
+
+
+def _docs_url(doc: Document, node: Any, value: Any) -> str:
+    """An absolute http(s) URL template with a `{code}` field and no other field."""
+    import re
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        raise _located(doc, node, "`docs-url` must be a string")
+    fields = set(re.findall(r"\{([^{}]*)\}", value))
+    parts = urlsplit(value.replace("{code}", "CFG001"))
+    if fields != {"code"} or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _located(doc, node, "`docs-url` must be an http(s) URL with a `{code}` field, "
+                       "e.g. \"https://example.org/cfglint/rules/{code}.html\"")
+    return value
 
 
 @lru_cache(maxsize=256)

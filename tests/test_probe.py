@@ -149,7 +149,7 @@ def test_wan22_trains_both_experts() -> None:
 
 def test_missing_bitsandbytes_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "bitsandbytes", None)
-    with pytest.raises(MissingExtra, match=r"cfglint\[probe-8bit\]"):
+    with pytest.raises(MissingExtra, match=r"cfglint-ml\[probe-8bit\]"):
         execute(_spec(optimizer__name="adamw8bit"), FAST)
 
 
@@ -177,7 +177,7 @@ def test_bitsandbytes_optimizer_is_built_with_the_trainers_eps(
 def test_prodigy_d_is_tracked_and_missing_prodigyopt_names_the_extra(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "prodigyopt", None)
-    with pytest.raises(MissingExtra, match=r"cfglint\[probe-prodigy\]"):
+    with pytest.raises(MissingExtra, match=r"cfglint-ml\[probe-prodigy\]"):
         execute(_spec(optimizer__name="prodigy", lr=1.0), FAST)
 
     class FakeProdigy(torch.optim.SGD):
