@@ -61,6 +61,8 @@ def _facts_table(rule: Rule) -> list[tuple[str, str]]:
     return [("Severity", _severity_line(rule)),
             ("Trainers", ", ".join(rule.families) if rule.families else "all"),
             ("Fix", ", ".join(fix_safeties(rule)) or "none"),
+            *([("Supersedes", ", ".join(rule.supersedes) + " (reported as notes on this "
+                "finding when both fire for one cause)")] if rule.supersedes else []),
             *([("Tags", ", ".join(rule.tags))] if rule.tags else [])]
 
 
