@@ -290,10 +290,11 @@ def _derive_ema_run(facts: Facts) -> None:
         _set_derived(facts, "ema.updates", updates,
                      f"ema.updates = {total} optimizer steps / every {every} = {updates:.0f}",
                      like="total_steps", inputs=("ema.update_every",))
-    schedule = facts.value("ema.schedule", "constant")
-    if "ema.init_share_at_end" not in facts and schedule in ("constant", "torch_ema",
-                                                               "diffusers"):
-        share = derived.ema_init_share(int(updates), float(decay), schedule)
+    # with a warm-up schedule the start is forgotten within a few dozen updates; only a
+    # constant decay keeps a share worth stating (d^n, cheap for any run length)
+    if "ema.init_share_at_end" not in facts and facts.value("ema.schedule", "constant") \
+            == "constant":
+        share = derived.ema_init_share(int(updates), float(decay), "constant")
         _set_derived(facts, "ema.init_share_at_end", share,
-                     f"ema_init_share({int(updates)}) under {schedule} decay = {share:.4g}",
+                     f"ema.init_share_at_end = {_fmt(decay)}^{int(updates)} = {share:.4g}",
                      like="ema.decay", inputs=("ema.schedule", "total_steps", "ema.update_every"))

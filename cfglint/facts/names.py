@@ -17,6 +17,9 @@ class FactName:
     type: str
     meaning: str
     derived: bool = False
+    # a restatement of other facts for messages (a product, a share): it changes only when
+    # they do, so the safe-fix check compares those instead
+    restates: bool = False
 
 
 def _f(name: str, type_: str, meaning: str) -> FactName:
@@ -25,6 +28,10 @@ def _f(name: str, type_: str, meaning: str) -> FactName:
 
 def _d(name: str, type_: str, meaning: str) -> FactName:
     return FactName(name, type_, meaning, derived=True)
+
+
+def _r(name: str, type_: str, meaning: str) -> FactName:
+    return FactName(name, type_, meaning, derived=True, restates=True)
 
 
 FACTS: tuple[FactName, ...] = (
@@ -80,8 +87,8 @@ FACTS: tuple[FactName, ...] = (
     _f("warmup.ignored", "bool", "a warmup key is set but the scheduler has no warmup"),
     _f("warmup.ignored_key", "str", "the native name of that ignored warmup key"),
     _d("warmup.steps", "int", "warmup in optimizer steps, after the trainer's own conversion"),
-    _d("warmup.share", "float", "warmup steps as a share of the run, at most 1"),
-    _d("warmup.untuned_steps", "float", "2/(1−β2), the warmup Adam needs without tuning "
+    _r("warmup.share", "float", "warmup steps as a share of the run, at most 1"),
+    _r("warmup.untuned_steps", "float", "2/(1−β2), the warmup Adam needs without tuning "
        "(Ma & Yarats 2021, arXiv 1910.04209)"),
     # run length and batch
     _f("total_steps", "int", "optimizer steps of the run (derived from epochs where needed)"),
@@ -97,7 +104,7 @@ FACTS: tuple[FactName, ...] = (
     _f("dataset.config", "str", "kohya `dataset_config` path"),
     _d("effective_batch", "int", "batch × accum × processes"),
     _d("steps_per_epoch", "int", "optimizer steps per epoch (stated, or from `dataset.size`)"),
-    _d("total_samples", "int", "samples the run draws: total_steps × effective_batch"),
+    _r("total_samples", "int", "samples the run draws: total_steps × effective_batch"),
     # precision
     _f("precision.mixed", "str", "`no`, `fp16`, `bf16` (autocast / accelerate mixed "
        "precision)"),
@@ -125,12 +132,12 @@ FACTS: tuple[FactName, ...] = (
     _f("ema.update_every", "int", "optimizer steps between EMA updates"),
     _d("ema_half_life", "float", "updates for a past step's weight to halve: ln 2 / −ln d"),
     _d("ema_mean_lag", "float", "mean age of the weights in a saturated EMA: d/(1−d) updates"),
-    _d("ema.time_constant", "float", "updates the EMA averages over: 1/(1−d)"),
-    _d("ema.updates", "float", "EMA updates in the run: total_steps / ema.update_every"),
+    _r("ema.time_constant", "float", "updates the EMA averages over: 1/(1−d)"),
+    _r("ema.updates", "float", "EMA updates in the run: total_steps / ema.update_every"),
     _d("ema.init_share_at_first_eval", "float", "share of the starting weights in the EMA at "
        "the first sample/validation/EMA save, under `ema.schedule`"),
-    _d("ema.init_share_at_end", "float", "share of the starting weights in the EMA at the end "
-       "of the run, under `ema.schedule`"),
+    _r("ema.init_share_at_end", "float", "share of the starting weights in the EMA at the end "
+       "of the run (constant decay: d^updates)"),
     # LoRA
     _f("lora.rank", "number", "linear rank"),
     _f("lora.alpha", "number", "linear alpha (the trainer's default when missing, origin "
@@ -189,3 +196,4 @@ FACTS: tuple[FactName, ...] = (
 )
 
 CANONICAL: frozenset[str] = frozenset(f.name for f in FACTS)
+RESTATED: frozenset[str] = frozenset(f.name for f in FACTS if f.restates)
