@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("torch", reason="the probe needs torch (cfglint[probe])")
+pytest.importorskip("torch", reason="the probe needs torch (the probe extra)")
 
 import torch
 from click.testing import CliRunner
@@ -267,7 +267,7 @@ def test_text_report_shows_facts_checks_margin_and_scope(sane: dict[str, Any]) -
 
 
 def test_plot_writes_a_png(high_lr: dict[str, Any], tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib", reason="--plot needs cfglint[plot]")
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (the plot extra)")
     from cfglint.probe.plot import write_plot
 
     out = tmp_path / "probe.png"
