@@ -5,3 +5,12 @@ jsonschema, libcst or torch unless a file needs them (DESIGN §3.7).
 """
 
 __version__ = "0.1.0"
+
+# The distribution name on PyPI. `cfglint` there is an unrelated project, so cfglint is
+# published as cfglint-ml; the command and the import package stay `cfglint`.
+DISTRIBUTION = "cfglint-ml"
+
+
+def install_hint(extra: str) -> str:
+    """The pip command that installs one of cfglint's optional extras."""
+    return f"pip install '{DISTRIBUTION}[{extra}]'"

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cfglint import __version__
+from cfglint import __version__, install_hint
 from cfglint.families import FAMILY_NAMES as FAMILIES
 from cfglint.report import FORMATS
 
@@ -161,7 +161,8 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
         if r.fixes_applied and fix and not diff:
             changed += 1
     out = render(fmt, results, rules_for(cwd_settings), color=sys.stdout.isatty() and
-                 output_file is None and fmt == "text", statistics=statistics, quiet=quiet)
+                 output_file is None and fmt == "text", statistics=statistics, quiet=quiet,
+                 docs_url=cwd_settings.docs_url or "")
     if diff:
         out = "".join(r.diff for r in results) + out
     if output_file:
@@ -206,29 +207,13 @@ def _rules_here() -> dict[str, Any]:
 @click.argument("code")
 def rule_cmd(code: str) -> None:
     """Explain a rule: summary, why, params, fix safety, references, an example."""
+    from cfglint.pages import rule_text
+
     rules = _rules_here()
     rule = rules.get(code.upper())
     if rule is None:
         raise click.UsageError(f"unknown rule {code}; `cfglint rules` lists them")
-    lines = [f"{rule.code} ({rule.name}) — {rule.severity}", "", rule.summary, ""]
-    if rule.why:
-        lines += ["Why", "---", rule.why, ""]
-    if rule.params:
-        lines += ["Parameters (override in [tool.cfglint.params." + rule.code + "])"]
-        lines += [f"  {k} = {v!r}" for k, v in rule.params.items()] + [""]
-    if rule.severity_by_family:
-        lines += ["Severity by family: " + ", ".join(f"{k}: {v}" for k, v in
-                                                       rule.severity_by_family.items()), ""]
-    lines += [f"Fix: {rule.fix_safety or 'none'}", ""]
-    if rule.references:
-        lines += ["References"] + [f"  - {r}" for r in rule.references] + [""]
-    firing = next((e for e in rule.examples if rule.code in e.expect), None)
-    if firing is not None:
-        lines += [f"Example ({firing.family}, {firing.format}):", ""]
-        lines += ["    " + ln for ln in firing.config.rstrip("\n").splitlines()]
-        if firing.fixed:
-            lines += ["", "Fixed:", ""] + ["    " + ln for ln in firing.fixed.rstrip().splitlines()]
-    click.echo("\n".join(lines))
+    click.echo(rule_text(rule), nl=False)
 
 
 @main.command("rules")
@@ -250,14 +235,25 @@ def rules_cmd(fmt: str) -> None:
 
 @main.command("schema")
 @click.argument("family", type=click.Choice(FAMILIES[:-1]))
-def schema_cmd(family: str) -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema to this file (its folders are created) instead of "
+                   "printing it.")
+def schema_cmd(family: str, output: str | None) -> None:
     """Print the JSON Schema of a family (for editors' YAML/JSON language servers)."""
     from cfglint.resources import schemas_dir
 
     path = schemas_dir() / f"{family}.schema.json"
     if not path.is_file():
         raise click.UsageError(f"no schema for {family}")
-    click.echo(path.read_text(encoding="utf-8"), nl=False)
+    text = path.read_text(encoding="utf-8")
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    import os
+
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    with open(output, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 class _LazyProbe(click.Command):
@@ -265,7 +261,7 @@ class _LazyProbe(click.Command):
 
     def __init__(self) -> None:
         super().__init__("probe", help="Run the config's optimizer, schedule and precision for "
-                         "real on a surrogate model (needs cfglint[probe]).",
+                         f"real on a surrogate model (needs torch: {install_hint('probe')}).",
                          context_settings={"ignore_unknown_options": True,
                                            "allow_extra_args": True, "help_option_names": []})
 

@@ -17,8 +17,6 @@ Safety = Literal["safe", "unsafe", "suggest"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 SAFETY_RANK: dict[str, int] = {"safe": 0, "unsafe": 1, "suggest": 2}
 
-DOCS_URL = "https://cfglint.dev/rules/{code}"
-
 
 @dataclass(frozen=True)
 class Edit:
@@ -63,7 +61,7 @@ class Finding:
     end_column: int
     key: KeyPath = ()
     fix: Fix | None = None
-    url: str = ""
+    url: str = ""  # the rule's page, only where settings name a `docs-url` the user serves
     related: tuple[Related, ...] = ()
     # other keys whose values made this finding true (review anchors on a changed one);
     # not part of the JSON contract
@@ -103,7 +101,7 @@ class Finding:
             "end_column": self.end_column,
             "key": self.key_text,
             "fix": fix,
-            "url": self.url,
+            "url": self.url or None,
         }
 
 
@@ -115,8 +113,7 @@ def make_finding(doc: Document, code: str, name: str, severity: Severity, messag
     others = tuple(dict.fromkeys(k for k in depends_on if k and k != key))
     return Finding(code=code, name=name, severity=severity, message=message, path=doc.path,
                    family=family, span=span, line=line, column=col, end_line=end_line,
-                   end_column=end_col, key=key, fix=fix, url=DOCS_URL.format(code=code),
-                   depends_on=others)
+                   end_column=end_col, key=key, fix=fix, depends_on=others)
 
 
 @dataclass

@@ -97,7 +97,8 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         fallback = override or "generic"
         findings = [f for f in _parse_findings(doc, fallback)
                     if enabled(f.code, settings, options, path)]
-        return FileResult(doc, fallback, sorted(findings, key=Finding.sort_key))
+        return FileResult(doc, fallback, _with_urls(sorted(findings, key=Finding.sort_key),
+                                                    settings))
     detection = detect(doc, override)
     family = get_family(detection.family)
     state = FileState(doc, family, settings, build_facts(doc, family, settings))
@@ -116,7 +117,17 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
     findings = _suppressed(doc, family.name, findings, enabled(UNUSED_SUPPRESSION, settings,
                                                                options, path))
     findings = _dedupe(sorted(findings + failures, key=Finding.sort_key))
-    return FileResult(doc, family.name, findings, internal_error=bool(failures))
+    return FileResult(doc, family.name, _with_urls(findings, settings),
+                      internal_error=bool(failures))
+
+
+def _with_urls(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Each finding links its rule's page only where settings name a `docs-url`: cfglint
+    serves no site, so it never invents an address."""
+    if settings.docs_url:
+        for f in findings:
+            f.url = settings.rule_url(f.code)
+    return findings
 
 
 def _parse_findings(doc: Document, family: str) -> list[Finding]:

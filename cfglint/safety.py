@@ -15,14 +15,16 @@ from dataclasses import replace
 from typing import Any
 
 from cfglint.facts.model import Fact, Facts, Unknown
+from cfglint.facts.names import RESTATED
 from cfglint.findings import Finding, Fix
 from cfglint.source.document import Document, KeyPath
 
 # the facts stage for a document of the same file (cfglint.pipeline.build_facts, bound)
 FactsOf = Callable[[Document], Facts]
 
-# facts that hold a file's identity rather than a training value
-_IGNORED = frozenset({"dataset.config"})
+# facts that hold a file's identity rather than a training value, and facts that only
+# restate others for messages (those others are compared)
+_IGNORED = frozenset({"dataset.config"}) | RESTATED
 _SHOWN = 3
 
 

@@ -20,7 +20,7 @@ from cfglint.source.document import Document, Mapping, Scalar, resolve_alias
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
     "per-file-ignores", "families", "params", "rule-folders", "mapping", "max-file-size",
-    "yaml-loader", "family", "allow-external-rule-folders",
+    "yaml-loader", "family", "allow-external-rule-folders", "docs-url",
 }
 YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
 
@@ -48,6 +48,11 @@ class Settings:
     max_file_size: int = 10 * 1024 * 1024
     yaml_loader: str | None = None
     family: str | None = None
+    docs_url: str | None = None  # e.g. "https://example.org/cfglint/rules/{code}.html"
+
+    def rule_url(self, code: str) -> str:
+        """The page of rule ``code`` where the user serves rule pages, else ""."""
+        return self.docs_url.replace("{code}", code) if self.docs_url else ""
 
     def relpath(self, path: str) -> str:
         try:
@@ -190,6 +195,8 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
             if not isinstance(value, bool):
                 raise _located(doc, node, "`allow-external-rule-folders` must be true or false")
             s.allow_external_rule_folders = value
+        elif key == "docs-url":
+            s.docs_url = _docs_url(doc, node, value)
         elif key == "yaml-loader":
             if value not in YAML_LOADERS:
                 raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")
@@ -208,6 +215,19 @@ def _check_rule_folders(doc: Document, node: Any, s: Settings) -> None:
         if os.path.commonpath([real, root]) != root:
             raise _located(doc, node, f"rule folder {folder} is outside the project ({root}); "
                            "set `allow-external-rule-folders = true` to allow it")
+def _docs_url(doc: Document, node: Any, value: Any) -> str:
+    """An absolute http(s) URL template with a `{code}` field and no other field."""
+    import re
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        raise _located(doc, node, "`docs-url` must be a string")
+    fields = set(re.findall(r"\{([^{}]*)\}", value))
+    parts = urlsplit(value.replace("{code}", "CFG001"))
+    if fields != {"code"} or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _located(doc, node, "`docs-url` must be an http(s) URL with a `{code}` field, "
+                       "e.g. \"https://example.org/cfglint/rules/{code}.html\"")
+    return value
 
 
 @lru_cache(maxsize=256)

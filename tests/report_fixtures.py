@@ -47,8 +47,9 @@ def rules() -> dict[str, Rule]:
     return {
         "CFG205": Rule(code="CFG205", name="high-lr-8bit-adam", severity="warning",
                        summary="8-bit Adam state with a high effective learning rate",
-                       why="8-bit optimizer state loses precision at high LR.\n\n"
-                           "Second paragraph with details.",
+                       why_sections=[("What it does",
+                                      "8-bit optimizer state loses precision at high LR.\n\n"
+                                      "Second paragraph with details.")],
                        when="true", tags=["optimizer", "lr"],
                        fix={"safety": "suggest"}),
         "CFG101": Rule(code="CFG101", name="name-not-ascii", severity="info",

@@ -52,7 +52,7 @@ def test_cfg101_fires_with_the_numbers_of_the_trainer(tmp_path: Path) -> None:
     assert round(100 * share) == 99
     msg = hit["message"]
     assert f"step {first}" in msg
-    assert "99% the starting weights" in msg
+    assert "99% of the starting weights" in msg
     assert "0.9999" in msg
     assert "half-life 6931 updates" in msg
     # the mapping says the schedule, so no "constant decay assumed" caveat

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("torch", reason="the probe needs torch (cfglint[probe])")
+pytest.importorskip("torch", reason="the probe needs torch (the probe extra)")
 
 import torch
 from click.testing import CliRunner
@@ -150,7 +150,7 @@ def test_wan22_trains_both_experts() -> None:
 
 def test_missing_bitsandbytes_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "bitsandbytes", None)
-    with pytest.raises(MissingExtra, match=r"cfglint\[probe-8bit\]"):
+    with pytest.raises(MissingExtra, match=r"cfglint-ml\[probe-8bit\]"):
         execute(_spec(optimizer__name="adamw8bit"), FAST)
 
 
@@ -178,7 +178,7 @@ def test_bitsandbytes_optimizer_is_built_with_the_trainers_eps(
 def test_prodigy_d_is_tracked_and_missing_prodigyopt_names_the_extra(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "prodigyopt", None)
-    with pytest.raises(MissingExtra, match=r"cfglint\[probe-prodigy\]"):
+    with pytest.raises(MissingExtra, match=r"cfglint-ml\[probe-prodigy\]"):
         execute(_spec(optimizer__name="prodigy", lr=1.0), FAST)
 
     class FakeProdigy(torch.optim.SGD):
@@ -268,7 +268,7 @@ def test_text_report_shows_facts_checks_margin_and_scope(sane: dict[str, Any]) -
 
 
 def test_plot_writes_a_png(high_lr: dict[str, Any], tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib", reason="--plot needs cfglint[plot]")
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (the plot extra)")
     from cfglint.probe.plot import write_plot
 
     out = tmp_path / "probe.png"

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT.parent / "shared" / "research" / "keys"
 OUT = ROOT / "schemas"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-ID = "https://cfglint.dev/schemas/{}.schema.json"
+ID = "urn:cfglint:schema:{}"
 ALL_TYPES = ["string", "number", "boolean", "array", "object", "null"]
 
 Json = dict[str, Any]

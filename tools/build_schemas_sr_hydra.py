@@ -374,7 +374,7 @@ REJECTS_UNKNOWN = {"basicsr", "traiNNer", "hydra"}
 
 def header(family: str, title: str, description: str) -> Schema:
     out: Schema = {"$schema": DRAFT,
-                   "$id": f"https://cfglint.dev/schemas/{family}.schema.json",
+                   "$id": f"urn:cfglint:schema:{family}",
                    "title": title, "description": description,
                    "x-cfglint-trainer": TRAINER_NAMES[family]}
     if family in REJECTS_UNKNOWN:

@@ -30,6 +30,9 @@ SEVERITIES = ("error", "warning", "info")
 SAFETIES = ("safe", "unsafe", "suggest")
 # keys of a rule's ``fix:`` spec (``otherwise`` holds another spec)
 FIX_KEYS = frozenset({"safety", "set", "when", "otherwise", "safety_by_family", "title"})
+# the sections of a rule's ``why:`` (a mapping, in this order; a user rule may give a string)
+WHY_SECTIONS = {"what-it-does": "What it does", "why-it-matters": "Why it matters",
+                "what-is-true": "What is true", "fix-safety": "Fix safety"}
 
 
 class RuleFileError(ValueError):
@@ -46,6 +49,14 @@ class Example:
     unsafe: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+
+
+@dataclass(frozen=True)
+class MessageVariant:
+    """One wording of a rule's message, used where ``when`` holds (the last has none)."""
+
+    text: str
+    when: str | None = None
 
 
 @dataclass
@@ -70,6 +81,8 @@ class Rule:
     # rules this one explains better when both fire for the same key: they become notes
     supersedes: list[str] = field(default_factory=list)
     source: str = ""
+    messages: list[MessageVariant] = field(default_factory=list)
+    why_sections: list[tuple[str, str]] = field(default_factory=list)
 
     def applies_to(self, family: str) -> bool:
         return self.families is None or family in self.families
@@ -93,7 +106,10 @@ def validate_expressions(data: dict[str, Any], source: str) -> None:
     from cfglint.engine.expr import ExprError, compile_expr
 
     fix = data.get("fix") or {}
+    raw = data.get("message")
+    messages: list[Any] = raw if isinstance(raw, list) else []
     sources = [data.get("when"), *[e.get("when") for e in data.get("escalate") or []],
+               *[m.get("when") for m in messages if isinstance(m, dict)],
                fix.get("when"), *[v for v in (fix.get("set") or {}).values()
                                   if isinstance(v, str)]]
     try:
@@ -139,6 +155,33 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
+def _messages(data: dict[str, Any], source: str) -> list[MessageVariant]:
+    """``message:`` is one template, or a list of ``{when, text}`` wordings whose last one
+    has no ``when`` (it is used when no other applies)."""
+    raw = data.get("message")
+    if raw is None or isinstance(raw, str):
+        return [MessageVariant(str(raw or data["summary"]))]
+    ok = isinstance(raw, list) and raw and all(
+        isinstance(m, dict) and set(m) <= {"when", "text"} and isinstance(m.get("text"), str)
+        and (bool(m.get("when")) == (i < len(raw) - 1)) for i, m in enumerate(raw))
+    if not ok:
+        raise RuleFileError(f"{source}: `message` must be a string or a list of "
+                            "{when, text} wordings whose last one has no `when`")
+    return [MessageVariant(str(m["text"]), m.get("when")) for m in raw]
+
+
+def _why(data: dict[str, Any], source: str) -> list[tuple[str, str]]:
+    """``why:`` as (title, text) sections: a mapping of WHY_SECTIONS, or one string."""
+    raw = data.get("why") or ""
+    if isinstance(raw, str):
+        return [("", raw.strip())] if raw.strip() else []
+    if not isinstance(raw, dict) or not set(raw) <= set(WHY_SECTIONS):
+        raise RuleFileError(f"{source}: `why` must be a string or a mapping of "
+                            f"{', '.join(WHY_SECTIONS)}")
+    return [(title, str(raw[key]).strip()) for key, title in WHY_SECTIONS.items()
+            if raw.get(key)]
+
+
 def _as_rule(data: dict[str, Any], source: str, validate: bool = True) -> Rule:
     if "code" not in data:
         # not a rule file: say so without echoing its keys (they may be anyone's secrets)
@@ -169,11 +212,14 @@ def _as_rule(data: dict[str, Any], source: str, validate: bool = True) -> Rule:
             expect=list(ex.get("expect") or []), format=ex.get("format", "yaml"),
             fixed=ex.get("fixed"), unsafe=bool(ex.get("unsafe", False)),
             settings=ex.get("settings") or {}, note=ex.get("note", "")))
+    messages = _messages(data, source)
+    why = _why(data, source)
     return Rule(
         code=str(data["code"]), name=str(data["name"]), severity=data["severity"],
-        summary=str(data["summary"]).strip(), why=str(data.get("why") or "").strip(),
+        summary=str(data["summary"]).strip(),
+        why="\n\n".join(f"{title}\n{text}" if title else text for title, text in why),
         when=data.get("when"), check=data.get("check"), params=dict(data.get("params") or {}),
-        message=str(data.get("message") or data["summary"]), at=data.get("at"),
+        message=messages[-1].text, messages=messages, why_sections=why, at=data.get("at"),
         fix=data.get("fix"), families=data.get("families"),
         severity_by_family=dict(data.get("severity_by_family") or {}),
         escalate=list(data.get("escalate") or []),

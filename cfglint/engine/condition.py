@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cfglint.engine.catalog import MessageVariant
 from cfglint.engine.context import CheckContext
 from cfglint.engine.env import FactEnv
 from cfglint.engine.expr import evaluate, format_message, names_in
@@ -47,6 +48,17 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     names = [rule.at] if rule.at else []
     names += [n for n in names_in(rule.when) if n not in ctx.params]
     span, key, _ = _location(ctx, facts, names)
-    message = format_message(rule.message, env)
+    message = format_message(_wording(rule.messages, env) or rule.message, env)
     return [ctx.finding(span, message, key, fix_for(ctx, env, facts), severity=severity,
                         depends_on=tuple(facts.keys_behind(names)))]
+
+
+def _wording(variants: list[MessageVariant], env: FactEnv) -> str | None:
+    """The first message variant whose ``when`` holds (the last one has none)."""
+    for v in variants:
+        if v.when is None:
+            return v.text
+        hit = evaluate(v.when, env)
+        if not isinstance(hit, Unknown) and hit:
+            return v.text
+    return None

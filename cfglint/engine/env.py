@@ -8,7 +8,8 @@ expressions, on top of ``cfglint.engine.expr``'s built-ins: ``ema_init_share(n)`
 ``arg(name, default)`` (a key of ``optimizer.args``); ``family_is(name, ...)``;
 ``sig(x, n)`` (n significant digits); ``main_lr()`` / ``main_eff_lr()`` (the
 UNet/transformer LR as sd-scripts picks it: a positive ``unet_lr`` replaces
-``learning_rate``).
+``learning_rate``); ``decay_for_share(steps, share)`` and ``decay_for_updates(n)`` (EMA
+decays with a given share of the start after ``steps``, or a time constant of ~10 % of n).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 from cfglint.engine.expr import BUILTIN_FUNCTIONS
+from cfglint.facts import formulas
 from cfglint.facts.collect import expression_functions
 from cfglint.facts.model import Facts, Unknown
 
 # every function a rule expression may call (checked when users' rules are loaded)
 RULE_FUNCTIONS = frozenset({*BUILTIN_FUNCTIONS, "ema_init_share", "lr_at", "origin", "has",
-                            "fact_or", "arg", "family_is", "sig", "main_lr", "main_eff_lr"})
+                            "fact_or", "arg", "family_is", "sig", "main_lr", "main_eff_lr",
+                            "decay_for_share", "decay_for_updates"})
 
 
 def _sig(x: float, n: float = 2) -> float:
@@ -100,6 +103,7 @@ def _fact_functions(facts: Facts) -> dict[str, Callable[..., Any]]:
         return _fact(base)
 
     return {"origin": origin, "has": has, "fact_or": fact_or, "arg": arg,
-            "family_is": family_is, "sig": _sig,
+            "family_is": family_is, "sig": _sig, "decay_for_share": formulas.decay_for_share,
+            "decay_for_updates": formulas.decay_for_updates,
             "main_lr": lambda: _main("lr.unet", "lr"),
             "main_eff_lr": lambda: _main("effective_lr.unet", "effective_lr")}

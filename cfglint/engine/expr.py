@@ -311,20 +311,54 @@ class SimpleEnv:
 def format_message(template: str, env: Env) -> str:
     """Fill ``{expr}`` / ``{expr:spec}`` fields by evaluating each expression."""
     out: list[str] = []
+    for text, spec in _pieces(template):
+        if spec is None:
+            out.append(text)
+            continue
+        _check_spec(spec)
+        value = evaluate(text, env)
+        if isinstance(value, Unknown):
+            out.append("?")
+        else:
+            try:
+                out.append(format(value, spec))
+            except (ValueError, TypeError):
+                out.append(str(value))
+    return "".join(out)
+
+
+def template_fields(template: str) -> list[tuple[str, str]]:
+    """The ``(expression, format spec)`` of every field of a message template."""
+    return [(text, spec) for text, spec in _pieces(template) if spec is not None]
+
+
+def is_interpolation(expr: str) -> bool:
+    """A template field that names a value rather than computing one: a fact or parameter
+    name, or one function call whose arguments are names or literals (``pct(share)``)."""
+    node = compile_expr(expr).body
+
+    def plain(n: ast.AST) -> bool:
+        return dotted_name(n) is not None or isinstance(n, ast.Constant)
+
+    if dotted_name(node) is not None:
+        return True
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and all(plain(a) for a in node.args))
+
+
+def _pieces(template: str) -> list[tuple[str, str | None]]:
+    """Literal text as ``(text, None)`` and fields as ``(expression, spec)``."""
+    out: list[tuple[str, str | None]] = []
     i = 0
     n = len(template)
     while i < n:
         c = template[i]
-        if c == "{" and template.startswith("{{", i):
-            out.append("{")
-            i += 2
-            continue
-        if c == "}" and template.startswith("}}", i):
-            out.append("}")
+        if c in "{}" and template.startswith(c * 2, i):
+            out.append((c, None))
             i += 2
             continue
         if c != "{":
-            out.append(c)
+            out.append((c, None))
             i += 1
             continue
         depth = 1
@@ -335,19 +369,9 @@ def format_message(template: str, env: Env) -> str:
             elif template[j] == "}":
                 depth -= 1
             j += 1
-        field_text = template[i + 1 : j - 1]
-        expr, spec = _split_spec(field_text)
-        _check_spec(spec)
-        value = evaluate(expr, env)
-        if isinstance(value, Unknown):
-            out.append("?")
-        else:
-            try:
-                out.append(format(value, spec))
-            except (ValueError, TypeError):
-                out.append(str(value))
+        out.append(_split_spec(template[i + 1 : j - 1]))
         i = j
-    return "".join(out)
+    return out
 
 
 def _check_spec(spec: str) -> None:

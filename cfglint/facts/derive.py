@@ -40,12 +40,15 @@ def _fmt(x: float | int) -> str:
 
 
 def derive_common(facts: Facts) -> Facts:
-    """Fill the trainer-neutral derived facts that are still missing (rules.md §2.1)."""
+    """Fill the trainer-neutral derived facts that are still missing."""
     _derive_batch(facts)
     _derive_steps(facts)
+    _derive_samples(facts)
     _derive_warmup(facts)
+    _derive_warmup_shares(facts)
     _derive_lora(facts)
     _derive_ema(facts)
+    _derive_ema_run(facts)
     return facts
 
 
@@ -97,6 +100,16 @@ def _derive_steps(facts: Facts) -> None:
                          like=f"{every}_epochs", inputs=("steps_per_epoch",))
 
 
+def _derive_samples(facts: Facts) -> None:
+    steps = as_int(_num(facts, "total_steps"))
+    batch = as_int(_num(facts, "effective_batch"))
+    if "total_samples" in facts or steps is None or batch is None:
+        return
+    _set_derived(facts, "total_samples", steps * batch,
+                 f"total_samples = {steps} optimizer steps × {batch} effective batch",
+                 like="total_steps", inputs=("effective_batch",))
+
+
 def _derive_warmup(facts: Facts) -> None:
     if "warmup.steps" in facts:
         return
@@ -131,6 +144,37 @@ def _derive_warmup(facts: Facts) -> None:
                  inputs=("warmup.raw", "warmup.override", "warmup.unit",
                          *(("total_steps",) if unit in ("ratio", "percent") else ()),
                          "scheduler.steps_per_opt"))
+
+
+# torch.optim.Adam/AdamW's default β2, used when the config gives no betas
+_ADAM_BETA2 = 0.999
+
+
+def _derive_warmup_shares(facts: Facts) -> None:
+    """The warmup's share of the run, and the warmup Adam needs without tuning."""
+    warmup = as_number(_num(facts, "warmup.steps"))
+    total = as_int(_num(facts, "total_steps"))
+    if "warmup.share" not in facts and warmup is not None and total and total > 0:
+        share = min(1.0, warmup / total)
+        _set_derived(facts, "warmup.share", share,
+                     f"warmup.share = min(1, {_fmt(warmup)} / {total} steps) = {share:.3g}",
+                     like="warmup.steps", inputs=("total_steps",))
+    name = facts.value("optimizer.name", "")
+    if "warmup.untuned_steps" in facts or not isinstance(name, str) or "adam" not in name:
+        return
+    betas = facts.value("optimizer.betas", None)
+    given = isinstance(betas, list | tuple) and betas and all(
+        isinstance(b, int | float) and not isinstance(b, bool) for b in betas)
+    beta2 = float(max(betas)) if given else _ADAM_BETA2
+    try:
+        steps = derived.untuned_warmup(beta2)
+    except ValueError:
+        return
+    source = "" if given else " (torch's default β2)"
+    _set_derived(facts, "warmup.untuned_steps", steps,
+                 f"warmup.untuned_steps = 2 / (1 − β2 {_fmt(beta2)}){source} = {steps:.0f}",
+                 like="optimizer.betas" if given else "optimizer.name",
+                 inputs=("optimizer.betas",))
 
 
 _LORA_METHODS = frozenset({"lora", "locon", "lokr", "loha", "dora", "lycoris", "ia3", "oft",
@@ -223,3 +267,34 @@ def _derive_ema(facts: Facts) -> None:
         _set_derived(facts, "ema.init_share_at_first_eval", share,
                      f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step",
                      inputs=("ema.decay", "ema.schedule"))
+
+
+
+def _derive_ema_run(facts: Facts) -> None:
+    """The EMA measured against the run: its time constant, its updates, the start's share
+    at the end."""
+    decay = _num(facts, "ema.decay")
+    if decay is None or not 0.0 <= decay < 1.0:
+        return
+    if "ema.time_constant" not in facts:
+        tc = derived.ema_time_constant(float(decay))
+        _set_derived(facts, "ema.time_constant", tc,
+                     f"ema.time_constant = 1 / (1 − {_fmt(decay)}) = {tc:.0f} updates",
+                     like="ema.decay")
+    total = as_int(_num(facts, "total_steps"))
+    every = as_int(_num(facts, "ema.update_every")) or 1
+    if total is None or total <= 0 or every <= 0:
+        return
+    updates = total / every
+    if "ema.updates" not in facts:
+        _set_derived(facts, "ema.updates", updates,
+                     f"ema.updates = {total} optimizer steps / every {every} = {updates:.0f}",
+                     like="total_steps", inputs=("ema.update_every",))
+    # with a warm-up schedule the start is forgotten within a few dozen updates; only a
+    # constant decay keeps a share worth stating (d^n, cheap for any run length)
+    if "ema.init_share_at_end" not in facts and facts.value("ema.schedule", "constant") \
+            == "constant":
+        share = derived.ema_init_share(int(updates), float(decay), "constant")
+        _set_derived(facts, "ema.init_share_at_end", share,
+                     f"ema.init_share_at_end = {_fmt(decay)}^{int(updates)} = {share:.4g}",
+                     like="ema.decay", inputs=("ema.schedule", "total_steps", "ema.update_every"))

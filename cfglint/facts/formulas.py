@@ -175,8 +175,8 @@ def ema_init_share(n: int, decay: float, schedule: EmaSchedule = "constant", **k
                    ) -> float:
     """Share of the starting weights left in the EMA after ``n`` updates: ``Π d_k``.
 
-    rules.md CFG101: constant decay gives ``d^n`` (0.999^128 ≈ 0.88); warmup schedules
-    (torch_ema, diffusers) fall to ≈ 0 within a few dozen updates.
+    A constant decay gives ``d^n`` (0.999^128 ≈ 0.88); warmup schedules (torch_ema,
+    diffusers) fall to ≈ 0 within a few dozen updates.
     """
     if not 0.0 <= decay <= 1.0:
         raise ValueError(f"EMA decay must be in [0, 1], got {decay}")
@@ -213,6 +213,39 @@ def ema_mean_lag(decay: float) -> float:
     if not 0.0 <= decay < 1.0:
         raise ValueError(f"mean lag needs 0 <= decay < 1, got {decay}")
     return decay / (1 - decay)
+
+
+def decay_for_share(steps: float, share: float) -> float:
+    """The constant EMA decay that leaves ``share`` of the starting weights after ``steps``
+    updates (``share^(1/steps)``), with 1 − d rounded to two significant digits."""
+    if steps <= 0 or not 0.0 < share < 1.0:
+        raise ValueError(f"needs steps > 0 and 0 < share < 1, got {steps}, {share}")
+    gap = 1 - float(share ** (1 / steps))
+    digits = 1 - math.floor(math.log10(gap))
+    return float(round(1 - round(gap, digits), 10))
+
+
+def decay_for_updates(updates: float) -> float:
+    """A decay whose time constant 1/(1−d) is about 10 % of ``updates`` EMA updates,
+    kept within the usual [0.9, 0.9999]."""
+    if updates <= 0:
+        raise ValueError(f"needs a positive number of updates, got {updates}")
+    return round(min(0.9999, max(0.9, 1 - 10 / updates)), 4)
+
+
+def ema_time_constant(decay: float) -> float:
+    """Updates an EMA averages over: ``1 / (1 − d)`` (0.9999 → 10,000)."""
+    if not 0.0 <= decay < 1.0:
+        raise ValueError(f"time constant needs 0 <= decay < 1, got {decay}")
+    return 1 / (1 - decay)
+
+
+def untuned_warmup(beta2: float) -> float:
+    """Warmup steps for Adam without tuning: ``2 / (1 − β2)`` (Ma & Yarats 2021, arXiv
+    1910.04209); 2000 for β2 = 0.999."""
+    if not 0.0 <= beta2 < 1.0:
+        raise ValueError(f"beta2 must be in [0, 1), got {beta2}")
+    return 2 / (1 - beta2)
 
 
 SCHEDULERS = ("constant", "constant_with_warmup", "linear", "cosine", "cosine_with_restarts",

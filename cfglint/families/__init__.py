@@ -31,7 +31,11 @@ FAMILY_CLASSES: tuple[type[Family], ...] = (
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 
 _MODELINE = re.compile(r"^\s*#\s*yaml-language-server\s*:\s*\$schema=(\S+)", re.MULTILINE)
-_SCHEMA_NAME = re.compile(r"cfglint.*?([A-Za-z-]+)\.schema\.json$|^cfglint:([A-Za-z-]+)$")
+# a cfglint schema by name: its `$id` (urn:cfglint:schema:kohya), the short cfglint:kohya, or
+# a file or URL whose last part is <family>.schema.json (what `cfglint schema -o` writes;
+# the old https://cfglint.dev/schemas/... addresses too)
+_SCHEMA_NAME = re.compile(r"^(?:urn:)?cfglint:(?:schema:)?([A-Za-z-]+)$"
+                          r"|(?:^|[/\\])([A-Za-z-]+)\.schema\.json$")
 
 
 @cache
@@ -43,12 +47,13 @@ def get_family(name: str) -> Family:
 
 
 def family_from_schema_ref(ref: str) -> str | None:
-    """Family named by a cfglint schema URL or path (…/cfglint/…/kohya.schema.json)."""
-    m = _SCHEMA_NAME.search(ref.strip().strip("'\""))
+    """Family named by a cfglint schema: ``urn:cfglint:schema:kohya``, or a path or URL
+    ending in ``kohya.schema.json``. ``generic`` has no schema, so it is never named."""
+    m = _SCHEMA_NAME.search(ref.strip().strip("'\"").split("#", 1)[0].split("?", 1)[0])
     if not m:
         return None
     name = m.group(1) or m.group(2)
-    for fam in FAMILY_NAMES:
+    for fam in FAMILY_NAMES[:-1]:
         if fam.lower() == name.lower():
             return fam
     return None

@@ -247,7 +247,7 @@ def _schedule(j: _Job) -> None:
                       loop_fact.key, loop_fact.span)
     elif old_i is not None and old_i > 1:
         b.derived("accum", old_i, "legacy gradient_accumulation_steps: train.steps counts "
-                  "micro-steps (rules.md CFG310)", p(*T, "gradient_accumulation_steps"))
+                  "micro-steps (CFG310)", p(*T, "gradient_accumulation_steps"))
         if steps_i is not None:
             b.derived("total_steps", steps_i // old_i,
                       f"total_steps_opt = {steps_i} loop steps // {old_i} (legacy accumulation "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["SCOPE_STATEMENT"]
 
-# rules.md §3.2, printed verbatim by every report: what a surrogate can and cannot prove.
+# Printed by every report: what a surrogate can and cannot prove.
 SCOPE_STATEMENT = "\n".join([
     'It can establish, deterministically, in under 2 minutes:',
     ('* plumbing errors that are independent of model size: fp16 trainable params with a '

@@ -1,4 +1,4 @@
-"""P900–P910 verdicts from the recorded steps (rules.md §1.I), without torch.
+"""P900–P910 verdicts from the recorded steps, without torch.
 
 Each check says PASS, WARN or FAIL, the probe step where it tripped, and the cause in
 the trainer's terms (the static rule it confirms, when there is one).
@@ -172,7 +172,8 @@ def run_checks(spec: ProbeSpec, run: dict[str, Any]) -> list[Check]:
         status = WARN if frac > 0.5 else PASS
         out.append(Check("P905", "lost-updates", status,
                          f"{frac:.0%} of updated {spec.train_dtype} elements unchanged "
-                         "(no fp32 master copy; CFG404)"))
+                         "(no fp32 master copy, so updates below half an ulp of a weight are "
+                         "rounded away)"))
     else:
         out.append(Check("P905", "lost-updates", PASS, "not applicable: fp32 trainable weights"))
 
@@ -248,7 +249,7 @@ def bf16_check(spec: ProbeSpec, device: str, supported: bool) -> Check:
     wants = "bf16" in (spec.mixed, spec.train_dtype)
     if wants and not supported:
         return Check("P910", "bf16-support", FAIL, f"bf16 requested but {device} has no bf16 "
-                     "support (CFG405)")
+                     "support (bf16 needs an Ampere or newer GPU)")
     if wants:
         return Check("P910", "bf16-support", PASS, f"bf16 supported on {device}")
     return Check("P910", "bf16-support", PASS, "not applicable: bf16 not requested")

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from cfglint import install_hint
 from cfglint.facts.model import Facts
 from cfglint.probe.spec import ProbeSpec, spec_from_facts
 
@@ -67,11 +68,11 @@ def _emit(report: dict[str, Any], fmt: str, config: str) -> None:
               help="LR multipliers of the stability ladder.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--model", "model_target", default=None, metavar="MODULE:FACTORY",
-              help="Probe your own model (runs in a subprocess; rules.md §3.7).")
+              help="Probe your own model, built by this factory (runs in a subprocess).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a PNG of loss, grad norm, LR and fp16 scale (needs cfglint[plot]).")
+              help="Write a PNG of loss, grad norm, LR and fp16 scale (needs the `plot` extra).")
 @click.option("--time-limit", type=click.FloatRange(min=1.0), default=None,
               help="Seconds; the probe stops and reports what it measured.")
 @click.option("--family", default=None, help="Override family detection.")
@@ -105,7 +106,7 @@ def probe(config: str, steps: int | None, device: str, size: str | None,
             write_plot(report, plot_path)
         except ImportError:
             report.setdefault("notes", []).append(
-                "--plot needs matplotlib: install cfglint[plot]")
+                f"--plot needs matplotlib: {install_hint('plot')}")
     _emit(report, fmt, config)
     raise SystemExit(exit_code(report, strict))
 
@@ -114,7 +115,7 @@ def _run(spec: ProbeSpec, steps: int | None, device: str, size: str | None,
          ladder: tuple[float, ...], seed: int, model_target: str | None,
          time_limit: float | None) -> dict[str, Any]:
     if importlib.util.find_spec("torch") is None:
-        raise ProbeSetupError("the probe needs torch: install cfglint[probe]")
+        raise ProbeSetupError(f"the probe needs torch: {install_hint('probe')}")
     from cfglint.probe.engine import error_report, execute
     from cfglint.probe.optim import ProbeCannotRun
     from cfglint.probe.run import Options

@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from cfglint import install_hint
 from cfglint.facts.taxonomy import optimizer_is_8bit
 from cfglint.probe.spec import ProbeSpec
 
@@ -25,8 +26,7 @@ class ProbeCannotRun(RuntimeError):
 
 class MissingExtra(ProbeCannotRun):
     def __init__(self, module: str, extra: str, why: str) -> None:
-        super().__init__(f"{why} needs the `{module}` package: install cfglint[{extra}] "
-                         f"(pip install 'cfglint[{extra}]')")
+        super().__init__(f"{why} needs the `{module}` package: {install_hint(extra)}")
         self.module = module
         self.extra = extra
 

@@ -1,6 +1,6 @@
 """`--plot out.png`: loss, gradient norm, LR and fp16 scale per ladder rung, one glance.
 
-matplotlib is an optional extra (cfglint[plot]); the Agg backend keeps it headless.
+matplotlib is an optional extra (`plot`); the Agg backend keeps it headless.
 """
 
 from __future__ import annotations

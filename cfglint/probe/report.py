@@ -1,7 +1,7 @@
 """Text and JSON rendering of probe report data (no torch).
 
-The text report always ends with the scope statement of rules.md §3.2, so a PASS is
-never read as more than a surrogate can prove.
+The text report always ends with the scope statement, so a PASS is never read as more
+than a surrogate can prove.
 """
 
 from __future__ import annotations
@@ -92,6 +92,6 @@ def render_text(report: dict[str, Any], config: str = "") -> str:
         mem = timing.get("peak_memory_bytes")
         lines.append(f"Time: {timing['seconds']:.1f} s" +
                      (f"; peak GPU memory {mem / 2**30:.2f} GiB" if mem else ""))
-    lines += ["", "Scope: what a surrogate can and cannot prove (rules.md §3.2)",
+    lines += ["", "Scope: what a surrogate can and cannot prove",
               report["scope"]]
     return "\n".join(lines) + "\n"

@@ -28,13 +28,13 @@ FORMATS = tuple(_MODULES)
 
 def render(fmt: str, results: list[FileResult], rules: dict[str, Rule], *,
            color: bool = False, show_fixes: bool = True, statistics: bool = False,
-           quiet: bool = False) -> str:
+           quiet: bool = False, docs_url: str = "") -> str:
     """Render ``results`` in ``fmt``; options a format has no use for are ignored."""
     if fmt not in _MODULES:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"cfglint.report.{_MODULES[fmt]}")
     options = RenderOptions(color=color, show_fixes=show_fixes, statistics=statistics,
-                            quiet=quiet)
+                            quiet=quiet, docs_url=docs_url)
     out: str = module.render(results, rules, options)
     return out
 

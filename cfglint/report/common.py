@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from cfglint.engine.catalog import Rule
-from cfglint.findings import DOCS_URL, FileResult, Finding, Severity
+from cfglint.findings import FileResult, Finding, Severity
 
 TOOL_NAME = "cfglint"
-TOOL_URL = "https://cfglint.dev"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -25,6 +24,7 @@ class RenderOptions:
     show_fixes: bool = True
     statistics: bool = False
     quiet: bool = False
+    docs_url: str = ""  # settings' `docs-url` template: rule pages the user serves
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,11 @@ class RuleInfo:
     name: str
     severity: Severity
     summary: str
-    why: str = ""
-    url: str = ""
+    description: str = ""  # the first paragraph of what the rule does
+    url: str = ""  # only where settings name a `docs-url`
     tags: list[str] = field(default_factory=list)
+    text: str = ""  # the rule page as text
+    markdown: str = ""  # the rule page as markdown
 
 
 def ordered(results: list[FileResult]) -> list[tuple[FileResult, Finding]]:
@@ -52,29 +54,33 @@ def ordered_results(results: list[FileResult]) -> list[FileResult]:
     return sorted(results, key=lambda r: r.path)
 
 
-def rule_info(code: str, rules: dict[str, Rule], finding: Finding | None = None) -> RuleInfo:
+def rule_info(code: str, rules: dict[str, Rule], finding: Finding | None = None,
+              docs_url: str = "") -> RuleInfo:
     """Metadata for ``code``: the rule file's, else what the finding itself says."""
+    from cfglint.pages import rule_page, rule_text
+
+    url = (finding.url if finding is not None else "") or (
+        docs_url.replace("{code}", code) if docs_url else "")
     rule = rules.get(code)
     if rule is not None:
-        url = finding.url if finding is not None and finding.url else DOCS_URL.format(code=code)
+        what = rule.why_sections[0][1] if rule.why_sections else rule.why
         return RuleInfo(code=code, name=rule.name, severity=rule.severity,
-                        summary=rule.summary or rule.name, why=rule.why, url=url,
-                        tags=list(rule.tags))
+                        summary=rule.summary or rule.name, description=first_paragraph(what),
+                        url=url, tags=list(rule.tags), text=rule_text(rule),
+                        markdown=rule_page(rule))
     if finding is not None:
         return RuleInfo(code=code, name=finding.name or code, severity=finding.severity,
-                        summary=finding.name or code,
-                        url=finding.url or DOCS_URL.format(code=code))
-    return RuleInfo(code=code, name=code, severity="warning", summary=code,
-                    url=DOCS_URL.format(code=code))
+                        summary=finding.name or code, url=url)
+    return RuleInfo(code=code, name=code, severity="warning", summary=code, url=url)
 
 
-def rule_infos(pairs: list[tuple[FileResult, Finding]],
-               rules: dict[str, Rule]) -> dict[str, RuleInfo]:
+def rule_infos(pairs: list[tuple[FileResult, Finding]], rules: dict[str, Rule],
+               docs_url: str = "") -> dict[str, RuleInfo]:
     """Every loaded rule plus every code that appears, sorted by code."""
-    infos = {code: rule_info(code, rules) for code in rules}
+    infos = {code: rule_info(code, rules, docs_url=docs_url) for code in rules}
     for _, f in pairs:
         if f.code not in rules and f.code not in infos:
-            infos[f.code] = rule_info(f.code, rules, f)
+            infos[f.code] = rule_info(f.code, rules, f, docs_url)
     return dict(sorted(infos.items()))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from cfglint.engine.catalog import Rule
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding
-from cfglint.report.common import TOOL_NAME, TOOL_URL, RenderOptions, ordered
+from cfglint.report.common import TOOL_NAME, RenderOptions, ordered
 from cfglint.source.document import Document
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
@@ -62,8 +62,8 @@ def diagnostic(result: FileResult, f: Finding) -> dict[str, Any]:
         "message": message,
         "location": {"path": result.path, "range": _range(doc, start, end)},
         "severity": SEVERITIES.get(f.severity, "WARNING"),
-        "source": {"name": TOOL_NAME, "url": TOOL_URL},
-        "code": {"value": f.code, "url": f.url or f"{TOOL_URL}/rules/{f.code}"},
+        "source": {"name": TOOL_NAME},
+        "code": {"value": f.code, **({"url": f.url} if f.url else {})},
     }
     sugg = suggestion(doc, f)
     if sugg is not None:
@@ -76,7 +76,7 @@ def diagnostic_result(results: list[FileResult]) -> dict[str, Any]:
     worst = max((f.severity for _, f in pairs), key=lambda s: SEVERITY_RANK.get(s, 1),
                 default="info")
     return {
-        "source": {"name": TOOL_NAME, "url": TOOL_URL},
+        "source": {"name": TOOL_NAME},
         "severity": SEVERITIES.get(worst, "WARNING"),
         "diagnostics": [diagnostic(r, f) for r, f in pairs],
     }

@@ -21,10 +21,8 @@ from cfglint.findings import Edit, FileResult, Finding
 from cfglint.fingerprint import finding_hash
 from cfglint.report.common import (
     TOOL_NAME,
-    TOOL_URL,
     RenderOptions,
     RuleInfo,
-    first_paragraph,
     ordered,
     rule_infos,
 )
@@ -67,24 +65,23 @@ def _region(doc: Document, start: int, end: int) -> dict[str, int]:
 
 
 def _rule_descriptor(info: RuleInfo) -> dict[str, Any]:
-    full = first_paragraph(info.why) or info.summary
-    text = f"{info.summary}\n\n{info.why.strip()}" if info.why.strip() else info.summary
-    markdown = f"**{info.code} {info.name}**: {info.summary}"
-    if info.why.strip():
-        markdown += f"\n\n{info.why.strip()}"
-    markdown += f"\n\n[Rule documentation]({info.url})"
+    """The rule as code scanning shows it: its page as ``help``, a link only where the
+    user serves rule pages (settings ``docs-url``)."""
     tags = sorted(set(info.tags))[:MAX_TAGS]
-    return {
+    descriptor: dict[str, Any] = {
         "id": info.code,
         "name": info.name[:255],
         "shortDescription": {"text": _truncate(info.summary)},
-        "fullDescription": {"text": _truncate(full)},
-        "helpUri": info.url,
-        "help": {"text": f"{text}\n\nSee {info.url}", "markdown": markdown},
+        "fullDescription": {"text": _truncate(info.description or info.summary)},
+        "help": {"text": info.text or info.summary,
+                 "markdown": info.markdown or f"**{info.code} {info.name}**: {info.summary}"},
         "defaultConfiguration": {"level": LEVELS.get(info.severity, "warning")},
         "properties": {"tags": tags, "problem.severity": _PROBLEM_SEVERITY.get(
             info.severity, "warning")},
     }
+    if info.url:
+        descriptor["helpUri"] = info.url
+    return descriptor
 
 
 def _fixes(doc: Document, f: Finding, location: dict[str, str]) -> list[dict[str, Any]]:
@@ -100,9 +97,10 @@ def _fixes(doc: Document, f: Finding, location: dict[str, str]) -> list[dict[str
     }]
 
 
-def sarif_log(results: list[FileResult], rules: dict[str, Rule]) -> dict[str, Any]:
+def sarif_log(results: list[FileResult], rules: dict[str, Rule],
+              docs_url: str = "") -> dict[str, Any]:
     pairs = ordered(results)
-    infos = rule_infos(pairs, rules)
+    infos = rule_infos(pairs, rules, docs_url)
     index = {code: i for i, code in enumerate(infos)}
     seen: dict[str, int] = {}
     sarif_results = []
@@ -141,7 +139,6 @@ def sarif_log(results: list[FileResult], rules: dict[str, Rule]) -> dict[str, An
                 "name": TOOL_NAME,
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": TOOL_URL,
                 "rules": [_rule_descriptor(info) for info in infos.values()],
             }},
             "columnKind": "unicodeCodePoints",
@@ -151,4 +148,5 @@ def sarif_log(results: list[FileResult], rules: dict[str, Rule]) -> dict[str, An
 
 
 def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
-    return json.dumps(sarif_log(results, rules), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(sarif_log(results, rules, options.docs_url), indent=2,
+                      ensure_ascii=False) + "\n"

@@ -1,0 +1,199 @@
+"""The canonical fact table: every fact name adapters produce and rules read, as data.
+
+Family adapters map native keys to these names; derived facts are computed from them
+(``cfglint.facts.derive``). ``docs/facts.md`` is generated from this table
+(``tools/gen_docs.py``), and the tests check that every name a rule reads or an
+adapter produces is listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FactName:
+    name: str
+    type: str
+    meaning: str
+    derived: bool = False
+    # a restatement of other facts for messages (a product, a share): it changes only when
+    # they do, so the safe-fix check compares those instead
+    restates: bool = False
+
+
+def _f(name: str, type_: str, meaning: str) -> FactName:
+    return FactName(name, type_, meaning)
+
+
+def _d(name: str, type_: str, meaning: str) -> FactName:
+    return FactName(name, type_, meaning, derived=True)
+
+
+def _r(name: str, type_: str, meaning: str) -> FactName:
+    return FactName(name, type_, meaning, derived=True, restates=True)
+
+
+FACTS: tuple[FactName, ...] = (
+    # model and method
+    _f("model.family", "str", "`sd15`, `sd2`, `sdxl`, `flux`, `sd3`, `wan21`, `wan22`, "
+       "`hunyuan_video`, `lumina2`, `chroma`, `qwen_image`, `hidream`, `omnigen2`, `pixart`, "
+       "`auraflow`, `sedd`, `sr`, `llm`, or `unknown`"),
+    _f("model.arch", "str", "the native architecture value (ai-toolkit `model.arch`, BasicSR "
+       "`network_g.type`, ...)"),
+    _f("model.name_or_path", "str", "the base model's name or path"),
+    _f("model.vae", "str", "the VAE's name or path, where the config names one"),
+    _f("model.prediction", "str", "`epsilon`, `v_prediction`, `flow` (flow matching), "
+       "`score_entropy`, `l1`"),
+    _f("method", "str", "`lora`, `full`, `textual_inversion`, `lokr`, `loha`, ..."),
+    # learning rates and optimizer
+    _f("lr", "float", "the main (UNet/transformer/generator) learning rate as the optimizer "
+       "receives it"),
+    _f("lr.unet", "float", "the UNet/transformer LR where set apart from `lr`"),
+    _f("lr.te", "float", "the text-encoder LR where set"),
+    _f("lr.te1", "float", "the first text encoder's LR (SDXL) where set"),
+    _f("lr.te2", "float", "the second text encoder's LR (SDXL) where set"),
+    _f("lr.configured", "float", "the LR written in the file when the trainer replaces it "
+       "(ai-toolkit Prodigy/D-Adaptation with lr < 0.1 runs at 1.0)"),
+    _f("optimizer.name", "str", "lower-case name as the trainer matches it (`adamw`, "
+       "`adamw8bit`, `prodigy`, `dadaptadam`, `automagic`, `adafactor`, `lion`, ...)"),
+    _f("optimizer.args", "dict", "extra optimizer keyword arguments (`optimizer_params`, "
+       "`optimizer_args`)"),
+    _f("optimizer.is_8bit", "bool", "optimizer state is 8-bit (bitsandbytes 8-bit "
+       "Adam/AdamW/Lion, paged variants, ...)"),
+    _f("optimizer.is_adaptive", "bool", "the optimizer sets its own step size (Prodigy, "
+       "D-Adaptation, automagic, Adafactor with relative_step)"),
+    _f("optimizer.eps", "float", "Adam epsilon actually used (ai-toolkit uses 1e-6 for "
+       "bitsandbytes optimizers)"),
+    _f("optimizer.betas", "list[float]", "Adam betas"),
+    _f("optimizer.weight_decay", "float", "weight decay"),
+    _f("optimizer.state_dtype", "str", "`fp32`, `fp16`, `bf16`, `8bit`"),
+    # schedule and warmup
+    _f("scheduler.name", "str", "lower-case (`constant`, `constant_with_warmup`, `linear`, "
+       "`cosine`, `cosine_with_restarts`, `polynomial`, `multisteplr`, "
+       "`cosineannealingrestartlr`, ...)"),
+    _f("scheduler.num_cycles", "number", "restarts of a cyclic schedule"),
+    _f("scheduler.power", "number", "power of a polynomial schedule"),
+    _f("scheduler.total_steps", "int", "the horizon the scheduler is built with, when separate "
+       "from the run length"),
+    _f("scheduler.steps_per_opt", "int", "scheduler steps per optimizer step (accelerate "
+       "steps it once per process); absent means 1"),
+    _f("scheduler.milestones", "list", "BasicSR `MultiStepLR` milestones"),
+    _f("scheduler.periods", "list", "BasicSR `CosineAnnealingRestartLR` periods"),
+    _f("warmup.raw", "number", "the native warmup value"),
+    _f("warmup.unit", "str", "`steps`, `ratio` (of the total), `percent` (of the total)"),
+    _f("warmup.override", "int", "kohya_ss GUI `lr_warmup_steps`, which replaces `lr_warmup` "
+       "(%) when > 0"),
+    _f("warmup.ignored", "bool", "a warmup key is set but the scheduler has no warmup"),
+    _f("warmup.ignored_key", "str", "the native name of that ignored warmup key"),
+    _d("warmup.steps", "int", "warmup in optimizer steps, after the trainer's own conversion"),
+    _r("warmup.share", "float", "warmup steps as a share of the run, at most 1"),
+    _r("warmup.untuned_steps", "float", "2/(1−β2), the warmup Adam needs without tuning "
+       "(Ma & Yarats 2021, arXiv 1910.04209)"),
+    # run length and batch
+    _f("total_steps", "int", "optimizer steps of the run (derived from epochs where needed)"),
+    _f("steps.loop", "int", "loop (micro-batch) steps when they differ from optimizer steps"),
+    _f("epochs", "int", "epochs of the run"),
+    _f("batch", "int", "per-device micro-batch"),
+    _f("accum", "int", "gradient accumulation steps"),
+    _f("accum.new", "int", "ai-toolkit `gradient_accumulation` as written"),
+    _f("accum.legacy", "int", "ai-toolkit legacy `gradient_accumulation_steps` as written"),
+    _f("processes", "int", "data-parallel processes / GPUs"),
+    _f("dataset.size", "int", "training samples (images) where the config states it"),
+    _f("dataset.repeats", "int", "kohya `num_repeats`"),
+    _f("dataset.config", "str", "kohya `dataset_config` path"),
+    _d("effective_batch", "int", "batch × accum × processes"),
+    _d("steps_per_epoch", "int", "optimizer steps per epoch (stated, or from `dataset.size`)"),
+    _r("total_samples", "int", "samples the run draws: total_steps × effective_batch"),
+    # precision
+    _f("precision.mixed", "str", "`no`, `fp16`, `bf16` (autocast / accelerate mixed "
+       "precision)"),
+    _f("precision.train_dtype", "str", "dtype of the trainable weights: `fp32`, `fp16`, "
+       "`bf16`"),
+    _f("precision.full_fp16", "bool", "sd-scripts `full_fp16`"),
+    _f("precision.full_bf16", "bool", "sd-scripts `full_bf16`"),
+    _f("precision.vae_dtype", "str", "dtype the VAE runs in"),
+    _f("precision.no_half_vae", "bool", "sd-scripts `no_half_vae`"),
+    _f("precision.grad_scaler", "bool", "the trainer uses a GradScaler (fp16 AMP)"),
+    _f("precision.fp8_base", "bool", "the frozen base model is stored in fp8"),
+    # clipping
+    _f("grad_clip.value", "float", "max norm (or value)"),
+    _f("grad_clip.semantics", "str", "`norm` (0 disables, kohya), `norm_zero_zeroes` (SEDD: "
+       "`>= 0` enables, 0 zeroes every gradient), `disabled` (e.g. ai-toolkit skips clipping "
+       "for adafactor), `bool_then_norm` (traiNNer `grad_clip` + `grad_clip_max_norm`)"),
+    _f("grad_clip.enabled", "bool", "traiNNer `grad_clip`"),
+    # EMA
+    _f("ema.enabled", "bool", "an EMA of the weights is kept"),
+    _f("ema.decay", "float", "EMA decay"),
+    _f("ema.schedule", "str", "`constant` (ai-toolkit, BasicSR, traiNNer), `torch_ema` "
+       "(`min(d, (1+k)/(10+k))`, SEDD), `diffusers` (`EMAModel.get_decay`)"),
+    _f("ema.used_for_sampling", "bool", "samples / validation / eval loss use the EMA weights"),
+    _f("ema.used_for_saving", "bool", "saved checkpoints are the EMA weights"),
+    _f("ema.update_every", "int", "optimizer steps between EMA updates"),
+    _d("ema_half_life", "float", "updates for a past step's weight to halve: ln 2 / −ln d"),
+    _d("ema_mean_lag", "float", "mean age of the weights in a saturated EMA: d/(1−d) updates"),
+    _r("ema.time_constant", "float", "updates the EMA averages over: 1/(1−d)"),
+    _r("ema.updates", "float", "EMA updates in the run: total_steps / ema.update_every"),
+    _d("ema.init_share_at_first_eval", "float", "share of the starting weights in the EMA at "
+       "the first sample/validation/EMA save, under `ema.schedule`"),
+    _r("ema.init_share_at_end", "float", "share of the starting weights in the EMA at the end "
+       "of the run (constant decay: d^updates)"),
+    # LoRA
+    _f("lora.rank", "number", "linear rank"),
+    _f("lora.alpha", "number", "linear alpha (the trainer's default when missing, origin "
+       "`default`)"),
+    _f("lora.conv_rank", "number", "convolution rank"),
+    _f("lora.conv_alpha", "number", "convolution alpha"),
+    _f("lora.rank_stabilized", "bool", "rsLoRA scaling α/√r"),
+    _d("lora_scale", "float", "the adapter output scale α/r (α/√r with rsLoRA)"),
+    _d("effective_lr", "float", "lr × lora_scale for adapters, lr for full fine-tunes; "
+       "unknown for adaptive optimizers"),
+    _d("effective_lr.unet", "float", "lr.unet × lora_scale"),
+    _d("effective_lr.te", "float", "lr.te × lora_scale"),
+    # diffusion objective
+    _f("noise.scheduler", "str", "training noise scheduler"),
+    _f("noise.min_snr_gamma", "float", "Min-SNR-γ loss weighting"),
+    _f("noise.offset", "float", "offset noise"),
+    _f("noise.adaptive_scale", "float", "sd-scripts `adaptive_noise_scale`"),
+    _f("noise.timestep_sampling", "str", "timestep sampling scheme"),
+    _f("noise.type", "str", "SEDD noise type (`loglinear`, `geometric`)"),
+    _f("noise.sigma_min", "float", "SEDD geometric noise σ_min"),
+    _f("noise.sigma_max", "float", "SEDD geometric noise σ_max"),
+    # sampling, evaluation, saving
+    _f("sample.scheduler", "str", "sampler used for preview samples"),
+    _f("sample_every", "int", "optimizer steps between samples (derived from epochs where "
+       "needed)"),
+    _f("sample_start", "int", "first sample step where the trainer has one (ai-toolkit "
+       "`sample_start_step`, `skip_first_sample`)"),
+    _f("eval_every", "int", "optimizer steps between validations / eval losses"),
+    _f("save_every", "int", "optimizer steps between saved checkpoints"),
+    _f("sample_every_epochs", "number", "sample interval given in epochs"),
+    _f("eval_every_epochs", "number", "validation interval given in epochs"),
+    _f("save_every_epochs", "number", "save interval given in epochs"),
+    _d("first_eval_step", "int", "first step at which samples, validation or (where the EMA is "
+       "saved) a checkpoint are made"),
+    # data and caching
+    _f("cache_latents", "bool", "VAE latents are cached"),
+    _f("cache_te_outputs", "bool", "text-encoder outputs are cached"),
+    _f("aug.flip", "bool", "per-step horizontal flips"),
+    _f("aug.color", "bool", "per-step colour augmentation"),
+    _f("aug.random_crop", "bool", "per-step random crops"),
+    _f("aug.caption_shuffle", "bool", "captions shuffled per step"),
+    _f("aug.caption_dropout", "float", "caption dropout rate"),
+    _f("aug.token_warmup", "bool", "caption token warmup"),
+    _f("train_te", "bool", "the text encoder(s) are trained"),
+    _f("resolution", "int", "training resolution (the larger side)"),
+    # SEDD
+    _f("sedd.variant", "str", "`upstream` (Hydra) or `protein_lig_sedd` (a fork loaded with "
+       "`yaml.safe_load`)"),
+    _f("sedd.train_batch", "int", "SEDD `training.batch_size` (global)"),
+    _f("sedd.eval_batch", "int", "SEDD `eval.batch_size` (global)"),
+    _f("sedd.ngpus", "int", "SEDD `ngpus`"),
+    _f("sedd.accum", "int", "SEDD `training.accum`"),
+    _f("curriculum.enabled", "bool", "a noise-level curriculum is on (protein_lig_sedd)"),
+    _f("curriculum.preschool_time", "int", "steps over which the curriculum ramps up"),
+    _f("curriculum.difficulty_ramp", "str", "`linear`, `exponential` or `cosine`"),
+)
+
+CANONICAL: frozenset[str] = frozenset(f.name for f in FACTS)
+RESTATED: frozenset[str] = frozenset(f.name for f in FACTS if f.restates)
