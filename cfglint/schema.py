@@ -33,6 +33,7 @@ from cfglint.source.document import (
     resolve_alias,
     to_python,
 )
+from cfglint.spelling import closest
 
 _SWEEP = re.compile(r"^\s*(?:interval|choice|range|glob|tag|shuffle|sort)\s*\(.*\)\s*$|,", re.S)
 _ARTICLE = {"integer": "an integer", "array": "a list", "object": "a mapping",
@@ -312,16 +313,6 @@ def _skip(value: Any, ctx: _Ctx) -> bool:
     return "${" in value or value == "???" or (ctx.sweeps and bool(_SWEEP.search(value)))
 
 
-def _closest(value: str, choices: list[str]) -> str | None:
-    lowered = {c.lower(): c for c in choices}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
-    import difflib  # only when a value is wrong
-
-    found = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
-    return lowered[found[0]] if found else None
-
-
 def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
                   ctx: _Ctx, ci: bool = False) -> _Err:
     shown = ", ".join(repr(c) for c in choices[:_MAX_CHOICES_SHOWN])
@@ -331,7 +322,7 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
     msg = (f"`{_label(path)}` is {_describe(value)}; "
            f"{ctx.compiled.trainer} accepts one of {shown}{case}")
     if isinstance(value, str):
-        best = _closest(value, [str(c) for c in choices])
+        best = closest(value, [str(c) for c in choices])
         if best is not None:
             msg += f" (did you mean {best!r}?)"
     return _Err("CFG003", span, path, msg)
