@@ -14,12 +14,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
 from cfglint.families.base import Family
-from cfglint.findings import Finding, Fix, make_finding
+from cfglint.findings import Finding, Fix, Severity, make_finding
 from cfglint.resources import schemas_dir
 from cfglint.source.document import (
     Document,
@@ -34,6 +34,9 @@ from cfglint.source.document import (
     to_python,
 )
 from cfglint.spelling import closest
+
+if TYPE_CHECKING:
+    from cfglint.repo.check import RegistryCheck
 
 _SWEEP = re.compile(r"^\s*(?:interval|choice|range|glob|tag|shuffle|sort)\s*\(.*\)\s*$|,", re.S)
 _ARTICLE = {"integer": "an integer", "array": "a list", "object": "a mapping",
@@ -93,6 +96,7 @@ class _S:
         self.types: frozenset[str] | None = None
         self.enum: list[Any] | None = None
         self.enum_ci: dict[str, str] | None = None
+        self.examples: list[Any] | None = None
         self.minimum: float | None = None
         self.maximum: float | None = None
         self.xminimum: float | None = None
@@ -116,6 +120,14 @@ class _S:
         self.else_: _S | None = None
         self.open = False
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
+        self._names: tuple[str, ...] | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The names this level lists (enum, case-insensitive enum or examples), once."""
+        if self._names is None:
+            raw = self.enum or (list(self.enum_ci.values()) if self.enum_ci else None)
+            self._names = tuple(str(n) for n in raw or self.examples or [])
+        return self._names
 
 
 class _Compiler:
@@ -157,6 +169,8 @@ class _Compiler:
             s.enum = [schema["const"]]
         if "x-cfglint-enum-ci" in schema:
             s.enum_ci = {str(c).lower(): str(c) for c in schema["x-cfglint-enum-ci"]}
+        if isinstance(schema.get("examples"), list):
+            s.examples = list(schema["examples"])
         s.minimum = schema.get("minimum")
         s.maximum = schema.get("maximum")
         s.xminimum = schema.get("exclusiveMinimum")
@@ -228,6 +242,8 @@ class _Err:
     message: str
     fix: Fix | None = None
     expected: frozenset[str] = frozenset()  # for type errors: the types that would do
+    severity: Severity | None = None  # None: the rule's own
+    missing: str | None = None  # a required key that is absent
 
 
 @dataclass
@@ -237,6 +253,8 @@ class _Ctx:
     compiled: _Compiled
     sweeps: bool
     values: dict[int, Any] = field(default_factory=dict)
+    registry: RegistryCheck | None = None
+    probing: int = 0  # inside an `if` or a fit test: nothing is noted for later
 
     def value(self, node: Scalar) -> Any:
         key = id(node)
@@ -339,9 +357,14 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
     if s.ref is not None:
         errs += _validate(s.ref, node, path, anchor, ctx, open_)
     open_ = open_ or s.open
-    value: Any = ctx.value(node) if isinstance(node, Scalar) else None
-    if isinstance(node, Scalar) and _skip(value, ctx):
-        return errs
+    value: Any = None
+    registry_value = False
+    if isinstance(node, Scalar):
+        value = ctx.value(node)
+        if _skip(value, ctx):
+            return errs
+        registry_value = (ctx.registry is not None and not ctx.probing
+                          and _registry_value(s, node, path, value, ctx))
     kinds = _kinds(value, node)
     if s.types is not None and not (kinds & s.types):
         errs.append(_Err("CFG002", node.span, path,
@@ -349,11 +372,12 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
                          expected=s.types))
         return errs
-    if s.enum is not None:
+    if s.enum is not None and not registry_value:
         plain = value if isinstance(node, Scalar) else to_python(node, view=ctx.value)
         if not any(_json_equal(plain, c) for c in s.enum):
             errs.append(_choice_error(plain, s.enum, path, node.span, ctx))
-    if s.enum_ci is not None and isinstance(value, str) and value.lower() not in s.enum_ci:
+    if (s.enum_ci is not None and isinstance(value, str) and value.lower() not in s.enum_ci
+            and not registry_value):
         errs.append(_choice_error(value, list(s.enum_ci.values()), path, node.span, ctx, True))
     if isinstance(value, str) and s.pattern is not None and not s.pattern.search(value):
         errs.append(_Err("CFG003", node.span, path,
@@ -381,12 +405,29 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
                              f"`{_label(path)}` fits more than one of the forms "
                              f"{ctx.compiled.trainer} distinguishes; make it unambiguous"))
     if s.if_ is not None:
-        if not _validate(s.if_, node, path, anchor, ctx, open_):
+        ctx.probing += 1
+        condition = _validate(s.if_, node, path, anchor, ctx, open_)
+        ctx.probing -= 1
+        if not condition:
             if s.then is not None:
                 errs += _validate(s.then, node, path, anchor, ctx, open_)
         elif s.else_ is not None:
             errs += _validate(s.else_, node, path, anchor, ctx, open_)
     return errs
+
+
+def _registry_value(s: _S, node: Scalar, path: KeyPath, value: Any, ctx: _Ctx) -> bool:
+    """Whether this value names an entry of a registry users extend (the family declares
+    which), so that the repository's own code, not the schema's list, decides it."""
+    if ctx.registry is None or not isinstance(value, str):
+        return False
+    names = s.names()
+    if not names and not ctx.registry.has_modules:
+        return False  # most values: no list of names here, and no module paths declared
+    reg = ctx.registry.claim(path)
+    if reg is None:
+        return False
+    return ctx.registry.note(reg, path, node, value, names)
 
 
 def _bounds(s: _S, value: float, path: KeyPath, span: Span) -> list[_Err]:
@@ -453,7 +494,8 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
         if req not in present:
             where = f"`{_label(path)}`" if path else "the document"
             errs.append(_Err("CFG002", anchor, path,
-                             f"{where} has no `{req}`, which {ctx.compiled.trainer} requires"))
+                             f"{where} has no `{req}`, which {ctx.compiled.trainer} requires",
+                             missing=req))
     for entry in entries:
         errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present)
     return errs
@@ -509,17 +551,25 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
             msg += f" (did you mean `{target}`?)"
             safety = "unsafe"
     fix = None
-    fits = target is not None and not _validate(s.properties[target], entry.value, path,
-                                                entry.key.span, ctx, True)
-    if target and safety and target not in present and fits:
-        from cfglint.edit import rename_key
-
-        fix = Fix("safe" if safety == "safe" else "unsafe", f"rename `{name}` to `{target}`",
-                  [rename_key(ctx.doc, entry.key, target)],
-                  changes=[path, (*path[:-1], target)])
+    if target and safety and target not in present:
+        fix = _rename(s, entry, path, target, "safe" if safety == "safe" else "unsafe", ctx)
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
     return _Err("CFG701", entry.key.span, path, msg, fix)
+
+
+def _rename(s: _S, entry: Entry, path: KeyPath, target: str, safety: Literal["safe", "unsafe"],
+            ctx: _Ctx) -> Fix | None:
+    """Rename the key to ``target`` when its value fits what ``target`` accepts."""
+    ctx.probing += 1
+    misfits = _validate(s.properties[target], entry.value, path, entry.key.span, ctx, True)
+    ctx.probing -= 1
+    if misfits:
+        return None
+    from cfglint.edit import rename_key
+
+    return Fix(safety, f"rename `{entry.name}` to `{target}`",
+               [rename_key(ctx.doc, entry.key, target)], changes=[path, (*path[:-1], target)])
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
@@ -606,14 +656,21 @@ def findings_with_schema(doc: Document, family: str, schema: dict[str, Any]) -> 
 
 
 def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
-    ctx = _Ctx(doc=doc, family=get_family(family), compiled=compiled,
-               sweeps=get_family(family).hydra_sweeps)
+    fam = get_family(family)
+    ctx = _Ctx(doc=doc, family=fam, compiled=compiled, sweeps=fam.hydra_sweeps)
+    if fam.registries:
+        from cfglint.repo.check import RegistryCheck  # light; the repository is read later
+
+        ctx.registry = RegistryCheck(doc, fam.registries, compiled.trainer)
     root = resolve_alias(doc.root)
     if compiled.flatten and isinstance(root, Mapping):
         errs = _flattened(root, ctx)
     else:
         anchor = Span(root.span.start, root.span.start) if root is not None else Span(0, 0)
         errs = _validate(compiled.root, root, (), anchor, ctx, False)
+    if ctx.registry is not None:
+        errs, verdicts = ctx.registry.finish(errs)
+        errs += [_Err(v.code, v.span, v.path, v.message, severity=v.severity) for v in verdicts]
     findings: list[Finding] = []
     seen: set[tuple[str, int, int, str]] = set()
     for e in sorted(errs, key=lambda e: (e.span.start, e.code, e.message)):
@@ -622,6 +679,7 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
             continue
         seen.add(key)
         rule = builtin_rule(e.code)
-        findings.append(make_finding(doc, e.code, rule.name, rule.severity_for(family),
+        findings.append(make_finding(doc, e.code, rule.name,
+                                     e.severity or rule.severity_for(family),
                                      e.message, family, e.span, e.path, e.fix))
     return findings
