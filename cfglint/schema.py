@@ -33,7 +33,7 @@ from cfglint.source.document import (
     resolve_alias,
     to_python,
 )
-from cfglint.spelling import closest
+from cfglint.spelling import closest, near_miss
 
 if TYPE_CHECKING:
     from cfglint.repo.check import RegistryCheck
@@ -42,6 +42,8 @@ _SWEEP = re.compile(r"^\s*(?:interval|choice|range|glob|tag|shuffle|sort)\s*\(.*
 _ARTICLE = {"integer": "an integer", "array": "a list", "object": "a mapping",
             "null": "null", "boolean": "a boolean", "number": "a number", "string": "a string"}
 _MAX_CHOICES_SHOWN = 8
+# properties a trainer never reads: no near-miss key is "meant" to be one of them
+_UNREAD_NOTES = ("no code reads this key", "set at runtime")
 
 
 # --- loading and compiling ---------------------------------------------------------------
@@ -120,6 +122,8 @@ class _S:
         self.else_: _S | None = None
         self.open = False
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
+        self.known_keys: list[str] | None = None  # x-cfglint-known-keys of an open section
+        self.unread: set[str] = set()  # properties whose notes say the trainer ignores them
         self._names: tuple[str, ...] | None = None
 
     def names(self) -> tuple[str, ...]:
@@ -128,6 +132,12 @@ class _S:
             raw = self.enum or (list(self.enum_ci.values()) if self.enum_ci else None)
             self._names = tuple(str(n) for n in raw or self.examples or [])
         return self._names
+
+    def readable_keys(self) -> list[str]:
+        """Keys the trainer reads in this (open) section, for near-miss keys."""
+        if self.known_keys is not None:
+            return self.known_keys
+        return [k for k in self.properties if k not in self.unread]
 
 
 class _Compiler:
@@ -181,6 +191,9 @@ class _Compiler:
             s.properties[name] = self.compile(sub)
             for alias in (sub.get("x-cfglint-aliases") or []) if isinstance(sub, dict) else []:
                 s.aliases[alias] = "" if alias in s.aliases else name  # "" = ambiguous
+            note = str(sub.get("x-cfglint-note") or "") if isinstance(sub, dict) else ""
+            if any(n in note for n in _UNREAD_NOTES):
+                s.unread.add(name)
         for rx, sub in (schema.get("patternProperties") or {}).items():
             s.pattern_props.append((re.compile(rx), self.compile(sub)))
         add = schema.get("additionalProperties")
@@ -204,6 +217,8 @@ class _Compiler:
             s.then = self.compile(schema["then"]) if "then" in schema else None
             s.else_ = self.compile(schema["else"]) if "else" in schema else None
         s.open = bool(schema.get("x-cfglint-open"))
+        if isinstance(schema.get("x-cfglint-known-keys"), list):
+            s.known_keys = [str(k) for k in schema["x-cfglint-known-keys"]]
         return s
 
 
@@ -255,6 +270,8 @@ class _Ctx:
     values: dict[int, Any] = field(default_factory=dict)
     registry: RegistryCheck | None = None
     probing: int = 0  # inside an `if` or a fit test: nothing is noted for later
+    visits: dict[int, list[_S]] = field(default_factory=dict)  # mapping -> schemas with keys
+    near: list[_NearMiss] = field(default_factory=list)
 
     def value(self, node: Scalar) -> Any:
         key = id(node)
@@ -498,6 +515,8 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
                              missing=req))
     for entry in entries:
         errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present)
+    if not ctx.probing and (s.properties or s.pattern_props or s.known_keys is not None):
+        _note_keys(s, node, entries, path, open_, present, ctx)
     return errs
 
 
@@ -570,6 +589,65 @@ def _rename(s: _S, entry: Entry, path: KeyPath, target: str, safety: Literal["sa
 
     return Fix(safety, f"rename `{entry.name}` to `{target}`",
                [rename_key(ctx.doc, entry.key, target)], changes=[path, (*path[:-1], target)])
+
+
+# --- near-miss keys in open sections ----------------------------------------------------------
+
+@dataclass
+class _NearMiss:
+    schema: _S
+    mapping: Mapping
+    entry: Entry
+    path: KeyPath
+    present: set[str]
+
+
+def _note_keys(s: _S, mapping: Mapping, entries: list[Entry], path: KeyPath, open_: bool,
+               present: set[str], ctx: _Ctx) -> None:
+    """Remember which schemas with keys of their own saw this mapping, and the keys an open
+    section takes without a word (they may be slips of a key it reads: ``_near_misses``)."""
+    ctx.visits.setdefault(id(mapping), []).append(s)
+    if (s.closed and s.additional is None) or (open_ and s.known_keys is None):
+        return
+    for entry in entries:
+        if not _knows(s, entry.name):
+            ctx.near.append(_NearMiss(s, mapping, entry, (*path, entry.name), present))
+
+
+def _knows(s: _S, name: str) -> bool:
+    return name in s.properties or any(rx.search(name) for rx, _ in s.pattern_props)
+
+
+def _near_misses(ctx: _Ctx) -> list[_Err]:
+    """CFG701 for a key of an open section one slip away from a key the trainer reads there
+    and which is absent: an error where the family says the missing key stops the run (the
+    rename is then safe: the file cannot run as written), else a warning with an unsafe
+    rename (a fork may read the key as written)."""
+    out: list[_Err] = []
+    seen: set[tuple[int, str]] = set()
+    for c in ctx.near:
+        name = c.entry.name
+        if (id(c.mapping), name) in seen or any(
+                _knows(other, name) for other in ctx.visits.get(id(c.mapping), ())):
+            continue
+        target = near_miss(name, c.schema.readable_keys())
+        if target is None or target in c.present:
+            continue
+        seen.add((id(c.mapping), name))
+        section = c.path[:-1]
+        where = f"in `{_label(section)}`" if section else "at the top level"
+        trainer = ctx.compiled.trainer
+        fatal = ctx.family.missing_key_fatal(ctx.doc, section, target)
+        msg = (f"`{name}` is not a key {trainer} reads {where}; it reads `{target}`, which "
+               "is not set here")
+        msg += f", and {fatal}" if fatal else f", so `{name}` is silently ignored"
+        msg += f" (did you mean `{target}`?)"
+        fix = None
+        if target in c.schema.properties:
+            fix = _rename(c.schema, c.entry, c.path, target, "safe" if fatal else "unsafe", ctx)
+        out.append(_Err("CFG701", c.entry.key.span, c.path, msg, fix,
+                        severity="error" if fatal else None))
+    return out
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
@@ -668,6 +746,7 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
     else:
         anchor = Span(root.span.start, root.span.start) if root is not None else Span(0, 0)
         errs = _validate(compiled.root, root, (), anchor, ctx, False)
+    errs += _near_misses(ctx)
     if ctx.registry is not None:
         errs, verdicts = ctx.registry.finish(errs)
         errs += [_Err(v.code, v.span, v.path, v.message, severity=v.severity) for v in verdicts]

@@ -99,6 +99,12 @@ class Family:
         trainer-neutral derivations of ``cfglint.facts.derive``)."""
         return Facts(self.name)
 
+    def missing_key_fatal(self, doc: Document, section: KeyPath, key: str) -> str | None:
+        """Why the run stops at start when ``key`` is missing from ``section`` of ``doc``,
+        citing the trainer's source; None when it does not or cfglint cannot be sure. A
+        near-miss key (``warmpu`` for ``warmup``) is an error only where this says why."""
+        return None
+
     def value(self, node: Scalar, fmt: str) -> Any:
         """The value the trainer's loader gives this scalar."""
         if fmt == "yaml":
