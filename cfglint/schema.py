@@ -14,12 +14,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
 from cfglint.families.base import Family
-from cfglint.findings import Finding, Fix, make_finding
+from cfglint.findings import Finding, Fix, Severity, make_finding
 from cfglint.resources import schemas_dir
 from cfglint.source.document import (
     Document,
@@ -33,11 +33,17 @@ from cfglint.source.document import (
     resolve_alias,
     to_python,
 )
+from cfglint.spelling import closest, near_miss
+
+if TYPE_CHECKING:
+    from cfglint.repo.check import RegistryCheck
 
 _SWEEP = re.compile(r"^\s*(?:interval|choice|range|glob|tag|shuffle|sort)\s*\(.*\)\s*$|,", re.S)
 _ARTICLE = {"integer": "an integer", "array": "a list", "object": "a mapping",
             "null": "null", "boolean": "a boolean", "number": "a number", "string": "a string"}
 _MAX_CHOICES_SHOWN = 8
+# properties a trainer never reads: no near-miss key is "meant" to be one of them
+_UNREAD_NOTES = ("no code reads this key", "set at runtime")
 
 
 # --- loading and compiling ---------------------------------------------------------------
@@ -92,6 +98,7 @@ class _S:
         self.types: frozenset[str] | None = None
         self.enum: list[Any] | None = None
         self.enum_ci: dict[str, str] | None = None
+        self.examples: list[Any] | None = None
         self.minimum: float | None = None
         self.maximum: float | None = None
         self.xminimum: float | None = None
@@ -115,6 +122,22 @@ class _S:
         self.else_: _S | None = None
         self.open = False
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
+        self.known_keys: list[str] | None = None  # x-cfglint-known-keys of an open section
+        self.unread: set[str] = set()  # properties whose notes say the trainer ignores them
+        self._names: tuple[str, ...] | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The names this level lists (enum, case-insensitive enum or examples), once."""
+        if self._names is None:
+            raw = self.enum or (list(self.enum_ci.values()) if self.enum_ci else None)
+            self._names = tuple(str(n) for n in raw or self.examples or [])
+        return self._names
+
+    def readable_keys(self) -> list[str]:
+        """Keys the trainer reads in this (open) section, for near-miss keys."""
+        if self.known_keys is not None:
+            return self.known_keys
+        return [k for k in self.properties if k not in self.unread]
 
 
 class _Compiler:
@@ -156,6 +179,8 @@ class _Compiler:
             s.enum = [schema["const"]]
         if "x-cfglint-enum-ci" in schema:
             s.enum_ci = {str(c).lower(): str(c) for c in schema["x-cfglint-enum-ci"]}
+        if isinstance(schema.get("examples"), list):
+            s.examples = list(schema["examples"])
         s.minimum = schema.get("minimum")
         s.maximum = schema.get("maximum")
         s.xminimum = schema.get("exclusiveMinimum")
@@ -166,6 +191,9 @@ class _Compiler:
             s.properties[name] = self.compile(sub)
             for alias in (sub.get("x-cfglint-aliases") or []) if isinstance(sub, dict) else []:
                 s.aliases[alias] = "" if alias in s.aliases else name  # "" = ambiguous
+            note = str(sub.get("x-cfglint-note") or "") if isinstance(sub, dict) else ""
+            if any(n in note for n in _UNREAD_NOTES):
+                s.unread.add(name)
         for rx, sub in (schema.get("patternProperties") or {}).items():
             s.pattern_props.append((re.compile(rx), self.compile(sub)))
         add = schema.get("additionalProperties")
@@ -189,6 +217,8 @@ class _Compiler:
             s.then = self.compile(schema["then"]) if "then" in schema else None
             s.else_ = self.compile(schema["else"]) if "else" in schema else None
         s.open = bool(schema.get("x-cfglint-open"))
+        if isinstance(schema.get("x-cfglint-known-keys"), list):
+            s.known_keys = [str(k) for k in schema["x-cfglint-known-keys"]]
         return s
 
 
@@ -227,6 +257,8 @@ class _Err:
     message: str
     fix: Fix | None = None
     expected: frozenset[str] = frozenset()  # for type errors: the types that would do
+    severity: Severity | None = None  # None: the rule's own
+    missing: str | None = None  # a required key that is absent
 
 
 @dataclass
@@ -236,6 +268,10 @@ class _Ctx:
     compiled: _Compiled
     sweeps: bool
     values: dict[int, Any] = field(default_factory=dict)
+    registry: RegistryCheck | None = None
+    probing: int = 0  # inside an `if` or a fit test: nothing is noted for later
+    visits: dict[int, list[_S]] = field(default_factory=dict)  # mapping -> schemas with keys
+    near: list[_NearMiss] = field(default_factory=list)
 
     def value(self, node: Scalar) -> Any:
         key = id(node)
@@ -312,16 +348,6 @@ def _skip(value: Any, ctx: _Ctx) -> bool:
     return "${" in value or value == "???" or (ctx.sweeps and bool(_SWEEP.search(value)))
 
 
-def _closest(value: str, choices: list[str]) -> str | None:
-    lowered = {c.lower(): c for c in choices}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
-    import difflib  # only when a value is wrong
-
-    found = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
-    return lowered[found[0]] if found else None
-
-
 def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
                   ctx: _Ctx, ci: bool = False) -> _Err:
     shown = ", ".join(repr(c) for c in choices[:_MAX_CHOICES_SHOWN])
@@ -331,7 +357,7 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
     msg = (f"`{_label(path)}` is {_describe(value)}; "
            f"{ctx.compiled.trainer} accepts one of {shown}{case}")
     if isinstance(value, str):
-        best = _closest(value, [str(c) for c in choices])
+        best = closest(value, [str(c) for c in choices])
         if best is not None:
             msg += f" (did you mean {best!r}?)"
     return _Err("CFG003", span, path, msg)
@@ -348,9 +374,14 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
     if s.ref is not None:
         errs += _validate(s.ref, node, path, anchor, ctx, open_)
     open_ = open_ or s.open
-    value: Any = ctx.value(node) if isinstance(node, Scalar) else None
-    if isinstance(node, Scalar) and _skip(value, ctx):
-        return errs
+    value: Any = None
+    registry_value = False
+    if isinstance(node, Scalar):
+        value = ctx.value(node)
+        if _skip(value, ctx):
+            return errs
+        registry_value = (ctx.registry is not None and not ctx.probing
+                          and _registry_value(s, node, path, value, ctx))
     kinds = _kinds(value, node)
     if s.types is not None and not (kinds & s.types):
         errs.append(_Err("CFG002", node.span, path,
@@ -358,11 +389,12 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
                          expected=s.types))
         return errs
-    if s.enum is not None:
+    if s.enum is not None and not registry_value:
         plain = value if isinstance(node, Scalar) else to_python(node, view=ctx.value)
         if not any(_json_equal(plain, c) for c in s.enum):
             errs.append(_choice_error(plain, s.enum, path, node.span, ctx))
-    if s.enum_ci is not None and isinstance(value, str) and value.lower() not in s.enum_ci:
+    if (s.enum_ci is not None and isinstance(value, str) and value.lower() not in s.enum_ci
+            and not registry_value):
         errs.append(_choice_error(value, list(s.enum_ci.values()), path, node.span, ctx, True))
     if isinstance(value, str) and s.pattern is not None and not s.pattern.search(value):
         errs.append(_Err("CFG003", node.span, path,
@@ -390,12 +422,29 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
                              f"`{_label(path)}` fits more than one of the forms "
                              f"{ctx.compiled.trainer} distinguishes; make it unambiguous"))
     if s.if_ is not None:
-        if not _validate(s.if_, node, path, anchor, ctx, open_):
+        ctx.probing += 1
+        condition = _validate(s.if_, node, path, anchor, ctx, open_)
+        ctx.probing -= 1
+        if not condition:
             if s.then is not None:
                 errs += _validate(s.then, node, path, anchor, ctx, open_)
         elif s.else_ is not None:
             errs += _validate(s.else_, node, path, anchor, ctx, open_)
     return errs
+
+
+def _registry_value(s: _S, node: Scalar, path: KeyPath, value: Any, ctx: _Ctx) -> bool:
+    """Whether this value names an entry of a registry users extend (the family declares
+    which), so that the repository's own code, not the schema's list, decides it."""
+    if ctx.registry is None or not isinstance(value, str):
+        return False
+    names = s.names()
+    if not names and not ctx.registry.has_modules:
+        return False  # most values: no list of names here, and no module paths declared
+    reg = ctx.registry.claim(path)
+    if reg is None:
+        return False
+    return ctx.registry.note(reg, path, node, value, names)
 
 
 def _bounds(s: _S, value: float, path: KeyPath, span: Span) -> list[_Err]:
@@ -462,9 +511,12 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
         if req not in present:
             where = f"`{_label(path)}`" if path else "the document"
             errs.append(_Err("CFG002", anchor, path,
-                             f"{where} has no `{req}`, which {ctx.compiled.trainer} requires"))
+                             f"{where} has no `{req}`, which {ctx.compiled.trainer} requires",
+                             missing=req))
     for entry in entries:
         errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present)
+    if not ctx.probing and (s.properties or s.pattern_props or s.known_keys is not None):
+        _note_keys(s, node, entries, path, open_, present, ctx)
     return errs
 
 
@@ -518,17 +570,84 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
             msg += f" (did you mean `{target}`?)"
             safety = "unsafe"
     fix = None
-    fits = target is not None and not _validate(s.properties[target], entry.value, path,
-                                                entry.key.span, ctx, True)
-    if target and safety and target not in present and fits:
-        from cfglint.edit import rename_key
-
-        fix = Fix("safe" if safety == "safe" else "unsafe", f"rename `{name}` to `{target}`",
-                  [rename_key(ctx.doc, entry.key, target)],
-                  changes=[path, (*path[:-1], target)])
+    if target and safety and target not in present:
+        fix = _rename(s, entry, path, target, "safe" if safety == "safe" else "unsafe", ctx)
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
     return _Err("CFG701", entry.key.span, path, msg, fix)
+
+
+def _rename(s: _S, entry: Entry, path: KeyPath, target: str, safety: Literal["safe", "unsafe"],
+            ctx: _Ctx) -> Fix | None:
+    """Rename the key to ``target`` when its value fits what ``target`` accepts."""
+    ctx.probing += 1
+    misfits = _validate(s.properties[target], entry.value, path, entry.key.span, ctx, True)
+    ctx.probing -= 1
+    if misfits:
+        return None
+    from cfglint.edit import rename_key
+
+    return Fix(safety, f"rename `{entry.name}` to `{target}`",
+               [rename_key(ctx.doc, entry.key, target)], changes=[path, (*path[:-1], target)])
+
+
+# --- near-miss keys in open sections ----------------------------------------------------------
+
+@dataclass
+class _NearMiss:
+    schema: _S
+    mapping: Mapping
+    entry: Entry
+    path: KeyPath
+    present: set[str]
+
+
+def _note_keys(s: _S, mapping: Mapping, entries: list[Entry], path: KeyPath, open_: bool,
+               present: set[str], ctx: _Ctx) -> None:
+    """Remember which schemas with keys of their own saw this mapping, and the keys an open
+    section takes without a word (they may be slips of a key it reads: ``_near_misses``)."""
+    ctx.visits.setdefault(id(mapping), []).append(s)
+    if (s.closed and s.additional is None) or (open_ and s.known_keys is None):
+        return
+    for entry in entries:
+        if not _knows(s, entry.name):
+            ctx.near.append(_NearMiss(s, mapping, entry, (*path, entry.name), present))
+
+
+def _knows(s: _S, name: str) -> bool:
+    return name in s.properties or any(rx.search(name) for rx, _ in s.pattern_props)
+
+
+def _near_misses(ctx: _Ctx) -> list[_Err]:
+    """CFG701 for a key of an open section one slip away from a key the trainer reads there
+    and which is absent: an error where the family says the missing key stops the run (the
+    rename is then safe: the file cannot run as written), else a warning with an unsafe
+    rename (a fork may read the key as written)."""
+    out: list[_Err] = []
+    seen: set[tuple[int, str]] = set()
+    for c in ctx.near:
+        name = c.entry.name
+        if (id(c.mapping), name) in seen or any(
+                _knows(other, name) for other in ctx.visits.get(id(c.mapping), ())):
+            continue
+        target = near_miss(name, c.schema.readable_keys())
+        if target is None or target in c.present:
+            continue
+        seen.add((id(c.mapping), name))
+        section = c.path[:-1]
+        where = f"in `{_label(section)}`" if section else "at the top level"
+        trainer = ctx.compiled.trainer
+        fatal = ctx.family.missing_key_fatal(ctx.doc, section, target)
+        msg = (f"`{name}` is not a key {trainer} reads {where}; it reads `{target}`, which "
+               "is not set here")
+        msg += f", and {fatal}" if fatal else f", so `{name}` is silently ignored"
+        msg += f" (did you mean `{target}`?)"
+        fix = None
+        if target in c.schema.properties:
+            fix = _rename(c.schema, c.entry, c.path, target, "safe" if fatal else "unsafe", ctx)
+        out.append(_Err("CFG701", c.entry.key.span, c.path, msg, fix,
+                        severity="error" if fatal else None))
+    return out
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
@@ -615,14 +734,22 @@ def findings_with_schema(doc: Document, family: str, schema: dict[str, Any]) -> 
 
 
 def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
-    ctx = _Ctx(doc=doc, family=get_family(family), compiled=compiled,
-               sweeps=get_family(family).hydra_sweeps)
+    fam = get_family(family)
+    ctx = _Ctx(doc=doc, family=fam, compiled=compiled, sweeps=fam.hydra_sweeps)
+    if fam.registries:
+        from cfglint.repo.check import RegistryCheck  # light; the repository is read later
+
+        ctx.registry = RegistryCheck(doc, fam.registries, compiled.trainer)
     root = resolve_alias(doc.root)
     if compiled.flatten and isinstance(root, Mapping):
         errs = _flattened(root, ctx)
     else:
         anchor = Span(root.span.start, root.span.start) if root is not None else Span(0, 0)
         errs = _validate(compiled.root, root, (), anchor, ctx, False)
+    errs += _near_misses(ctx)
+    if ctx.registry is not None:
+        errs, verdicts = ctx.registry.finish(errs)
+        errs += [_Err(v.code, v.span, v.path, v.message, severity=v.severity) for v in verdicts]
     findings: list[Finding] = []
     seen: set[tuple[str, int, int, str]] = set()
     for e in sorted(errs, key=lambda e: (e.span.start, e.code, e.message)):
@@ -631,6 +758,7 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
             continue
         seen.add(key)
         rule = builtin_rule(e.code)
-        findings.append(make_finding(doc, e.code, rule.name, rule.severity_for(family),
+        findings.append(make_finding(doc, e.code, rule.name,
+                                     e.severity or rule.severity_for(family),
                                      e.message, family, e.span, e.path, e.fix))
     return findings

@@ -300,7 +300,9 @@ def leaf_schema(entry: dict[str, Any], path: str, enforce_choices: bool = True) 
         if None in choices:
             sch = nullable(sch)
     elif choices:
-        sch["examples"] = [c for c in choices if c is not None][:5]
+        # a registry's names in full: cfglint tells upstream's names from a repository's
+        names = [c for c in choices if c is not None]
+        sch["examples"] = names if is_registry_type(path) else names[:5]
     if entry.get("known_values"):
         sch.setdefault("examples", list(entry["known_values"])[:6])
     if entry.get("default") is not None and entry.get("default") != "???":
@@ -554,7 +556,7 @@ def build_basicsr(keys_dir: Path) -> Schema:
     loss_rules = basicsr_dispatch(reg["loss"], "loss")
     network = {"type": "object", "required": ["type"],
                "properties": {"type": {"description": "ARCH_REGISTRY class name (case-sensitive).",
-                                       "type": "string", "examples": sorted(reg["arch"])[:6]}},
+                                       "type": "string", "examples": sorted(reg["arch"])}},
                "allOf": arch_rules}
     for key in ("network_g", "network_d"):
         desc = props[key]["description"]
@@ -566,7 +568,7 @@ def build_basicsr(keys_dir: Path) -> Schema:
     }
     loss = {"type": ["object", "null"],
             "properties": {"type": {"description": "LOSS_REGISTRY class name (case-sensitive).",
-                                    "type": "string", "examples": sorted(reg["loss"])[:6]}},
+                                    "type": "string", "examples": sorted(reg["loss"])}},
             "allOf": loss_rules}
     train = props["train"]
     known_losses = []

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any, ClassVar, Literal
 
 from cfglint.facts.model import Facts
+from cfglint.repo.declare import OpenRegistry
 from cfglint.source.document import Document, KeyPath, Mapping, Node, Scalar, resolve_alias
 from cfglint.source.yaml_dialect import Dialect
 
@@ -85,6 +86,9 @@ class Family:
     hydra_sweeps: ClassVar[bool] = False
     # the program that turns this file into the trainer's own config, when there is one
     front_end: ClassVar[str | None] = None
+    # registries users extend with their own code: a name outside upstream's list is looked
+    # up in the config's repository before anything is said (cfglint.repo)
+    registries: ClassVar[tuple[OpenRegistry, ...]] = ()
 
     def detect(self, doc: Document) -> float:
         """Confidence in [0, 1] that ``doc`` is a config of this family."""
@@ -94,6 +98,12 @@ class Family:
         """Canonical facts as this trainer reads ``doc`` (before the user mapping and the
         trainer-neutral derivations of ``cfglint.facts.derive``)."""
         return Facts(self.name)
+
+    def missing_key_fatal(self, doc: Document, section: KeyPath, key: str) -> str | None:
+        """Why the run stops at start when ``key`` is missing from ``section`` of ``doc``,
+        citing the trainer's source; None when it does not or cfglint cannot be sure. A
+        near-miss key (``warmpu`` for ``warmup``) is an error only where this says why."""
+        return None
 
     def value(self, node: Scalar, fmt: str) -> Any:
         """The value the trainer's loader gives this scalar."""

@@ -18,10 +18,31 @@ from cfglint.facts.model import Facts, Unknown
 from cfglint.facts.taxonomy import optimizer_is_adam
 from cfglint.facts.values import as_int, as_number
 from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
+from cfglint.repo.declare import NameRegistry, OpenRegistry
 from cfglint.source.document import Document, KeyPath
 from cfglint.source.yaml_dialect import Dialect
 
 SRC_B = "BasicSR:basicsr/models/base_model.py"
+_UP = "XPixelGroup/BasicSR:basicsr"
+
+# Each registry's folder imports every file of the form shown (``scandir`` + import_module
+# in its __init__), and projects built on BasicSR (Real-ESRGAN:realesrgan/archs/__init__.py)
+# register their own classes the same way, some in a registry of their own named like
+# BasicSR's (PL_ARCH_REGISTRY). Registry.get(name) also tries name + "_basicsr".
+REGISTRIES: tuple[OpenRegistry, ...] = (
+    NameRegistry("model", ("model_type",), ("*MODEL_REGISTRY",),
+                 f"build_model ({_UP}/models/__init__.py)", "*_model.py",
+                 fallback_suffix="basicsr"),
+    NameRegistry("architecture", ("network_*.type",), ("*ARCH_REGISTRY",),
+                 f"build_network ({_UP}/archs/__init__.py)", "*_arch.py", kwargs=True,
+                 fallback_suffix="basicsr"),
+    NameRegistry("loss", ("train.*_opt.type",), ("*LOSS_REGISTRY",),
+                 f"build_loss ({_UP}/losses/__init__.py)", "*_loss.py", kwargs=True,
+                 fallback_suffix="basicsr"),
+    NameRegistry("dataset", ("datasets.*.type",), ("*DATASET_REGISTRY",),
+                 f"build_dataset ({_UP}/data/__init__.py)", "*_dataset.py",
+                 fallback_suffix="basicsr"),
+)
 _T: KeyPath = ("train",)
 _D: KeyPath = ("datasets", "train")
 
@@ -72,6 +93,7 @@ class BasicSR(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "BasicSR's PyYAML loader (YAML 1.1)"
     schema: ClassVar[str | None] = "basicsr"
+    registries: ClassVar[tuple[OpenRegistry, ...]] = REGISTRIES
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=1e-4, optimizer="adam", objective="l1", surrogate="sr")
     # where the defaults below come from

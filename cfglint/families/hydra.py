@@ -16,6 +16,7 @@ from typing import ClassVar
 from cfglint.facts.model import Facts
 from cfglint.families.base import Family, Program, root_mapping
 from cfglint.families.generic import facts_by_name
+from cfglint.repo.declare import ModuleRegistry, OpenRegistry
 from cfglint.source.document import Document, Mapping, Scalar, Sequence
 from cfglint.source.yaml_dialect import Dialect
 
@@ -31,6 +32,14 @@ class Hydra(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
     schema: ClassVar[str | None] = "hydra"
+    # `_target_` is imported only when the app instantiates the node; a path into one of
+    # the repository's own packages is checked, installed packages are not cfglint's to see
+    registries: ClassVar[tuple[OpenRegistry, ...]] = (
+        ModuleRegistry("target", ("**._target_",), (),
+                       "Hydra imports it when the app instantiates this node "
+                       "(facebookresearch/hydra:hydra/_internal/utils.py, _locate) and stops "
+                       "with ImportError", attribute=True, own_packages_only=True),
+    )
 
     def detect(self, doc: Document) -> float:
         score = 0.0

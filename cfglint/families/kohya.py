@@ -28,6 +28,7 @@ from cfglint.families.base import (
     Program,
     root_mapping,
 )
+from cfglint.repo.declare import ModuleRegistry, OpenRegistry
 from cfglint.source.document import Document, KeyPath, Mapping, resolve_alias
 
 SRC = "sd-scripts:library/train_util.py"
@@ -79,6 +80,14 @@ class Kohya(Family):
     arg_notation: ClassVar[ArgNotation | None] = "kv-list"
     args_key: ClassVar[KeyPath | None] = ("optimizer_args",)
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(lr=2e-6, total_steps=1600)
+    # train_network.py imports `network_module` by name: sd-scripts' own networks.*,
+    # LyCORIS's documented lycoris.kohya, or any module on the path (a custom network)
+    registries: ClassVar[tuple[OpenRegistry, ...]] = (
+        ModuleRegistry("network module", ("network_module", "*.network_module"),
+                       ("networks.*", "lycoris.kohya"),
+                       "sd-scripts imports it at start (kohya-ss/sd-scripts:train_network.py) "
+                       "and stops if it cannot"),
+    )
 
     def detect(self, doc: Document) -> float:
         root = root_mapping(doc)

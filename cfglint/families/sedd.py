@@ -21,7 +21,7 @@ from cfglint.facts.builder import MISSING, FactBuilder
 from cfglint.facts.model import Facts
 from cfglint.facts.values import as_int
 from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
-from cfglint.source.document import Document, Scalar
+from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
 from cfglint.source.yaml_dialect import Dialect
 
 SRC = "SEDD:configs/config.yaml"
@@ -33,6 +33,23 @@ _TRAINING = frozenset({"batch_size", "accum", "n_iters", "snapshot_freq", "log_f
                        "ema"})
 _MODEL = frozenset({"hidden_size", "cond_dim", "length", "n_blocks", "n_heads",
                     "scale_by_sigma", "dropout"})
+_FORK_SECTIONS = ("curriculum", "lr_schedule", "memory")  # protein_lig_sedd's own sections
+_UPSTREAM = "louaaron/Score-Entropy-Discrete-Diffusion"
+# Keys upstream reads by attribute on every run, before or at the first step, per section
+# and the file that reads them. Hydra hands train.py the config in struct mode, so a key
+# missing there raises ConfigAttributeError and the run stops.
+_READ_AT_START: dict[str, tuple[str, frozenset[str]]] = {
+    "optim": ("losses.py", frozenset({"optimizer", "lr", "beta1", "beta2", "eps",
+                                      "weight_decay", "warmup", "grad_clip"})),
+    "training": ("run_train.py", frozenset({"batch_size", "accum", "n_iters", "ema",
+                                            "snapshot_freq", "log_freq", "eval_freq",
+                                            "snapshot_freq_for_preemption",
+                                            "snapshot_sampling"})),
+    "data": ("data.py", frozenset({"train", "valid", "cache_dir"})),
+    "eval": ("data.py", frozenset({"batch_size"})),
+    "graph": ("graph_lib.py", frozenset({"type"})),
+    "noise": ("noise_lib.py", frozenset({"type"})),
+}
 
 
 class Sedd(Family):
@@ -74,6 +91,22 @@ class Sedd(Family):
             score += 0.7
         return min(score, 1.0)
 
+    def missing_key_fatal(self, doc: Document, section: KeyPath, key: str) -> str | None:
+        """Upstream's struct-mode reads, in a file that is not the fork's (which loads
+        with yaml.safe_load) and whose defaults list takes no group for that section
+        (which could set the key)."""
+        root = root_mapping(doc)
+        if root is None or len(section) != 1 or not isinstance(section[0], str):
+            return None
+        name = section[0]
+        source, keys = _READ_AT_START.get(name, ("", frozenset()))
+        if key not in keys or any(root.get(s) is not None for s in _FORK_SECTIONS):
+            return None
+        if name in _default_groups(root):
+            return None
+        return (f"reading the missing `{name}.{key}` ({_UPSTREAM}:{source}) stops the run at "
+                "start, because Hydra composes the config in struct mode")
+
     def facts(self, doc: Document) -> Facts:
         b = FactBuilder(doc, self)
         fork = _identity(b)
@@ -88,8 +121,20 @@ class Sedd(Family):
         return b.facts
 
 
+def _default_groups(root: Mapping) -> set[str]:
+    """Config groups the defaults list selects (``- optim: adamw``, ``- override /x@y: z``)."""
+    out: set[str] = set()
+    defaults = resolve_alias(root.get("defaults"))
+    for raw in defaults.items if isinstance(defaults, Sequence) else []:
+        item = resolve_alias(raw)
+        for key in item.keys() if isinstance(item, Mapping) else []:
+            group = key.split()[-1].lstrip("/").split("@")[0]
+            out.add(group.split("/")[0])
+    return out
+
+
 def _identity(b: FactBuilder) -> bool:
-    fork = any(b.node((k,)) is not None for k in ("curriculum", "lr_schedule", "memory"))
+    fork = any(b.node((k,)) is not None for k in _FORK_SECTIONS)
     b.derived("sedd.variant", "protein_lig_sedd" if fork else "upstream",
               "curriculum/lr_schedule/memory sections: the protein_lig_sedd fork (yaml.safe_load, "
               "no Hydra)" if fork else "upstream SEDD layout (Hydra)")

@@ -11,10 +11,36 @@ from typing import ClassVar
 from cfglint.facts.builder import FactBuilder
 from cfglint.families.base import ProbeDefaults, Program
 from cfglint.families.basicsr import _D, _T, BasicSR, _processes, sr_score, trainner_markers
+from cfglint.repo.declare import NameRegistry, OpenRegistry
 from cfglint.source.document import Document
 from cfglint.source.yaml_dialect import Dialect
 
 SRC_T = "traiNNer-redux:traiNNer/utils/redux_options.py"
+_UP = "the-database/traiNNer-redux:traiNNer"
+
+
+def _registry(what: str, where: tuple[str, ...], variables: tuple[str, ...], lookup: str,
+              files: str = "", kwargs: bool = False) -> NameRegistry:
+    """traiNNer-redux's Registry lower-cases names when registering and looking up, and
+    get(name) also tries name + "_traiNNer" (traiNNer/utils/registry.py)."""
+    return NameRegistry(what, where, variables, lookup, files, kwargs, ignore_case=True,
+                        fallback_suffix="traiNNer")
+
+
+REGISTRIES: tuple[OpenRegistry, ...] = (
+    # build_network tries SPANDREL_REGISTRY, then ARCH_REGISTRY, then TESTARCH_REGISTRY
+    _registry("architecture", ("network_*.type",),
+              ("*ARCH_REGISTRY", "SPANDREL_REGISTRY"),  # TESTARCH_REGISTRY too
+              f"build_network ({_UP}/archs/__init__.py)", "*_arch.py", kwargs=True),
+    _registry("loss", ("train.losses[*].type", "train.*_opt.type"), ("*LOSS_REGISTRY",),
+              f"build_loss ({_UP}/losses/__init__.py)", "*_loss.py", kwargs=True),
+    _registry("dataset", ("datasets.*.type",), ("*DATASET_REGISTRY",),
+              f"build_dataset ({_UP}/data/__init__.py)", "*_dataset.py"),
+    _registry("optimizer", ("train.optim_*.type",), ("*OPTIMIZER_REGISTRY",),
+              f"build_optimizer ({_UP}/optimizers/__init__.py)", "*_optim.py"),
+    _registry("metric", ("val.metrics.*.type",), ("*METRIC_REGISTRY",),
+              f"calculate_metric ({_UP}/metrics/__init__.py)"),
+)
 
 
 class TraiNNer(BasicSR):
@@ -24,6 +50,7 @@ class TraiNNer(BasicSR):
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "traiNNer-redux's strict msgspec YAML decoder (YAML 1.1 typing)"
     schema: ClassVar[str | None] = "traiNNer"
+    registries: ClassVar[tuple[OpenRegistry, ...]] = REGISTRIES
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=1e-4, optimizer="adamw", objective="l1", surrogate="sr")
     source: ClassVar[str] = SRC_T
