@@ -123,15 +123,6 @@ def test_every_property_has_a_one_line_description(family: str) -> None:
     assert missing == []
 
 
-def test_generated_schemas_are_up_to_date() -> None:
-    keys = Path(__file__).resolve().parents[2] / "shared" / "research" / "keys"
-    if not (keys / "basicsr.json").is_file():
-        pytest.skip("key inventories not found")
-    from tools.build_schemas_sr_hydra import main
-
-    assert main(["--check", "--keys", str(keys)]) == 0
-
-
 # --------------------------------------------------------------------------- basicsr
 
 BASICSR_OK = """\
