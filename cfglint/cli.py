@@ -249,14 +249,16 @@ def rules_cmd(fmt: str) -> None:
 
 
 @main.command("schema")
-@click.argument("family", type=click.Choice(FAMILIES[:-1]))
-def schema_cmd(family: str) -> None:
-    """Print the JSON Schema of a family (for editors' YAML/JSON language servers)."""
+@click.argument("name")
+def schema_cmd(name: str) -> None:
+    """Print a JSON Schema by name (for editors' YAML/JSON language servers)."""
     from cfglint.resources import schemas_dir
 
-    path = schemas_dir() / f"{family}.schema.json"
+    path = schemas_dir() / f"{name}.schema.json"
     if not path.is_file():
-        raise click.UsageError(f"no schema for {family}")
+        known = sorted(p.name.removesuffix(".schema.json")
+                       for p in schemas_dir().glob("*.schema.json"))
+        raise click.UsageError(f"no schema named {name!r}; known: {', '.join(known)}")
     click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 

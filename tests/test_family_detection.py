@@ -117,3 +117,12 @@ def test_schema_key_naming_a_cfglint_schema_selects_the_family() -> None:
     doc = parse_text("a.json", '{"$schema": "https://cfglint.dev/schemas/kohya-gui.schema.json",'
                      ' "x": 1}', "json")
     assert detect_family(doc) == "kohya-gui"
+
+
+def test_schema_id_or_saved_copy_in_a_modeline_selects_the_family() -> None:
+    from cfglint.source.read import parse_text
+
+    body = "job: extension\nconfig:\n  process:\n    - type: sd_trainer\n"
+    for ref in ("urn:cfglint:schema:basicsr", ".cfglint/basicsr.schema.json"):
+        text = f"# yaml-language-server: $schema={ref}\n{body}"
+        assert detect_family(parse_text("a.yaml", text, "yaml")) == "basicsr"

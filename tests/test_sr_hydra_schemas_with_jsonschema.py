@@ -97,7 +97,7 @@ def test_schema_is_valid_draft_2020_12(family: str) -> None:
     s = schema(family)
     jsonschema.Draft202012Validator.check_schema(s)
     assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert s["$id"] == f"https://cfglint.dev/schemas/{family}.schema.json"
+    assert s["$id"] == f"urn:cfglint:schema:{family}"
     assert s["title"] and s["description"]
 
 

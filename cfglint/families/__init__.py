@@ -31,7 +31,8 @@ FAMILY_CLASSES: tuple[type[Family], ...] = (
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 
 _MODELINE = re.compile(r"^\s*#\s*yaml-language-server\s*:\s*\$schema=(\S+)", re.MULTILINE)
-_SCHEMA_NAME = re.compile(r"cfglint.*?([A-Za-z-]+)\.schema\.json$|^cfglint:([A-Za-z-]+)$")
+_SCHEMA_NAME = re.compile(r"cfglint.*?([A-Za-z-]+)\.schema\.json$|^cfglint:([A-Za-z-]+)$"
+                          r"|^urn:cfglint:schema:([A-Za-z-]+)$")
 
 
 @cache
@@ -43,11 +44,12 @@ def get_family(name: str) -> Family:
 
 
 def family_from_schema_ref(ref: str) -> str | None:
-    """Family named by a cfglint schema URL or path (…/cfglint/…/kohya.schema.json)."""
+    """Family named by a cfglint schema: its ``$id`` (urn:cfglint:schema:kohya) or a path
+    to a saved copy (.cfglint/kohya.schema.json)."""
     m = _SCHEMA_NAME.search(ref.strip().strip("'\""))
     if not m:
         return None
-    name = m.group(1) or m.group(2)
+    name = m.group(1) or m.group(2) or m.group(3)
     for fam in FAMILY_NAMES:
         if fam.lower() == name.lower():
             return fam

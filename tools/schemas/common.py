@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tools" / "data"
 OUT = ROOT / "schemas"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-ID = "https://cfglint.dev/schemas/{}.schema.json"
+ID = "urn:cfglint:schema:{}"  # a name, not a URL: the project serves no schema site
 ALL_TYPES = ["string", "number", "boolean", "array", "object", "null"]
 
 Json = dict[str, Any]
