@@ -63,19 +63,9 @@ def ci_enum(words: list[str]) -> Json:
     return {"type": "string", "x-cfglint-enum-ci": list(words)}
 
 
-def humanize_flat(name: str) -> str:
-    words = re.sub(r"[_\-]+", " ", name).strip()
-    return words[:1].upper() + words[1:] if words else name
-
-
 def humanize(key: str) -> str:
-    words = key.strip("_").replace("_", " ")
+    words = re.sub(r"[_\-]+", " ", key).strip()
     return words[:1].upper() + words[1:] if words else key
-
-
-def type_words_flat(t: Any) -> str:
-    ts = [t] if isinstance(t, str) else list(t)
-    return " or ".join(x for x in ts if x != "null") or "null"
 
 
 TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string",
@@ -83,36 +73,35 @@ TYPE_WORDS = {"integer": "an integer", "number": "a number", "string": "a string
               "null": "null"}
 
 
-def describe_flat(path: str, meta: Json, where: str, table: dict[str, str]) -> str:
-    """Own one-liner: the table when we wrote one, else composed from the facts."""
-    norm = path.replace("config.process[].", "").replace("[]", "")
-    if norm in table:
-        return table[norm]
-    name = humanize_flat(norm.split(".")[-1])
-    text = f"{name} ({type_words_flat(meta.get('type', 'any'))})"
-    default = meta.get("default")
-    if default not in (None, "", [], {}):
-        text += f"; default {json.dumps(default)}"
+def type_words(types: list[str]) -> str:
+    """``["string", "null"]`` -> "a string"; every type -> "any value"."""
+    named = [t for t in types if t != "null"]
+    if set(named) >= {"string", "number", "boolean", "array", "object"}:
+        return "any value"
+    return " or ".join(TYPE_WORDS.get(t, t) for t in named)
+
+
+_LONGEST_DEFAULT = 60  # longer defaults stay in `default` only
+
+
+def describe(key: str, types: list[str], default: Any = None, *, where: str = "",
+             deprecated: bool = False, note: str = "") -> str:
+    """One line for a key we wrote no description for: its name, type and default, where
+    it applies, and the first sentence of an inventory note."""
+    text = humanize(key)
+    kind = type_words(types)
+    if kind:
+        nullable = "null" in types and kind != "any value"
+        text += f" ({kind}{', may be null' if nullable else ''})"
+    shown = json.dumps(default, ensure_ascii=False)
+    if default is not None and default != "???" and len(shown) <= _LONGEST_DEFAULT:
+        text += f"; default {shown}"
     if where:
         text += f"; {where}"
-    if meta.get("deprecated"):
+    if deprecated:
         text += "; deprecated"
-    return text + "."
-
-
-def compose_description(key: str, sch: Json, default: Any = None) -> str:
-    """One line for the long tail: what the key names, its type, its default."""
-    t = sch.get("type")
-    types = [t] if isinstance(t, str) else list(t or [])
-    kind = " or ".join(TYPE_WORDS.get(x, x) for x in types if x != "null")
-    text = humanize(key)
-    if kind:
-        text += f" ({kind}"
-        if "null" in types:
-            text += ", may be null"
-        text += ")"
-    if default is not None:
-        text += f"; default {json.dumps(default)}"
+    if note:
+        text += ": " + first_sentence(note)[:160].rstrip(".")
     return text + "."
 
 

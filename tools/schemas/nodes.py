@@ -18,9 +18,7 @@ from tools.schemas.common import (
     ITEMS,
     Json,
     Tree,
-    compose_description,
-    describe_flat,
-    first_sentence,
+    describe,
 )
 
 # --- closed objects -----------------------------------------------------------------------------
@@ -57,8 +55,10 @@ def closed_node(tree: Tree, path: str, meta_of: MetaOf, ctx: Json) -> Json:
     if tree.item is not None and "array" not in types:
         types.append("array")
     s["type"] = one_type(types)
-    s["description"] = describe_flat(path, meta, ctx.get("where", lambda m: "")(meta),
-                                     ctx.get("desc", {}))
+    own = ctx.get("desc", {}).get(path.replace("config.process[].", "").replace(ITEMS, ""))
+    s["description"] = own or describe(
+        path.split(".")[-1].replace(ITEMS, ""), types, meta.get("default"),
+        where=ctx.get("where", lambda m: "")(meta), deprecated=bool(meta.get("deprecated")))
     if tree.keys:
         props = {}
         for name in sorted(tree.keys):
@@ -168,13 +168,11 @@ class OpenBuild:
         own = self.desc.get(path)
         if own:
             return own
-        default = entry.get("default") if entry else None
-        if default == "???":
-            default = None
-        base = compose_description(key, sch, default)
-        if self.use_notes and entry and entry.get("note"):
-            return base[:-1] + ": " + first_sentence(str(entry["note"]))[:160].rstrip(".") + "."
-        return base
+        t = sch.get("type")
+        entry = entry or {}
+        note = str(entry.get("note") or "") if self.use_notes else ""
+        return describe(key, [t] if isinstance(t, str) else list(t or []), entry.get("default"),
+                        note=note)
 
     def node(self, tree: Tree, path: str) -> Json:
         """Schema for the node at ``path`` (without its description)."""
