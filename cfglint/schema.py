@@ -131,6 +131,14 @@ class _Compiler:
             node = node[int(part)] if isinstance(node, list) else node[part]
         return node
 
+    def _interpolation(self, schema: Any) -> bool:
+        """An alternative that only admits ``${...}``/``???`` for other validators; this
+        engine skips those values before it reaches an ``anyOf``, so the branch would only
+        blur the message about a wrong value."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = self.resolve(str(schema["$ref"]))
+        return isinstance(schema, dict) and bool(schema.get("x-cfglint-interpolation"))
+
     def compile(self, schema: Any) -> _S:
         key = id(schema)
         if key in self.cache:
@@ -182,7 +190,8 @@ class _Compiler:
         s.min_items = schema.get("minItems")
         s.max_items = schema.get("maxItems")
         s.all_of = [self.compile(x) for x in schema.get("allOf") or []]
-        s.any_of = [self.compile(x) for x in schema.get("anyOf") or []]
+        s.any_of = [self.compile(x) for x in schema.get("anyOf") or []
+                    if not self._interpolation(x)]
         s.one_of = [self.compile(x) for x in schema.get("oneOf") or []]
         if "if" in schema:
             s.if_ = self.compile(schema["if"])

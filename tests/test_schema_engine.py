@@ -315,3 +315,10 @@ def test_validator_agrees_with_jsonschema_on_every_corpus_file_of_our_families()
             disagreements.append((str(path), ours, theirs))
     assert checked > 100
     assert not disagreements
+
+
+def test_interpolation_alternative_does_not_blur_the_message_about_a_wrong_value() -> None:
+    text = "ngpus: four\ngraph:\n  type: absorbing\ntraining:\n  accum: ${x}\n"
+    wrong_type, bad_choice = lint(text, "yaml", "sedd")
+    assert wrong_type.code == "CFG002" and "an integer is required" in wrong_type.message
+    assert bad_choice.code == "CFG003" and "did you mean 'absorb'" in bad_choice.message

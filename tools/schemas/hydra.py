@@ -41,7 +41,59 @@ def build(data: Path) -> dict[str, Json]:
     sch["additionalProperties"] = {"$ref": "#/$defs/instantiable"}
     sch["items"] = {"$ref": "#/$defs/instantiable"}
     sch["$defs"] = defs
-    return {"hydra": sch}
+    return {"hydra": accept_interpolations(sch)}
+
+
+# OmegaConf resolves `${...}` (anywhere in a string) and `???` (a mandatory value) when the
+# app reads the key, so such a string stands for a value of any type; cfglint's engine skips
+# them itself (x-cfglint-interpolation), other validators need the alternative spelled out.
+INTERPOLATION: Json = {
+    "description": "An OmegaConf interpolation (${...}) or a mandatory value (???), resolved "
+                   "when the app reads the key.",
+    "type": "string", "pattern": r"\$\{|^\?\?\?$", "x-cfglint-interpolation": True}
+_VALIDATION = ("type", "enum", "const", "pattern", "x-cfglint-enum-ci", "minimum", "maximum",
+               "exclusiveMinimum", "exclusiveMaximum", "items", "prefixItems", "minItems",
+               "maxItems")
+_SUBSCHEMAS = ("properties", "patternProperties", "$defs")
+
+
+def accept_interpolations(schema: Json) -> Json:
+    """Let every scalar that would reject a string also take an interpolation or ``???``."""
+    schema["$defs"]["interpolation"] = INTERPOLATION
+    return _walk(schema)
+
+
+def _walk(node: object) -> object:
+    if isinstance(node, list):
+        return [_walk(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for k, v in node.items():
+        if k in _SUBSCHEMAS and isinstance(v, dict):
+            out[k] = {name: _leaf(_walk(sub)) for name, sub in v.items()}
+        elif k in ("additionalProperties", "items") and isinstance(v, dict):
+            out[k] = _leaf(_walk(v))
+        else:
+            out[k] = _walk(v)
+    return out
+
+
+def _leaf(sch: object) -> object:
+    """``{type: integer, ...}`` -> ``{anyOf: [{type: integer, ...}, interpolation]}``."""
+    if not isinstance(sch, dict) or sch.get("x-cfglint-interpolation"):
+        return sch
+    if set(sch) & {"properties", "additionalProperties", "$ref", "anyOf", "allOf", "oneOf"}:
+        return sch
+    t = sch.get("type")
+    types = [t] if isinstance(t, str) else list(t or [])
+    takes_strings = "string" in types and not set(sch) & {"enum", "const", "pattern",
+                                                          "x-cfglint-enum-ci"}
+    if not types or takes_strings or types in (["object"], ["array"]):
+        return sch
+    rule = {k: v for k, v in sch.items() if k in _VALIDATION}
+    rest = {k: v for k, v in sch.items() if k not in _VALIDATION}
+    return {**rest, "anyOf": [rule, {"$ref": "#/$defs/interpolation"}]}
 
 
 def hydra_defs(desc: dict[str, str]) -> dict[str, Json]:

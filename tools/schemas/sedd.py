@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.schemas.common import Json, Tree, header, load_descriptions, load_keys
-from tools.schemas.hydra import hydra_defs, hydra_node
+from tools.schemas.hydra import accept_interpolations, hydra_defs, hydra_node
 from tools.schemas.nodes import OpenBuild
 
 SCHEMAS = ["sedd"]
@@ -42,7 +42,7 @@ def build(data: Path) -> dict[str, Json]:
         "the protein_lig_sedd curriculum fork), or one of its config-group files. Every key "
         "is optional so group files validate; sections are open because unknown keys are "
         "silently ignored by both loaders.", "SEDD"))
-    return {"sedd": sch}
+    return {"sedd": accept_interpolations(sch)}
 
 
 def _merged(data: Path) -> dict[str, dict[str, Any]]:
