@@ -42,3 +42,28 @@ def test_check_reports_a_hand_edited_or_missing_schema(tmp_path: Path) -> None:
     path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
     assert main(["kohya-dataset", "--check"], data=data, out=tmp_path) == 1
     assert main(["kohya", "--check"], data=data, out=tmp_path) == 1
+
+
+def _described_properties(node: object) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    if isinstance(node, dict):
+        for sub in (node.get("properties") or {}).values():
+            if isinstance(sub, dict) and sub.get("description"):
+                out.append(sub)
+        for value in node.values():
+            out += _described_properties(value)
+    elif isinstance(node, list):
+        for item in node:
+            out += _described_properties(item)
+    return out
+
+
+def test_every_described_property_has_a_title_and_hover_text_for_editors() -> None:
+    for path in sorted((ROOT / "schemas").glob("*.schema.json")):
+        props = _described_properties(json.loads(path.read_text(encoding="utf-8")))
+        assert props, path.name
+        for sub in props:
+            assert sub.get("title"), (path.name, sub)
+            md = sub.get("markdownDescription")
+            assert md is None or str(md).startswith(str(sub["description"])), (path.name, sub)
+        assert any("Default: `" in str(s.get("markdownDescription")) for s in props), path.name

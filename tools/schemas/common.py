@@ -172,7 +172,8 @@ def header(name: str, title: str, description: str, trainer: str,
     return out
 
 
-KEY_ORDER = ["$schema", "$id", "title", "description", "x-cfglint-trainer",
+KEY_ORDER = ["$schema", "$id", "title", "description", "markdownDescription",
+             "x-cfglint-trainer",
              "x-cfglint-unknown-keys", "type", "required", "default",
              "examples", "deprecated", "x-cfglint-aliases", "x-cfglint-open",
              "x-cfglint-enum-ci", "x-cfglint-note", "enum", "const", "pattern"]
@@ -214,9 +215,73 @@ def with_explicit_types(node: Any) -> Any:
     return node
 
 
+# --- editor hovers ------------------------------------------------------------------------------
+
+ACRONYMS = {"lr": "LR", "ema": "EMA", "gpu": "GPU", "gpus": "GPUs", "vae": "VAE", "te": "TE",
+            "te1": "TE1", "te2": "TE2", "unet": "UNet", "lora": "LoRA", "lokr": "LoKr",
+            "fp8": "FP8", "fp16": "FP16", "bf16": "BF16", "fp32": "FP32", "nf4": "NF4",
+            "snr": "SNR", "t5": "T5", "t5xxl": "T5-XXL", "clip": "CLIP", "llm": "LLM",
+            "cfg": "CFG", "json": "JSON", "toml": "TOML", "url": "URL", "id": "ID",
+            "dit": "DiT", "cpu": "CPU", "sd": "SD", "sdxl": "SDXL", "xl": "XL", "ar": "AR",
+            "hf": "HF", "ddp": "DDP", "amp": "AMP", "onnx": "ONNX", "gui": "GUI"}
+_MAX_CHOICES = 16
+
+
+def title(key: str) -> str:
+    """A property's short label: its name in words, acronyms spelled as people write them."""
+    words = [w for w in re.split(r"[_\-\s]+", key) if w]
+    if not words:
+        return key
+    out = [ACRONYMS.get(w.lower(), w) for w in words]
+    if out[0] == words[0]:
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def markdown(sch: Json) -> str | None:
+    """The hover text: the description, then the default and the choices when known."""
+    parts = [str(sch["description"])]
+    default = sch.get("default")
+    if default is not None:
+        shown = json.dumps(default, ensure_ascii=False)
+        if len(shown) <= _LONGEST_DEFAULT:
+            parts.append(f"Default: `{shown}`")
+    choices = sch.get("enum") or sch.get("x-cfglint-enum-ci")
+    if choices:
+        listed = ", ".join(f"`{json.dumps(c, ensure_ascii=False)}`"
+                           for c in choices[:_MAX_CHOICES])
+        more = f", … ({len(choices)} in all)" if len(choices) > _MAX_CHOICES else ""
+        case = " (any case)" if "x-cfglint-enum-ci" in sch and "enum" not in sch else ""
+        parts.append(f"One of {listed}{more}{case}.")
+    if sch.get("deprecated"):
+        parts.append("Deprecated.")
+    text = "\n\n".join(parts)
+    return text if len(parts) > 1 or "`" in text else None
+
+
+def for_editors(node: Any) -> Any:
+    """Give every described property a ``title`` and, where it says more than the plain
+    ``description`` (code, a default, the choices), a ``markdownDescription``."""
+    if isinstance(node, list):
+        return [for_editors(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: for_editors(v) for k, v in node.items()}
+    props = out.get("properties")
+    if isinstance(props, dict):
+        for name, sub in props.items():
+            if isinstance(sub, dict) and sub.get("description"):
+                sub.setdefault("title", title(name))
+                md = markdown(sub)
+                if md:
+                    sub["markdownDescription"] = md
+    return out
+
+
 def render(schema: Json) -> str:
     """The one JSON style of every committed schema."""
-    return json.dumps(order(with_explicit_types(schema)), indent=2, ensure_ascii=False) + "\n"
+    finished = order(for_editors(with_explicit_types(schema)))
+    return json.dumps(finished, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_or_check(name: str, schema: Json, out: Path, check: bool) -> bool:
