@@ -42,19 +42,18 @@ _MAX_CHOICES_SHOWN = 8
 
 # --- loading and compiling ---------------------------------------------------------------
 
-def _schema_name(family: str) -> str | None:
+def load_schema(family: str) -> dict[str, Any] | None:
+    """The family's (main) schema as parsed JSON, or None for families without one."""
     try:
-        return get_family(family).schema
+        name = get_family(family).schema
     except KeyError:
         return None
+    return None if name is None else load_named_schema(name)
 
 
 @cache
-def load_schema(family: str) -> dict[str, Any] | None:
-    """The family's schema as parsed JSON, or None for families without one (generic)."""
-    name = _schema_name(family)
-    if name is None:
-        return None
+def load_named_schema(name: str) -> dict[str, Any] | None:
+    """``schemas/<name>.schema.json`` as parsed JSON, or None when there is no such file."""
     path = schemas_dir() / f"{name}.schema.json"
     if not path.is_file():
         return None
@@ -210,18 +209,18 @@ class _Compiled:
 
 
 @cache
-def _compiled(family: str) -> _Compiled | None:
-    schema = load_schema(family)
+def _compiled(name: str) -> _Compiled | None:
+    schema = load_named_schema(name)
     if schema is None:
         return None
-    return _compile_document(schema, family)
+    return _compile_document(schema, name)
 
 
-def _compile_document(schema: dict[str, Any], family: str) -> _Compiled:
+def _compile_document(schema: dict[str, Any], name: str) -> _Compiled:
     return _Compiled(
         root=_Compiler(schema).compile(schema),
         flatten=bool(schema.get("x-cfglint-flatten")),
-        trainer=str(schema.get("x-cfglint-trainer") or family),
+        trainer=str(schema.get("x-cfglint-trainer") or name),
         rejects_unknown=schema.get("x-cfglint-unknown-keys") == "rejected",
     )
 
@@ -609,8 +608,10 @@ def _where(section: str | None) -> str:
 # --- entry point ------------------------------------------------------------------------------
 
 def schema_findings(doc: Document, family: str) -> list[Finding]:
-    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against its family schema."""
-    compiled = _compiled(family)
+    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against the schema its
+    family picks for it."""
+    name = get_family(family).schema_for(doc) if doc.root is not None else None
+    compiled = _compiled(name) if name is not None else None
     if compiled is None or doc.root is None:
         return []
     return _run(doc, family, compiled)

@@ -49,10 +49,10 @@ def family_from_schema_ref(ref: str) -> str | None:
     m = _SCHEMA_NAME.search(ref.strip().strip("'\""))
     if not m:
         return None
-    name = m.group(1) or m.group(2) or m.group(3)
-    for fam in FAMILY_NAMES:
-        if fam.lower() == name.lower():
-            return fam
+    name = (m.group(1) or m.group(2) or m.group(3)).lower()
+    for cls in FAMILY_CLASSES:
+        if name in (n.lower() for n in (cls.name, cls.schema, *cls.other_schemas) if n):
+            return cls.name
     return None
 
 
