@@ -114,6 +114,7 @@ class _S:
         self.else_: _S | None = None
         self.open = False
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
+        self.where: str | None = None  # how messages say where an unknown key is
 
 
 class _Compiler:
@@ -197,6 +198,7 @@ class _Compiler:
             s.then = self.compile(schema["then"]) if "then" in schema else None
             s.else_ = self.compile(schema["else"]) if "else" in schema else None
         s.open = bool(schema.get("x-cfglint-open"))
+        s.where = schema.get("x-cfglint-where")
         return s
 
 
@@ -206,6 +208,7 @@ class _Compiled:
     flatten: bool
     trainer: str
     rejects_unknown: bool
+    read_in: dict[str, str] = field(default_factory=dict)  # key -> the one table reading it
 
 
 @cache
@@ -222,6 +225,7 @@ def _compile_document(schema: dict[str, Any], name: str) -> _Compiled:
         flatten=bool(schema.get("x-cfglint-flatten")),
         trainer=str(schema.get("x-cfglint-trainer") or name),
         rejects_unknown=schema.get("x-cfglint-unknown-keys") == "rejected",
+        read_in=dict(schema.get("x-cfglint-read-in") or {}),
     )
 
 
@@ -509,7 +513,10 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
 
 def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str]) -> _Err:
     name = entry.name
-    where = "here" if len(path) > 1 else "at the top level"
+    where = s.where or ("here" if len(path) > 1 else "at the top level")
+    elsewhere = ctx.compiled.read_in.get(name)
+    if elsewhere is not None and len(path) <= 2 and path[:-1] != _table_path(elsewhere):
+        return _read_elsewhere(entry, path, elsewhere, where, ctx)
     if ctx.compiled.rejects_unknown:
         msg = f"`{name}` is not a key {ctx.compiled.trainer} accepts {where}; it rejects the file"
     else:
@@ -537,6 +544,52 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
     return _Err("CFG701", entry.key.span, path, msg, fix)
+
+
+def _table_path(table: str) -> KeyPath:
+    return (table,) if table else ()
+
+
+def _read_elsewhere(entry: Entry, path: KeyPath, table: str, where: str, ctx: _Ctx) -> _Err:
+    """A key written in one table that the trainer reads only in another (at the top level
+    instead of under [model], or the reverse): say where it is read, and move it there."""
+    trainer, name = ctx.compiled.trainer, entry.name
+    there = f"under [{table}]" if table else "at the top level"
+    msg = (f"`{name}` is not a key {trainer} reads {where}, so this value is ignored; "
+           f"{trainer} reads `{name}` only {there}")
+    if ctx.compiled.rejects_unknown:
+        msg = (f"`{name}` is not a key {trainer} accepts {where}, so it rejects the file; "
+               f"it reads `{name}` only {there}")
+    target = resolve_alias(ctx.doc.find(_table_path(table)) if table else ctx.doc.root)
+    source = resolve_alias(ctx.doc.find(path[:-1]) if len(path) > 1 else ctx.doc.root)
+    if isinstance(target, Mapping) and name in target.keys():
+        return _Err("CFG701", entry.key.span, path,
+                    msg + ", where it is set as well; remove this one")
+    fix = None
+    if isinstance(target, Mapping) and isinstance(source, Mapping) and _fits_in(
+            table, entry, ctx):
+        from cfglint.edit import EditError, move_entry
+
+        try:
+            edits = move_entry(ctx.doc, entry, source, target)
+        except EditError:
+            edits = []
+        if edits:
+            fix = Fix("safe", f"move `{name}` {there}", edits,
+                      changes=[path, (*_table_path(table), name)])
+    return _Err("CFG701", entry.key.span, path, msg, fix)
+
+
+def _fits_in(table: str, entry: Entry, ctx: _Ctx) -> bool:
+    """The value is of a type the key takes where it is read (when the schema says)."""
+    s: _S | None = ctx.compiled.root
+    if table:
+        s = s.properties.get(table) if s is not None else None
+        while s is not None and s.ref is not None and not s.properties:
+            s = s.ref
+    sub = s.properties.get(entry.name) if s is not None else None
+    return sub is None or not _validate(sub, entry.value, (entry.name,), entry.key.span, ctx,
+                                        True)
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
