@@ -115,6 +115,8 @@ class _S:
         self.open = False
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
         self.where: str | None = None  # how messages say where an unknown key is
+        # keys valid in another case of the same table (another model type): no typo
+        self.known_in: tuple[_S, str] | None = None
 
 
 class _Compiler:
@@ -199,6 +201,10 @@ class _Compiler:
             s.else_ = self.compile(schema["else"]) if "else" in schema else None
         s.open = bool(schema.get("x-cfglint-open"))
         s.where = schema.get("x-cfglint-where")
+        known = schema.get("x-cfglint-known-in")
+        if isinstance(known, dict) and "$ref" in known:
+            s.known_in = (self.compile(self.resolve(str(known["$ref"]))),
+                          str(known.get("note") or "read in other cases"))
         return s
 
 
@@ -517,6 +523,10 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
     elsewhere = ctx.compiled.read_in.get(name)
     if elsewhere is not None and len(path) <= 2 and path[:-1] != _table_path(elsewhere):
         return _read_elsewhere(entry, path, elsewhere, where, ctx)
+    if s.known_in is not None and name in s.known_in[0].properties:
+        return _Err("CFG701", entry.key.span, path,
+                    f"`{name}` is not a key {ctx.compiled.trainer} reads {where} "
+                    f"({s.known_in[1]}), so it is silently ignored")
     if ctx.compiled.rejects_unknown:
         msg = f"`{name}` is not a key {ctx.compiled.trainer} accepts {where}; it rejects the file"
     else:

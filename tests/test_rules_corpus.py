@@ -45,6 +45,24 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs/config_uniref_test.yaml",
      "CFG302", "optim.warmup"): "warmup 2500 steps in a 20-iteration test run: the LR stays "
                                 "below 1% of its peak for the whole run",
+    **{(f"diffusion-pipe/{path}", code, key): why for path, code, key, why in [
+        ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/main_example.toml", "CFG001",
+         "", "an eval_datasets array left open (its `]` is commented out): toml rejects it"),
+        ("tdrussell__diffusion-pipe/test/config.toml", "CFG002", "",
+         "a DeepSpeed-init test fixture: train.py would stop at the missing required keys"),
+        ("tdrussell__diffusion-pipe@pr-453/examples/longcat.toml", "CFG003", "model.type",
+         "PR-only model type: NotImplementedError at HEAD"),
+        ("tdrussell__diffusion-pipe@pr-463/examples/main_example.toml", "CFG002",
+         "warmup_steps", "warmup_steps 0.05: LinearLR start_factor 20, rejected by torch"),
+        ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/qwen_t2i_train.toml", "CFG002",
+         "", "no `dataset` key (it wrote dataset_config_path): KeyError in train.py"),
+        ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/wan2.2_i2v.toml", "CFG003",
+         "video_clip_mode", "'multiple_overlapping' is commented out: NotImplementedError"),
+        ("adbrasi__diffusion-pipe-easycontrol/examples/anima_easycontrol.toml", "CFG003",
+         "model.type", "fork-only model type: NotImplementedError at HEAD"),
+        ("zsxkib__diffusion-pipe@wan-trainer/wan_train_replicate.toml", "CFG002",
+         "lr_scheduler", "a [lr_scheduler] table where train.py compares a string"),
+    ]},
 }
 
 

@@ -334,7 +334,8 @@ TABLES = {"type": "object", "additionalProperties": False,
               "model": {"type": "object", "description": "m", "additionalProperties": False,
                         "properties": {"type": {"type": "string", "description": "t"},
                                        "min_t": {"type": "number", "description": "t"}}}}}
-MISPLACED = "epochs = 5\nmin_t = 0.875  # high-noise expert\n\n[model]\ntype = 'wan'\nblocks_to_swap = 8\n"
+MISPLACED = ("epochs = 5\nmin_t = 0.875  # high-noise expert\n\n[model]\ntype = 'wan'\n"
+             "blocks_to_swap = 8\n")
 
 
 def test_key_read_only_in_another_table_is_moved_there_as_written() -> None:

@@ -13,6 +13,7 @@ from functools import cache
 from cfglint.families.ai_toolkit import AiToolkit
 from cfglint.families.base import CLAIM, MARGIN, Family, root_mapping
 from cfglint.families.basicsr import BasicSR
+from cfglint.families.diffusion_pipe import DiffusionPipe
 from cfglint.families.generic import Generic
 from cfglint.families.hydra import Hydra
 from cfglint.families.kohya import Kohya
@@ -26,7 +27,9 @@ __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "de
            "get_family"]
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
-    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer, Generic,
+    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
+    DiffusionPipe,
+    Generic,
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 

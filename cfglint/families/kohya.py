@@ -26,6 +26,7 @@ from cfglint.families.base import (
     Family,
     ProbeDefaults,
     Program,
+    keys_of,
     root_mapping,
 )
 from cfglint.source.document import Document, KeyPath, Mapping, resolve_alias
@@ -94,6 +95,8 @@ class Kohya(Family):
         if "datasets" in root.keys() or ("general" in root.keys() and not (keys & {
                 "pretrained_model_name_or_path", "output_dir"})):
             return 0.0
+        if "type" in keys_of(root.get("model")):
+            return 0.0  # diffusion-pipe's [model] table (sd-scripts has no `type` option)
         hits = len(keys & SD_SCRIPTS_MARKERS)
         if hits == 0:
             return 0.0

@@ -16,11 +16,20 @@ from types import ModuleType
 if __package__ in (None, ""):  # run as a script: make `tools.schemas` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tools.schemas import ai_toolkit, basicsr, hydra, kohya_ss, sd_scripts, sedd, trainner
+from tools.schemas import (
+    ai_toolkit,
+    basicsr,
+    diffusion_pipe,
+    hydra,
+    kohya_ss,
+    sd_scripts,
+    sedd,
+    trainner,
+)
 from tools.schemas.common import DATA, OUT, Json, write_or_check
 
 BUILDERS: tuple[ModuleType, ...] = (ai_toolkit, sd_scripts, kohya_ss, sedd, hydra, basicsr,
-                                    trainner)
+                                    trainner, diffusion_pipe)
 
 
 def builder_of(name: str) -> ModuleType:
