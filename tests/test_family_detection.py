@@ -69,6 +69,16 @@ EXPECTED_MISSES: dict[tuple[str, str], str] = {
      "generic"): "a catalogue of alternative curriculum blocks, not a loadable SEDD config",
     ("diffusion-pipe/TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/main_example.toml",
      "generic"): "does not parse (an eval_datasets array left open), so there is no content",
+    ("musubi-tuner/kohya-ss__musubi-tuner/docs/advanced_config.md.block02.toml", "generic"):
+        "a one-line doc fragment with `...` in an array: not TOML",
+    ("musubi-tuner/kohya-ss__musubi-tuner@pr-861/configs/dlay_lokr_prodigy_training.toml",
+     "generic"): "does not parse (`= null`: TOML has no null)",
+    ("musubi-tuner/sdbds__musubi-tuner-scripts/gui/presets/train/", "generic"):
+        "presets of a third-party GUI for musubi-tuner (its own names: arch, dit_path, "
+        "_source_script); the GUI, not musubi-tuner, reads them",
+    ("musubi-tuner/kohya-ss__musubi-tuner@pr-818/src/musubi_tuner/gui/gui_config.json",
+     "generic"): "a PR-only GUI's table of model and VRAM presets, not a config a musubi-tuner "
+                 "script reads",
 }
 
 

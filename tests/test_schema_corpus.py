@@ -631,10 +631,42 @@ DIFFUSION_PIPE: list[Reviewed] = [
     (_DP_ZSX + 'wan_dataset.toml', 'CFG701', 'directory[0].video_clip_length', _DP_FORK),
 ]
 
+# musubi-tuner (training and dataset TOMLs)
+_MT = 'musubi-tuner/kohya-ss__musubi-tuner'
+_MT_QWEN = _MT + '@pr-861/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_'
+_MT_FORK = 'blissful-tuner fork key (PR-only): no code at musubi-tuner HEAD reads it'
+_MT_MASK = ('blissful-tuner fork key: musubi-tuner\'s strict dataset schema rejects it, so '
+            'caching and training stop')
+_MT_DUP = ('set in [training] and again in [sampling]: the flattened namespace keeps the '
+           'later one')
+MUSUBI_TUNER: list[Reviewed] = [
+    *[(_MT_QWEN + 'dataset_cute_v2.toml', 'CFG701', 'datasets[0].mask_directory', _MT_MASK)],
+    *[(_MT + '@pr-861/configs/dlay_dataset.toml', 'CFG701', f'datasets[{i}].mask_directory',
+       _MT_MASK) for i in range(3)],
+    *[(_MT_QWEN + f'lora_adamw_loraplus_cute_v{v}.toml', 'CFG701', f'training.{k}', _MT_FORK)
+      for v in (1, 2) for k in ('cute', 'use_mask_loss', 'mask_gamma', 'mask_min_weight')],
+    *[(_MT + '@pr-861/configs/dlay_lokr_prodigy_training_full.toml', 'CFG005', f'training.{k}',
+       _MT_DUP) for k in ('save_every_n_steps', 'save_state', 'save_last_n_steps',
+                          'save_last_n_steps_state')],
+    *[(_MT + f'@pr-861/configs/{name}.toml', 'CFG701', f'training.{k}', _MT_FORK)
+      for name in ('dlay_lokr_prodigy_training_full', 'dlay_lokr_training', 'dlay_lora_training')
+      for k in ('use_mask_loss', 'mask_min_weight', 'rope_func')],
+    (_MT + '@pr-901/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_muon_cute_v1.toml', 'CFG003',
+     'optimizer.optimizer_type', 'MuonWithAdamW has no module path, so musubi-tuner looks it up '
+     'in torch.optim, which has no such class (AttributeError)'),
+    *[(_MT + '@pr-901/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_muon_cute_v1.toml', 'CFG701',
+       key, _MT_FORK) for key in ('optimizer.muon_adam_lr', 'optimizer.muon_model_type',
+                                  'training.cute', 'training.use_mask_loss',
+                                  'training.mask_gamma', 'training.mask_min_weight')],
+    ('musubi-tuner/radiatingreverberations__musubi-tuner-docker/src/scripts/krea2/templates/'
+     'train-10gb.toml', 'CFG701', 'save_model_as',
+     "an sd-scripts option: musubi-tuner's parser has no save_model_as"),
+]
+
 REVIEWED: dict[str, list[Reviewed]] = {
     "ai-toolkit": AI_TOOLKIT, "kohya": KOHYA, "kohya-dataset": KOHYA_DATASET,
     "kohya-gui": KOHYA_GUI, "basicsr": BASICSR, "hydra": HYDRA, "sedd": SEDD,
-    "traiNNer": TRAINNER, "diffusion-pipe": DIFFUSION_PIPE,
+    "traiNNer": TRAINNER, "diffusion-pipe": DIFFUSION_PIPE, "musubi-tuner": MUSUBI_TUNER,
 }
 SCHEMA_CODES = {"CFG002", "CFG003", "CFG005", "CFG701"}
 

@@ -19,6 +19,7 @@ from cfglint.families.hydra import Hydra
 from cfglint.families.kohya import Kohya
 from cfglint.families.kohya_dataset import KohyaDataset
 from cfglint.families.kohya_gui import KohyaGui
+from cfglint.families.musubi_tuner import MusubiTuner
 from cfglint.families.sedd import Sedd
 from cfglint.families.trainner import TraiNNer
 from cfglint.source.document import Document, Scalar
@@ -28,7 +29,7 @@ __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "de
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
     AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
-    DiffusionPipe,
+    DiffusionPipe, MusubiTuner,
     Generic,
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)

@@ -335,12 +335,12 @@ def _repeats(b: FactBuilder, dirs: list[KeyPath]) -> None:
     inherit = any(not b.has((*d, "num_repeats")) for d in dirs)
     if inherit:
         values.add(repr(top if top is not MISSING else 1))
+    explicit = [(*d, "num_repeats") for d in dirs if b.has((*d, "num_repeats"))]
     if len(values) > 1:
         b.facts.set("dataset.repeats", Unknown("num_repeats differs across directories"),
-                    "explicit", b.doc.path, ("num_repeats",), None, "values: "
-                    + ", ".join(sorted(values)))
+                    "explicit", b.doc.path, explicit[0], b.ancestor_span(explicit[0]),
+                    "values: " + ", ".join(sorted(values)))
         return
-    explicit = [(*d, "num_repeats") for d in dirs if b.has((*d, "num_repeats"))]
     if explicit:
         b.explicit("dataset.repeats", explicit[0])
     else:

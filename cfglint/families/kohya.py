@@ -29,6 +29,7 @@ from cfglint.families.base import (
     keys_of,
     root_mapping,
 )
+from cfglint.families.musubi_tuner import DIT_KEYS, FRONT_END_KEYS
 from cfglint.source.document import Document, KeyPath, Mapping, resolve_alias
 
 SRC = "sd-scripts:library/train_util.py"
@@ -97,6 +98,8 @@ class Kohya(Family):
             return 0.0
         if "type" in keys_of(root.get("model")):
             return 0.0  # diffusion-pipe's [model] table (sd-scripts has no `type` option)
+        if keys & (DIT_KEYS | FRONT_END_KEYS):
+            return 0.0  # musubi-tuner's DiT path, or a preset of a GUI for it
         hits = len(keys & SD_SCRIPTS_MARKERS)
         if hits == 0:
             return 0.0

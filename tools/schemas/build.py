@@ -22,6 +22,7 @@ from tools.schemas import (
     diffusion_pipe,
     hydra,
     kohya_ss,
+    musubi_tuner,
     sd_scripts,
     sedd,
     trainner,
@@ -29,7 +30,7 @@ from tools.schemas import (
 from tools.schemas.common import DATA, OUT, Json, write_or_check
 
 BUILDERS: tuple[ModuleType, ...] = (ai_toolkit, sd_scripts, kohya_ss, sedd, hydra, basicsr,
-                                    trainner, diffusion_pipe)
+                                    trainner, diffusion_pipe, musubi_tuner)
 
 
 def builder_of(name: str) -> ModuleType:
