@@ -242,7 +242,7 @@ def markdown(sch: Json) -> str | None:
     """The hover text: the description, then the default and the choices when known."""
     parts = [str(sch["description"])]
     default = sch.get("default")
-    if default is not None:
+    if default is not None and "default" not in parts[0].lower():
         shown = json.dumps(default, ensure_ascii=False)
         if len(shown) <= _LONGEST_DEFAULT:
             parts.append(f"Default: `{shown}`")
