@@ -225,3 +225,10 @@ def test_dataset_keys_are_checked_against_the_dataset_schema() -> None:
     assert codes(DATASET) == []
     text = DATASET.replace("path = '/data/clips'", "path = '/data/clips'\ncaption_ext = 'txt'")
     assert codes(text) == [("CFG701", "directory[0].caption_ext")]
+
+
+def test_a_modeline_naming_the_dataset_schema_selects_diffusion_pipe() -> None:
+    text = "# yaml-language-server: $schema=urn:cfglint:schema:diffusion-pipe-dataset\n" + DATASET
+    doc = doc_of(text, "toml")
+    assert detect_family(doc) == "diffusion-pipe"
+    assert get_family("diffusion-pipe").schema_for(doc) == "diffusion-pipe-dataset"
