@@ -234,17 +234,20 @@ def rules_cmd(fmt: str) -> None:
 
 
 @main.command("schema")
-@click.argument("family", type=click.Choice(FAMILIES[:-1]))
+@click.argument("name")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the schema to this file (its folders are created) instead of "
                    "printing it.")
-def schema_cmd(family: str, output: str | None) -> None:
-    """Print the JSON Schema of a family (for editors' YAML/JSON language servers)."""
+def schema_cmd(name: str, output: str | None) -> None:
+    """Print a JSON Schema by name (a family, or one of its file kinds such as
+    diffusion-pipe-dataset), for editors' YAML/JSON language servers."""
     from cfglint.resources import schemas_dir
 
-    path = schemas_dir() / f"{family}.schema.json"
+    path = schemas_dir() / f"{name}.schema.json"
     if not path.is_file():
-        raise click.UsageError(f"no schema for {family}")
+        known = sorted(p.name.removesuffix(".schema.json")
+                       for p in schemas_dir().glob("*.schema.json"))
+        raise click.UsageError(f"no schema named {name!r}; known: {', '.join(known)}")
     text = path.read_text(encoding="utf-8")
     if output is None:
         click.echo(text, nl=False)

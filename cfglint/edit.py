@@ -14,6 +14,7 @@ from typing import Any
 from cfglint.findings import Edit
 from cfglint.source.document import (
     Document,
+    Entry,
     KeyPath,
     Mapping,
     Node,
@@ -23,8 +24,8 @@ from cfglint.source.document import (
 from cfglint.source.formats import writer_for
 from cfglint.source.writing import EditError
 
-__all__ = ["EditError", "apply_edits", "insert_key", "rename_key", "render", "render_key",
-           "replace_value", "set_path"]
+__all__ = ["EditError", "apply_edits", "insert_key", "move_entry", "rename_key", "render",
+           "render_key", "replace_value", "set_path"]
 
 
 def render(doc: Document, value: Any, like: Scalar | None = None) -> str:
@@ -52,6 +53,16 @@ def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
     """Insert ``key`` with ``value`` as the last entry of ``mapping`` in the file's style."""
     edit: Edit = writer_for(doc.format).insert_key(doc, mapping, key, value)
     return edit
+
+
+def move_entry(doc: Document, entry: Entry, source: Mapping, target: Mapping) -> list[Edit]:
+    """Move ``entry`` of ``source``, as written, into the mapping ``target`` (formats whose
+    writer can: TOML)."""
+    writer = writer_for(doc.format)
+    if not hasattr(writer, "move_entry"):
+        raise EditError(f"moving a key is not supported in {doc.format} files")
+    edits: list[Edit] = writer.move_entry(doc, entry, source, target)
+    return edits
 
 
 def set_path(doc: Document, path: KeyPath, value: Any) -> Edit:

@@ -48,19 +48,18 @@ _UNREAD_NOTES = ("no code reads this key", "set at runtime")
 
 # --- loading and compiling ---------------------------------------------------------------
 
-def _schema_name(family: str) -> str | None:
+def load_schema(family: str) -> dict[str, Any] | None:
+    """The family's (main) schema as parsed JSON, or None for families without one."""
     try:
-        return get_family(family).schema
+        name = get_family(family).schema
     except KeyError:
         return None
+    return None if name is None else load_named_schema(name)
 
 
 @cache
-def load_schema(family: str) -> dict[str, Any] | None:
-    """The family's schema as parsed JSON, or None for families without one (generic)."""
-    name = _schema_name(family)
-    if name is None:
-        return None
+def load_named_schema(name: str) -> dict[str, Any] | None:
+    """``schemas/<name>.schema.json`` as parsed JSON, or None when there is no such file."""
     path = schemas_dir() / f"{name}.schema.json"
     if not path.is_file():
         return None
@@ -125,6 +124,9 @@ class _S:
         self.known_keys: list[str] | None = None  # x-cfglint-known-keys of an open section
         self.unread: set[str] = set()  # properties whose notes say the trainer ignores them
         self._names: tuple[str, ...] | None = None
+        self.where: str | None = None  # how messages say where an unknown key is
+        # keys valid in another case of the same table (another model type): no typo
+        self.known_in: tuple[_S, str] | None = None
 
     def names(self) -> tuple[str, ...]:
         """The names this level lists (enum, case-insensitive enum or examples), once."""
@@ -153,6 +155,14 @@ class _Compiler:
             part = part.replace("~1", "/").replace("~0", "~")
             node = node[int(part)] if isinstance(node, list) else node[part]
         return node
+
+    def _interpolation(self, schema: Any) -> bool:
+        """An alternative that only admits ``${...}``/``???`` for other validators; this
+        engine skips those values before it reaches an ``anyOf``, so the branch would only
+        blur the message about a wrong value."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = self.resolve(str(schema["$ref"]))
+        return isinstance(schema, dict) and bool(schema.get("x-cfglint-interpolation"))
 
     def compile(self, schema: Any) -> _S:
         key = id(schema)
@@ -210,7 +220,8 @@ class _Compiler:
         s.min_items = schema.get("minItems")
         s.max_items = schema.get("maxItems")
         s.all_of = [self.compile(x) for x in schema.get("allOf") or []]
-        s.any_of = [self.compile(x) for x in schema.get("anyOf") or []]
+        s.any_of = [self.compile(x) for x in schema.get("anyOf") or []
+                    if not self._interpolation(x)]
         s.one_of = [self.compile(x) for x in schema.get("oneOf") or []]
         if "if" in schema:
             s.if_ = self.compile(schema["if"])
@@ -219,6 +230,11 @@ class _Compiler:
         s.open = bool(schema.get("x-cfglint-open"))
         if isinstance(schema.get("x-cfglint-known-keys"), list):
             s.known_keys = [str(k) for k in schema["x-cfglint-known-keys"]]
+        s.where = schema.get("x-cfglint-where")
+        known = schema.get("x-cfglint-known-in")
+        if isinstance(known, dict) and "$ref" in known:
+            s.known_in = (self.compile(self.resolve(str(known["$ref"]))),
+                          str(known.get("note") or "read in other cases"))
         return s
 
 
@@ -228,22 +244,24 @@ class _Compiled:
     flatten: bool
     trainer: str
     rejects_unknown: bool
+    read_in: dict[str, str] = field(default_factory=dict)  # key -> the one table reading it
 
 
 @cache
-def _compiled(family: str) -> _Compiled | None:
-    schema = load_schema(family)
+def _compiled(name: str) -> _Compiled | None:
+    schema = load_named_schema(name)
     if schema is None:
         return None
-    return _compile_document(schema, family)
+    return _compile_document(schema, name)
 
 
-def _compile_document(schema: dict[str, Any], family: str) -> _Compiled:
+def _compile_document(schema: dict[str, Any], name: str) -> _Compiled:
     return _Compiled(
         root=_Compiler(schema).compile(schema),
         flatten=bool(schema.get("x-cfglint-flatten")),
-        trainer=str(schema.get("x-cfglint-trainer") or family),
+        trainer=str(schema.get("x-cfglint-trainer") or name),
         rejects_unknown=schema.get("x-cfglint-unknown-keys") == "rejected",
+        read_in=dict(schema.get("x-cfglint-read-in") or {}),
     )
 
 
@@ -553,7 +571,14 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
 
 def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str]) -> _Err:
     name = entry.name
-    where = "here" if len(path) > 1 else "at the top level"
+    where = s.where or ("here" if len(path) > 1 else "at the top level")
+    elsewhere = ctx.compiled.read_in.get(name)
+    if elsewhere is not None and len(path) <= 2 and path[:-1] != _table_path(elsewhere):
+        return _read_elsewhere(entry, path, elsewhere, where, ctx)
+    if s.known_in is not None and name in s.known_in[0].properties:
+        return _Err("CFG701", entry.key.span, path,
+                    f"`{name}` is not a key {ctx.compiled.trainer} reads {where} "
+                    f"({s.known_in[1]}), so it is silently ignored")
     if ctx.compiled.rejects_unknown:
         msg = f"`{name}` is not a key {ctx.compiled.trainer} accepts {where}; it rejects the file"
     else:
@@ -648,6 +673,50 @@ def _near_misses(ctx: _Ctx) -> list[_Err]:
         out.append(_Err("CFG701", c.entry.key.span, c.path, msg, fix,
                         severity="error" if fatal else None))
     return out
+def _table_path(table: str) -> KeyPath:
+    return (table,) if table else ()
+
+
+def _read_elsewhere(entry: Entry, path: KeyPath, table: str, where: str, ctx: _Ctx) -> _Err:
+    """A key written in one table that the trainer reads only in another (at the top level
+    instead of under [model], or the reverse): say where it is read, and move it there."""
+    trainer, name = ctx.compiled.trainer, entry.name
+    there = f"under [{table}]" if table else "at the top level"
+    msg = (f"`{name}` is not a key {trainer} reads {where}, so this value is ignored; "
+           f"{trainer} reads `{name}` only {there}")
+    if ctx.compiled.rejects_unknown:
+        msg = (f"`{name}` is not a key {trainer} accepts {where}, so it rejects the file; "
+               f"it reads `{name}` only {there}")
+    target = resolve_alias(ctx.doc.find(_table_path(table)) if table else ctx.doc.root)
+    source = resolve_alias(ctx.doc.find(path[:-1]) if len(path) > 1 else ctx.doc.root)
+    if isinstance(target, Mapping) and name in target.keys():
+        return _Err("CFG701", entry.key.span, path,
+                    msg + ", where it is set as well; remove this one")
+    fix = None
+    if isinstance(target, Mapping) and isinstance(source, Mapping) and _fits_in(
+            table, entry, ctx):
+        from cfglint.edit import EditError, move_entry
+
+        try:
+            edits = move_entry(ctx.doc, entry, source, target)
+        except EditError:
+            edits = []
+        if edits:
+            fix = Fix("safe", f"move `{name}` {there}", edits,
+                      changes=[path, (*_table_path(table), name)])
+    return _Err("CFG701", entry.key.span, path, msg, fix)
+
+
+def _fits_in(table: str, entry: Entry, ctx: _Ctx) -> bool:
+    """The value is of a type the key takes where it is read (when the schema says)."""
+    s: _S | None = ctx.compiled.root
+    if table:
+        s = s.properties.get(table) if s is not None else None
+        while s is not None and s.ref is not None and not s.properties:
+            s = s.ref
+    sub = s.properties.get(entry.name) if s is not None else None
+    return sub is None or not _validate(sub, entry.value, (entry.name,), entry.key.span, ctx,
+                                        True)
 
 
 def _did_you_mean(name: str, known: list[str]) -> str | None:
@@ -719,8 +788,10 @@ def _where(section: str | None) -> str:
 # --- entry point ------------------------------------------------------------------------------
 
 def schema_findings(doc: Document, family: str) -> list[Finding]:
-    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against its family schema."""
-    compiled = _compiled(family)
+    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against the schema its
+    family picks for it."""
+    name = get_family(family).schema_for(doc) if doc.root is not None else None
+    compiled = _compiled(name) if name is not None else None
     if compiled is None or doc.root is None:
         return []
     return _run(doc, family, compiled)

@@ -535,3 +535,17 @@ def test_check_subcommand_is_the_same_as_bare_paths(tmp_path):
     bare = run_cfglint("--quiet", "--select", "CFG705", "train.yml", cwd=tmp_path)
     explicit = run_cfglint("check", "--quiet", "--select", "CFG705", "train.yml", cwd=tmp_path)
     assert (bare.returncode, bare.stdout) == (explicit.returncode, explicit.stdout) != (0, "")
+
+
+def test_schema_command_prints_a_schema_by_name_and_lists_names_when_unknown() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from cfglint.cli import main
+
+    done = CliRunner().invoke(main, ["schema", "kohya-dataset"])
+    assert done.exit_code == 0
+    assert json.loads(done.output)["$id"] == "urn:cfglint:schema:kohya-dataset"
+    done = CliRunner().invoke(main, ["schema", "kohya-datasets"])
+    assert done.exit_code == 2 and "kohya-dataset" in done.output

@@ -67,6 +67,18 @@ EXPECTED_MISSES: dict[tuple[str, str], str] = {
         "Weights & Biases settings",
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/protlig_dd/configs/curriculum_examples",
      "generic"): "a catalogue of alternative curriculum blocks, not a loadable SEDD config",
+    ("diffusion-pipe/TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/main_example.toml",
+     "generic"): "does not parse (an eval_datasets array left open), so there is no content",
+    ("musubi-tuner/kohya-ss__musubi-tuner/docs/advanced_config.md.block02.toml", "generic"):
+        "a one-line doc fragment with `...` in an array: not TOML",
+    ("musubi-tuner/kohya-ss__musubi-tuner@pr-861/configs/dlay_lokr_prodigy_training.toml",
+     "generic"): "does not parse (`= null`: TOML has no null)",
+    ("musubi-tuner/sdbds__musubi-tuner-scripts/gui/presets/train/", "generic"):
+        "presets of a third-party GUI for musubi-tuner (its own names: arch, dit_path, "
+        "_source_script); the GUI, not musubi-tuner, reads them",
+    ("musubi-tuner/kohya-ss__musubi-tuner@pr-818/src/musubi_tuner/gui/gui_config.json",
+     "generic"): "a PR-only GUI's table of model and VRAM presets, not a config a musubi-tuner "
+                 "script reads",
 }
 
 
@@ -117,3 +129,12 @@ def test_schema_key_naming_a_cfglint_schema_selects_the_family() -> None:
     doc = parse_text("a.json", '{"$schema": "https://cfglint.dev/schemas/kohya-gui.schema.json",'
                      ' "x": 1}', "json")
     assert detect_family(doc) == "kohya-gui"
+
+
+def test_schema_id_or_saved_copy_in_a_modeline_selects_the_family() -> None:
+    from cfglint.source.read import parse_text
+
+    body = "job: extension\nconfig:\n  process:\n    - type: sd_trainer\n"
+    for ref in ("urn:cfglint:schema:basicsr", ".cfglint/basicsr.schema.json"):
+        text = f"# yaml-language-server: $schema={ref}\n{body}"
+        assert detect_family(parse_text("a.yaml", text, "yaml")) == "basicsr"

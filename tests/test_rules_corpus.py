@@ -45,6 +45,33 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs/config_uniref_test.yaml",
      "CFG302", "optim.warmup"): "warmup 2500 steps in a 20-iteration test run: the LR stays "
                                 "below 1% of its peak for the whole run",
+    **{(f"diffusion-pipe/{path}", code, key): why for path, code, key, why in [
+        ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/main_example.toml", "CFG001",
+         "", "an eval_datasets array left open (its `]` is commented out): toml rejects it"),
+        ("tdrussell__diffusion-pipe/test/config.toml", "CFG002", "",
+         "a DeepSpeed-init test fixture: train.py would stop at the missing required keys"),
+        ("tdrussell__diffusion-pipe@pr-453/examples/longcat.toml", "CFG003", "model.type",
+         "PR-only model type: NotImplementedError at HEAD"),
+        ("tdrussell__diffusion-pipe@pr-463/examples/main_example.toml", "CFG002",
+         "warmup_steps", "warmup_steps 0.05: LinearLR start_factor 20, rejected by torch"),
+        ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/qwen_t2i_train.toml", "CFG002",
+         "", "no `dataset` key (it wrote dataset_config_path): KeyError in train.py"),
+        ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/wan2.2_i2v.toml", "CFG003",
+         "video_clip_mode", "'multiple_overlapping' is commented out: NotImplementedError"),
+        ("adbrasi__diffusion-pipe-easycontrol/examples/anima_easycontrol.toml", "CFG003",
+         "model.type", "fork-only model type: NotImplementedError at HEAD"),
+        ("zsxkib__diffusion-pipe@wan-trainer/wan_train_replicate.toml", "CFG002",
+         "lr_scheduler", "a [lr_scheduler] table where train.py compares a string"),
+    ]},
+    **{(f"musubi-tuner/kohya-ss__musubi-tuner{path}", code, key): why
+       for path, code, key, why in [
+        ("/docs/advanced_config.md.block02.toml", "CFG001", "",
+         "a doc fragment with `...` in an array: not TOML"),
+        ("@pr-861/configs/dlay_lokr_prodigy_training.toml", "CFG001", "",
+         "`= null` on line 127: TOML has no null, musubi-tuner's toml loader rejects it"),
+        ("@pr-901/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_muon_cute_v1.toml", "CFG003",
+         "optimizer.optimizer_type", "MuonWithAdamW is not a torch.optim class: AttributeError"),
+    ]},
 }
 
 
@@ -70,3 +97,33 @@ def test_every_error_on_the_corpus_is_a_reviewed_real_defect() -> None:
     gone = sorted(REVIEWED_ERRORS.keys() - errors)
     assert not unexpected, "unreviewed errors:\n" + "\n".join(map(str, unexpected))
     assert not gone, "reviewed errors that no longer fire:\n" + "\n".join(map(str, gone))
+
+
+# Rule warnings (not the schema's, reviewed in test_schema_corpus) on the corpus folders of
+# trainers added later, each a real defect or a real risk of that file.
+TRAINER_FOLDERS = ("diffusion-pipe/", "musubi-tuner/")
+_MT_WAN22_FP16 = ("fp16 autocast on a Wan 2.2 DiT (mixed_precision = \"fp16\"): musubi-tuner "
+                  "supports it, the family's fp16 range risk is the rule's (a warning, not an "
+                  "error)")
+REVIEWED_TRAINER_WARNINGS: dict[tuple[str, str, str], str] = {
+    (f"musubi-tuner/kohya-ss__musubi-tuner@pr-861/configs/{name}.toml", "CFG401",
+     "training.mixed_precision"): _MT_WAN22_FP16
+    for name in ("dlay_lokr_prodigy_training_full", "dlay_lokr_training", "dlay_lora_training")
+}
+SCHEMA_CODES = {"CFG001", "CFG002", "CFG003", "CFG005", "CFG701"}
+
+
+def test_rule_warnings_on_the_added_trainers_files_are_reviewed() -> None:
+    root = require_corpus()
+    files = [str(p.relative_to(root)) for folder in TRAINER_FOLDERS
+             for p in sorted((root / folder).rglob("*")) if p.suffix in (".toml", ".json")]
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        results = run_many([Job(f) for f in files])
+    finally:
+        os.chdir(cwd)
+    found = {(r.path, f.code, f.key_text) for r in results for f in r.findings
+             if f.severity in ("warning", "error") and f.code not in SCHEMA_CODES}
+    assert sorted(found - REVIEWED_TRAINER_WARNINGS.keys()) == []
+    assert sorted(REVIEWED_TRAINER_WARNINGS.keys() - found) == []

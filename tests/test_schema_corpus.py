@@ -689,10 +689,116 @@ TRAINNER: list[Reviewed] = [
      'CFG003', 'train.losses[5].type', _UNPAIRED),
 ]
 
+# diffusion-pipe (training and dataset TOMLs)
+_DP = 'diffusion-pipe/'
+_DP_TIAN = _DP + 'TianDongL__Diffusion_pipe_in_ComfyUI_Win/'
+_DP_LUIS = _DP + 'luisclement__Diffusion-Pipe-Lora-Training/toml/'
+_DP_ADB = _DP + 'adbrasi__diffusion-pipe-easycontrol/examples/'
+_DP_ZSX = _DP + 'zsxkib__diffusion-pipe@wan-trainer/'
+_DP_FORK = 'fork/PR-only key or table: no code at diffusion-pipe HEAD reads it'
+DIFFUSION_PIPE: list[Reviewed] = [
+    (_DP + 'tdrussell__diffusion-pipe/test/config.toml', 'CFG002', '',
+     'fixture of test/debug_deepspeed_init.py, not a train.py config: train.py stops at the '
+     'missing output_dir, dataset, epochs and [optimizer]'),
+    (_DP + 'tdrussell__diffusion-pipe@pr-453/examples/longcat.toml', 'CFG003', 'model.type',
+     "PR-only model type: train.py at HEAD raises NotImplementedError for 'longcat'"),
+    (_DP + 'tdrussell__diffusion-pipe@pr-453/examples/longcat.toml', 'CFG701', 'eval_dump',
+     _DP_FORK),
+    (_DP + 'tdrussell__diffusion-pipe@pr-463/examples/main_example.toml', 'CFG002',
+     'warmup_steps', 'warmup_steps = 0.05 is not a ratio: LinearLR start_factor 1/0.05 = 20 '
+     'is rejected by torch at start-up'),
+    (_DP + 'tdrussell__diffusion-pipe@pr-463/examples/main_example.toml', 'CFG701',
+     'lr_scheduler_config', _DP_FORK),
+    (_DP_TIAN + 'train_config/qwen_edit_train.toml', 'CFG701', 'model.tokenizer_path',
+     'models/qwen_image.py reads no tokenizer_path (it loads its own configs/qwen_image/tokenizer)'),
+    (_DP_TIAN + 'train_config/qwen_edit_train.toml', 'CFG701', 'model.processor_path',
+     'models/qwen_image.py reads no processor_path'),
+    (_DP_TIAN + 'train_config/qwen_edit_train.toml', 'CFG701', 'lora.type',
+     'legacy [lora] table: only its dtype is read; the adapter is the [adapter] table'),
+    (_DP_TIAN + 'train_config/qwen_edit_train.toml', 'CFG701', 'lora.rank',
+     'legacy [lora] table: only its dtype is read; the adapter is the [adapter] table'),
+    (_DP_TIAN + 'train_config/qwen_t2i_train.toml', 'CFG002', '',
+     'no `dataset`: train.py opens config["dataset"] (KeyError); it wrote dataset_config_path'),
+    (_DP_TIAN + 'train_config/qwen_t2i_train.toml', 'CFG701', 'dataset_config_path',
+     'not read: train.py opens config["dataset"]'),
+    (_DP_TIAN + 'train_config/test_config.toml', 'CFG701', 'number_of_gpus',
+     'key of the ComfyUI wrapper; diffusion-pipe takes the GPU count from the launcher'),
+    (_DP_TIAN + 'train_config/trainconfig.toml', 'CFG701', 'number_of_gpus',
+     'key of the ComfyUI wrapper; diffusion-pipe takes the GPU count from the launcher'),
+    (_DP_TIAN + 'train_config/wan2.2_i2v.toml', 'CFG003', 'video_clip_mode',
+     "'multiple_overlapping' is commented out in models/base.py: NotImplementedError on videos"),
+    (_DP_TIAN + 'train_config/qwen_dataset.toml', 'CFG701', 'directory[0].buckets',
+     'utils/dataset.py reads no `buckets` key (ar_buckets, size_buckets, frame_buckets)'),
+    (_DP_LUIS + 'wan_2.2_high.toml', 'CFG701', 'timestep_start',
+     'not a diffusion-pipe key: the high-noise expert trains on t in [0, 1] (min_t/max_t under '
+     '[model], tdrussell/diffusion-pipe#372)'),
+    (_DP_LUIS + 'wan_2.2_high.toml', 'CFG701', 'timestep_end',
+     'not a diffusion-pipe key (min_t/max_t under [model])'),
+    (_DP_LUIS + 'wan_2.2_high.toml', 'CFG701', 'model.vae_path',
+     'models/wan/wan.py reads ckpt_path, transformer_path and llm_path only'),
+    (_DP_LUIS + 'wan_2.2_high.toml', 'CFG701', 'model.clip_path',
+     'models/wan/wan.py reads ckpt_path, transformer_path and llm_path only'),
+    (_DP_LUIS + 'wan_2.2_low.toml', 'CFG701', 'timestep_start',
+     'not a diffusion-pipe key (min_t/max_t under [model])'),
+    (_DP_LUIS + 'wan_2.2_low.toml', 'CFG701', 'timestep_end',
+     'not a diffusion-pipe key (min_t/max_t under [model])'),
+    (_DP_LUIS + 'wan_2.2_low.toml', 'CFG701', 'model.vae_path',
+     'models/wan/wan.py reads ckpt_path, transformer_path and llm_path only'),
+    (_DP_LUIS + 'wan_2.2_low.toml', 'CFG701', 'model.clip_path',
+     'models/wan/wan.py reads ckpt_path, transformer_path and llm_path only'),
+    (_DP_ADB + 'anima_canny_dataset.toml', 'CFG701', 'directory[0].caption_ext', _DP_FORK),
+    (_DP_ADB + 'anima_easycontrol_dataset.toml', 'CFG701', 'directory[0].caption_ext',
+     _DP_FORK),
+    (_DP_ADB + 'anima_easycontrol.toml', 'CFG003', 'model.type',
+     "fork-only model type: train.py at HEAD raises NotImplementedError for 'easycontrol'"),
+    (_DP_ADB + 'anima_easycontrol.toml', 'CFG701', 'control', _DP_FORK),
+    (_DP_ZSX + 'wan_train_replicate.toml', 'CFG701', 'general', _DP_FORK),
+    (_DP_ZSX + 'wan_train_replicate.toml', 'CFG701', 'deepspeed', _DP_FORK),
+    (_DP_ZSX + 'wan_train_replicate.toml', 'CFG002', 'lr_scheduler',
+     'a [lr_scheduler] table: train.py compares a string and raises NotImplementedError'),
+    (_DP_ZSX + 'wan_dataset.toml', 'CFG701', 'max_workers', _DP_FORK),
+    (_DP_ZSX + 'wan_dataset.toml', 'CFG701', 'cache_batch_size', _DP_FORK),
+    (_DP_ZSX + 'wan_dataset.toml', 'CFG701', 'video_clip_mode',
+     'a training-config key: the dataset file is not where it is read'),
+    (_DP_ZSX + 'wan_dataset.toml', 'CFG701', 'directory[0].video_clip_length', _DP_FORK),
+]
+
+# musubi-tuner (training and dataset TOMLs)
+_MT = 'musubi-tuner/kohya-ss__musubi-tuner'
+_MT_QWEN = _MT + '@pr-861/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_'
+_MT_FORK = 'blissful-tuner fork key (PR-only): no code at musubi-tuner HEAD reads it'
+_MT_MASK = ('blissful-tuner fork key: musubi-tuner\'s strict dataset schema rejects it, so '
+            'caching and training stop')
+_MT_DUP = ('set in [training] and again in [sampling]: the flattened namespace keeps the '
+           'later one')
+MUSUBI_TUNER: list[Reviewed] = [
+    *[(_MT_QWEN + 'dataset_cute_v2.toml', 'CFG701', 'datasets[0].mask_directory', _MT_MASK)],
+    *[(_MT + '@pr-861/configs/dlay_dataset.toml', 'CFG701', f'datasets[{i}].mask_directory',
+       _MT_MASK) for i in range(3)],
+    *[(_MT_QWEN + f'lora_adamw_loraplus_cute_v{v}.toml', 'CFG701', f'training.{k}', _MT_FORK)
+      for v in (1, 2) for k in ('cute', 'use_mask_loss', 'mask_gamma', 'mask_min_weight')],
+    *[(_MT + '@pr-861/configs/dlay_lokr_prodigy_training_full.toml', 'CFG005', f'training.{k}',
+       _MT_DUP) for k in ('save_every_n_steps', 'save_state', 'save_last_n_steps',
+                          'save_last_n_steps_state')],
+    *[(_MT + f'@pr-861/configs/{name}.toml', 'CFG701', f'training.{k}', _MT_FORK)
+      for name in ('dlay_lokr_prodigy_training_full', 'dlay_lokr_training', 'dlay_lora_training')
+      for k in ('use_mask_loss', 'mask_min_weight', 'rope_func')],
+    (_MT + '@pr-901/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_muon_cute_v1.toml', 'CFG003',
+     'optimizer.optimizer_type', 'MuonWithAdamW has no module path, so musubi-tuner looks it up '
+     'in torch.optim, which has no such class (AttributeError)'),
+    *[(_MT + '@pr-901/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_muon_cute_v1.toml', 'CFG701',
+       key, _MT_FORK) for key in ('optimizer.muon_adam_lr', 'optimizer.muon_model_type',
+                                  'training.cute', 'training.use_mask_loss',
+                                  'training.mask_gamma', 'training.mask_min_weight')],
+    ('musubi-tuner/radiatingreverberations__musubi-tuner-docker/src/scripts/krea2/templates/'
+     'train-10gb.toml', 'CFG701', 'save_model_as',
+     "an sd-scripts option: musubi-tuner's parser has no save_model_as"),
+]
+
 REVIEWED: dict[str, list[Reviewed]] = {
     "ai-toolkit": AI_TOOLKIT, "kohya": KOHYA, "kohya-dataset": KOHYA_DATASET,
     "kohya-gui": KOHYA_GUI, "basicsr": BASICSR, "hydra": HYDRA, "sedd": SEDD,
-    "traiNNer": TRAINNER,
+    "traiNNer": TRAINNER, "diffusion-pipe": DIFFUSION_PIPE, "musubi-tuner": MUSUBI_TUNER,
 }
 SCHEMA_CODES = {"CFG002", "CFG003", "CFG005", "CFG701"}
 
@@ -725,8 +831,11 @@ def corpus_findings() -> dict[str, Counter[tuple[str, str, str]]]:
 
 
 def test_every_family_with_a_schema_has_a_reviewed_list() -> None:
-    families = {p.name.removesuffix(".schema.json") for p in schemas_dir().glob("*.schema.json")}
-    assert families <= set(REVIEWED)
+    from cfglint.families import family_from_schema_ref
+
+    names = {p.name.removesuffix(".schema.json") for p in schemas_dir().glob("*.schema.json")}
+    families = {family_from_schema_ref(f"urn:cfglint:schema:{n}") for n in names}
+    assert None not in families and families <= set(REVIEWED)
 
 
 def test_reviewed_entries_are_unique_and_explained() -> None:

@@ -315,3 +315,45 @@ def test_validator_agrees_with_jsonschema_on_every_corpus_file_of_our_families()
             disagreements.append((str(path), ours, theirs))
     assert checked > 100
     assert not disagreements
+
+
+def test_interpolation_alternative_does_not_blur_the_message_about_a_wrong_value() -> None:
+    text = "ngpus: four\ngraph:\n  type: absorbing\ntraining:\n  accum: ${x}\n"
+    wrong_type, bad_choice = lint(text, "yaml", "sedd")
+    assert wrong_type.code == "CFG002" and "an integer is required" in wrong_type.message
+    assert bad_choice.code == "CFG003" and "did you mean 'absorb'" in bad_choice.message
+
+
+# --- keys read in another table (x-cfglint-read-in) ---------------------------------------------
+
+TABLES = {"type": "object", "additionalProperties": False,
+          "x-cfglint-read-in": {"min_t": "model", "blocks_to_swap": ""},
+          "properties": {
+              "epochs": {"type": "integer", "description": "e"},
+              "blocks_to_swap": {"type": "integer", "description": "b"},
+              "model": {"type": "object", "description": "m", "additionalProperties": False,
+                        "properties": {"type": {"type": "string", "description": "t"},
+                                       "min_t": {"type": "number", "description": "t"}}}}}
+MISPLACED = ("epochs = 5\nmin_t = 0.875  # high-noise expert\n\n[model]\ntype = 'wan'\n"
+             "blocks_to_swap = 8\n")
+
+
+def test_key_read_only_in_another_table_is_moved_there_as_written() -> None:
+    low, swap = lint_with(TABLES, MISPLACED, "toml")
+    assert low.code == "CFG701" and "reads `min_t` only under [model]" in low.message
+    assert low.fix is not None and low.fix.safety == "safe"
+    assert swap.fix is not None and "only at the top level" in swap.message
+    moved = apply(MISPLACED, low)
+    assert moved == ("epochs = 5\n\n[model]\ntype = 'wan'\nblocks_to_swap = 8\n"
+                     "min_t = 0.875  # high-noise expert\n")
+    assert apply(MISPLACED, swap) == ("epochs = 5\nmin_t = 0.875  # high-noise expert\n"
+                                      "blocks_to_swap = 8\n\n[model]\ntype = 'wan'\n")
+
+
+def test_no_move_when_the_target_table_sets_the_key_or_the_value_does_not_fit() -> None:
+    [f] = lint_with(TABLES, "min_t = 0.9\n[model]\nmin_t = 0.875\n", "toml")
+    assert f.fix is None and "set as well" in f.message
+    [g] = lint_with(TABLES, "min_t = 'high'\n[model]\ntype = 'wan'\n", "toml")
+    assert g.fix is None and "only under [model]" in g.message
+    [h] = lint_with(TABLES, "min_t = 0.875\n", "toml")  # no [model] table to move into
+    assert h.fix is None

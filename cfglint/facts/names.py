@@ -155,7 +155,21 @@ FACTS: tuple[FactName, ...] = (
     _f("noise.min_snr_gamma", "float", "Min-SNR-γ loss weighting"),
     _f("noise.offset", "float", "offset noise"),
     _f("noise.adaptive_scale", "float", "sd-scripts `adaptive_noise_scale`"),
-    _f("noise.timestep_sampling", "str", "timestep sampling scheme"),
+    _f("noise.timestep_sampling", "str", "how training timesteps are drawn, the trainer's own "
+       "word (`sigma`, `shift`, `logit_normal`, ...)"),
+    _f("noise.discrete_flow_shift", "float", "the constant timestep shift s "
+       "(t' = s·t / (1 + (s−1)·t)) as written; the note says when the trainer reads it "
+       "(musubi-tuner: only with `timestep_sampling = \"shift\"`)"),
+    _f("noise.shift_mode", "str", "the shift the run trains with: `constant` (s above), "
+       "`resolution` (a shift that depends on the image size), `none`"),
+    _f("noise.t_min", "float", "lowest training timestep on [0, 1] (1 = pure noise) the trainer "
+       "samples (diffusion-pipe `[model] min_t`; musubi-tuner `min_timestep` / 1000, mirrored "
+       "in its default `sigma` mode, which indexes a descending schedule)"),
+    _f("noise.t_max", "float", "highest training timestep on [0, 1] the trainer samples"),
+    _f("moe.expert", "str", "which expert of a two-expert model (Wan 2.2) the run trains: "
+       "`high`, `low` or `both`"),
+    _f("moe.boundary", "float", "the timestep on [0, 1] where the high-noise expert takes over "
+       "(musubi-tuner `timestep_boundary`, above 1 divided by 1000)"),
     _f("noise.type", "str", "SEDD noise type (`loglinear`, `geometric`)"),
     _f("noise.sigma_min", "float", "SEDD geometric noise σ_min"),
     _f("noise.sigma_max", "float", "SEDD geometric noise σ_max"),

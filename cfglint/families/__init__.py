@@ -13,11 +13,13 @@ from functools import cache
 from cfglint.families.ai_toolkit import AiToolkit
 from cfglint.families.base import CLAIM, MARGIN, Family, root_mapping
 from cfglint.families.basicsr import BasicSR
+from cfglint.families.diffusion_pipe import DiffusionPipe
 from cfglint.families.generic import Generic
 from cfglint.families.hydra import Hydra
 from cfglint.families.kohya import Kohya
 from cfglint.families.kohya_dataset import KohyaDataset
 from cfglint.families.kohya_gui import KohyaGui
+from cfglint.families.musubi_tuner import MusubiTuner
 from cfglint.families.sedd import Sedd
 from cfglint.families.trainner import TraiNNer
 from cfglint.source.document import Document, Scalar
@@ -26,7 +28,9 @@ __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "de
            "get_family"]
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
-    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer, Generic,
+    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
+    DiffusionPipe, MusubiTuner,
+    Generic,
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 
@@ -48,14 +52,17 @@ def get_family(name: str) -> Family:
 
 def family_from_schema_ref(ref: str) -> str | None:
     """Family named by a cfglint schema: ``urn:cfglint:schema:kohya``, or a path or URL
-    ending in ``kohya.schema.json``. ``generic`` has no schema, so it is never named."""
+    ending in ``kohya.schema.json`` (a family's schema or one of its file kinds, such as
+    diffusion-pipe-dataset). ``generic`` has no schema, so it is never named."""
     m = _SCHEMA_NAME.search(ref.strip().strip("'\"").split("#", 1)[0].split("?", 1)[0])
     if not m:
         return None
-    name = m.group(1) or m.group(2)
-    for fam in FAMILY_NAMES[:-1]:
-        if fam.lower() == name.lower():
-            return fam
+    name = (m.group(1) or m.group(2)).lower()
+    for cls in FAMILY_CLASSES:
+        if cls.schema is None:
+            continue  # a family without a schema (generic) is never named by one
+        if name in (n.lower() for n in (cls.name, cls.schema, *cls.other_schemas) if n):
+            return cls.name
     return None
 
 

@@ -47,6 +47,8 @@ class Program(Enum):
     HYDRA = "Hydra"
     BASICSR = "BasicSR"
     TRAINNER = "traiNNer-redux"
+    DIFFUSION_PIPE = "diffusion-pipe"
+    MUSUBI_TUNER = "musubi-tuner"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class Family:
     # False where cfglint does not know the loader: settings `yaml-loader` may then say it
     loader_known: ClassVar[bool] = True
     schema: ClassVar[str | None] = None
+    # schemas ``schema_for`` picks besides ``schema`` (a trainer with a second file kind)
+    other_schemas: ClassVar[tuple[str, ...]] = ()
     arg_notation: ClassVar[ArgNotation | None] = None
     # where optimizer arguments go when the file has none yet (None: nowhere known)
     args_key: ClassVar[KeyPath | None] = None
@@ -93,6 +97,11 @@ class Family:
     def detect(self, doc: Document) -> float:
         """Confidence in [0, 1] that ``doc`` is a config of this family."""
         return 0.0
+
+    def schema_for(self, doc: Document) -> str | None:
+        """The schema that checks ``doc``; a trainer with two file kinds (a training config
+        and a dataset config) picks by the file's shape."""
+        return self.schema
 
     def facts(self, doc: Document) -> Facts:
         """Canonical facts as this trainer reads ``doc`` (before the user mapping and the

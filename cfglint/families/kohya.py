@@ -26,8 +26,10 @@ from cfglint.families.base import (
     Family,
     ProbeDefaults,
     Program,
+    keys_of,
     root_mapping,
 )
+from cfglint.families.musubi_tuner import DIT_KEYS, FRONT_END_KEYS
 from cfglint.repo.declare import ModuleRegistry, OpenRegistry
 from cfglint.source.document import Document, KeyPath, Mapping, resolve_alias
 
@@ -103,6 +105,10 @@ class Kohya(Family):
         if "datasets" in root.keys() or ("general" in root.keys() and not (keys & {
                 "pretrained_model_name_or_path", "output_dir"})):
             return 0.0
+        if "type" in keys_of(root.get("model")):
+            return 0.0  # diffusion-pipe's [model] table (sd-scripts has no `type` option)
+        if keys & (DIT_KEYS | FRONT_END_KEYS):
+            return 0.0  # musubi-tuner's DiT path, or a preset of a GUI for it
         hits = len(keys & SD_SCRIPTS_MARKERS)
         if hits == 0:
             return 0.0

@@ -10,6 +10,7 @@ from cfglint.facts.builder import MISSING, FactBuilder
 from cfglint.facts.model import Facts, Unknown
 from cfglint.facts.values import as_bool, as_number, parse_resolution
 from cfglint.families.base import CERTAIN, Family, Program, keys_of, root_mapping
+from cfglint.families.musubi_tuner import is_dataset_config
 from cfglint.source.document import Document, KeyPath, Sequence, resolve_alias
 
 _DATASET_KEYS = frozenset({"resolution", "batch_size", "enable_bucket", "image_dir",
@@ -30,6 +31,8 @@ class KohyaDataset(Family):
         if root is None or doc.format != "toml":
             return 0.0
         keys = set(root.keys())
+        if is_dataset_config(root):
+            return 0.0  # musubi-tuner's dataset config: no subsets, keys sd-scripts rejects
         if "datasets" in keys:
             return CERTAIN
         if "general" in keys and keys <= {"general", "datasets"}:

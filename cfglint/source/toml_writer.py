@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from cfglint.findings import Edit
-from cfglint.source.document import Document, Mapping, Scalar, Sequence, resolve_alias
+from cfglint.source.document import Document, Entry, Mapping, Scalar, Sequence, resolve_alias
 from cfglint.source.writing import EditError, float_text, indent_of, last_line_end, line_end
 
 _TOML_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -48,9 +48,35 @@ def render_key(key: str, like: Scalar | None = None) -> str:
 
 def insert_key(doc: Document, mapping: Mapping, key: str, value: Any) -> Edit:
     """Insert ``key = value`` into ``mapping`` in the file's style."""
+    return _insertion(doc, mapping, f"{render_bare_key(key)} = {render(value)}")
+
+
+def move_entry(doc: Document, entry: Entry, source: Mapping, target: Mapping) -> list[Edit]:
+    """Move a ``key = value`` line of ``source``, with a comment after it, into the table
+    ``target``: its line goes, and the same text (key, value and comment as written) is
+    inserted there."""
+    text = doc.text
+    if source.flow or target.flow:
+        raise EditError("inline tables are edited by hand")
+    start = text.rfind("\n", 0, entry.key.span.start) + 1
+    end = line_end(text, entry.value.span.end)
+    after = text[entry.value.span.end:end].strip()
+    if text[start:entry.key.span.start].strip() or (after and not after.startswith("#")):
+        raise EditError("the key shares its line with other text")
+    moved = text[entry.key.span.start:end]
+    if "\n" in moved:
+        raise EditError("multi-line values are moved by hand")
+    removal = Edit(start, min(len(text), end + len(doc.newline)), "")
+    insertion = _insertion(doc, target, moved)
+    if removal.start < insertion.start < removal.end:
+        raise EditError("the target table is on the moved line")
+    return [removal, insertion]
+
+
+def _insertion(doc: Document, mapping: Mapping, rendered: str) -> Edit:
+    """Where ``rendered`` (one ``key = value`` line) goes in ``mapping``, in the file's style."""
     nl = doc.newline
     text = doc.text
-    rendered = f"{render_bare_key(key)} = {render(value)}"
     if mapping.flow:
         close = mapping.span.end - 1
         sep = ", " if mapping.entries else " "
