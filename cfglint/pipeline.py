@@ -156,7 +156,7 @@ def _unknown_trainer(doc: Document, detection: Detection) -> Finding:
 
 
 def _schema_findings(doc: Document, family: Family) -> list[Finding]:
-    if family.schema is None:
+    if family.schema_for(doc) is None:
         return []
     from cfglint.schema import schema_findings  # loaded only when a family has a schema
 

@@ -4,7 +4,8 @@ The validator walks nodes rather than a plain dict so that every error lands on 
 span of the offending key or value, and it sees each scalar as the trainer's loader
 does (``Family.value``). It is written here instead of using ``jsonschema`` because
 that import alone costs more than linting a file; tests check the two agree.
-Schemas are compiled once per family, lazily, only for families present in a run.
+Schemas are compiled once per schema name, lazily, only for the schemas a run uses; the
+family picks the schema of each file (``Family.schema_for``).
 """
 
 from __future__ import annotations
@@ -42,19 +43,10 @@ _MAX_CHOICES_SHOWN = 8
 
 # --- loading and compiling ---------------------------------------------------------------
 
-def _schema_name(family: str) -> str | None:
-    try:
-        return get_family(family).schema
-    except KeyError:
-        return None
-
-
 @cache
-def load_schema(family: str) -> dict[str, Any] | None:
-    """The family's schema as parsed JSON, or None for families without one (generic)."""
-    name = _schema_name(family)
-    if name is None:
-        return None
+def load_schema(name: str) -> dict[str, Any] | None:
+    """The schema ``schemas/<name>.schema.json`` as parsed JSON, or None when there is none
+    (``generic``)."""
     path = schemas_dir() / f"{name}.schema.json"
     if not path.is_file():
         return None
@@ -201,11 +193,11 @@ class _Compiled:
 
 
 @cache
-def _compiled(family: str) -> _Compiled | None:
-    schema = load_schema(family)
+def _compiled(name: str) -> _Compiled | None:
+    schema = load_schema(name)
     if schema is None:
         return None
-    return _compile_document(schema, family)
+    return _compile_document(schema, name)
 
 
 def _compile_document(schema: dict[str, Any], family: str) -> _Compiled:
@@ -600,8 +592,13 @@ def _where(section: str | None) -> str:
 # --- entry point ------------------------------------------------------------------------------
 
 def schema_findings(doc: Document, family: str) -> list[Finding]:
-    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against its family schema."""
-    compiled = _compiled(family)
+    """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against the schema its
+    family picks for it."""
+    try:
+        name = get_family(family).schema_for(doc)
+    except KeyError:
+        return []
+    compiled = _compiled(name) if name is not None else None
     if compiled is None or doc.root is None:
         return []
     return _run(doc, family, compiled)

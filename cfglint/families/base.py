@@ -90,6 +90,11 @@ class Family:
         """Confidence in [0, 1] that ``doc`` is a config of this family."""
         return 0.0
 
+    def schema_for(self, doc: Document) -> str | None:
+        """The schema that checks ``doc``: a trainer with several file kinds (a training
+        config and a dataset list) picks one per kind; by default, ``schema``."""
+        return self.schema
+
     def facts(self, doc: Document) -> Facts:
         """Canonical facts as this trainer reads ``doc`` (before the user mapping and the
         trainer-neutral derivations of ``cfglint.facts.derive``)."""
