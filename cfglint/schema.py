@@ -20,7 +20,7 @@ from typing import Any
 from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
 from cfglint.families.base import Family
-from cfglint.findings import Finding, Fix, make_finding
+from cfglint.findings import Finding, Fix, Severity, make_finding
 from cfglint.resources import schemas_dir
 from cfglint.source.document import (
     Document,
@@ -107,6 +107,25 @@ class _S:
         self.else_: _S | None = None
         self.open = False
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
+        # what the trainer does with a wrong type / a wrong value here (appended to the message)
+        self.consequence: dict[str, str] = {}
+        self.legacy: _Legacy | None = None
+
+
+@dataclass(frozen=True)
+class _Legacy:
+    """Keys a versioned loader migrates (``x-cfglint-legacy``): accepted while the mapping's
+    own version (``version_key``; absent is 0) is below the number given for the key."""
+
+    version_key: str
+    keys: dict[str, int]
+    patterns: tuple[tuple[re.Pattern[str], int], ...]
+
+    def accepts(self, name: str, version: int) -> bool:
+        limit = self.keys.get(name)
+        if limit is None:
+            limit = next((n for rx, n in self.patterns if rx.search(name)), None)
+        return limit is not None and version < limit
 
 
 class _Compiler:
@@ -181,6 +200,13 @@ class _Compiler:
             s.then = self.compile(schema["then"]) if "then" in schema else None
             s.else_ = self.compile(schema["else"]) if "else" in schema else None
         s.open = bool(schema.get("x-cfglint-open"))
+        s.consequence = dict(schema.get("x-cfglint-consequence") or {})
+        legacy = schema.get("x-cfglint-legacy")
+        if isinstance(legacy, dict):
+            s.legacy = _Legacy(str(legacy.get("version-key", "__version")),
+                               dict(legacy.get("keys") or {}),
+                               tuple((re.compile(rx), n)
+                                     for rx, n in (legacy.get("patterns") or {}).items()))
         return s
 
 
@@ -190,6 +216,12 @@ class _Compiled:
     flatten: bool
     trainer: str
     rejects_unknown: bool
+    unknown_severity: Severity | None = None  # of a rejected unknown key (else the rule's)
+    key_prefix: str = ""  # characters the loader strips from the start of every key
+    abbreviations: bool = False  # argparse's allow_abbrev: a unique key prefix is the key
+    unread: _S | None = None  # values an unknown key may hold that never reach the trainer
+    strict_integers: bool = False  # the loader int()s the text of a value: 1.0 is no integer
+    placeholders: re.Pattern[str] | None = None  # values substituted before the trainer reads
 
 
 @cache
@@ -201,11 +233,21 @@ def _compiled(name: str) -> _Compiled | None:
 
 
 def _compile_document(schema: dict[str, Any], family: str) -> _Compiled:
+    compiler = _Compiler(schema)
+    unread = schema.get("x-cfglint-unread-values")
+    severity = schema.get("x-cfglint-unknown-severity")
+    placeholders = schema.get("x-cfglint-placeholders")
     return _Compiled(
-        root=_Compiler(schema).compile(schema),
+        root=compiler.compile(schema),
         flatten=bool(schema.get("x-cfglint-flatten")),
         trainer=str(schema.get("x-cfglint-trainer") or family),
         rejects_unknown=schema.get("x-cfglint-unknown-keys") == "rejected",
+        unknown_severity=severity if severity in ("error", "warning", "info") else None,
+        key_prefix=str(schema.get("x-cfglint-key-prefix") or ""),
+        abbreviations=bool(schema.get("x-cfglint-abbreviations")),
+        unread=compiler.compile(unread) if unread is not None else None,
+        strict_integers=bool(schema.get("x-cfglint-strict-integers")),
+        placeholders=re.compile(placeholders) if placeholders else None,
     )
 
 
@@ -219,6 +261,8 @@ class _Err:
     message: str
     fix: Fix | None = None
     expected: frozenset[str] = frozenset()  # for type errors: the types that would do
+    kind: str = ""  # "wrong-type" / "bad-value": a consequence in the schema may follow
+    severity: Severity | None = None  # instead of the rule's own
 
 
 @dataclass
@@ -229,6 +273,11 @@ class _Ctx:
     sweeps: bool
     values: dict[int, Any] = field(default_factory=dict)
 
+    def key(self, name: str) -> str:
+        """A key as the loader looks it up (``--lr`` is ``lr`` for SimpleTuner)."""
+        prefix = self.compiled.key_prefix
+        return name.strip().lstrip(prefix) if prefix else name
+
     def value(self, node: Scalar) -> Any:
         key = id(node)
         if key not in self.values:
@@ -236,7 +285,7 @@ class _Ctx:
         return self.values[key]
 
 
-def _kinds(value: Any, node: Node) -> frozenset[str]:
+def _kinds(value: Any, node: Node, strict_integers: bool = False) -> frozenset[str]:
     if isinstance(node, Mapping):
         return frozenset({"object"})
     if isinstance(node, Sequence):
@@ -248,7 +297,8 @@ def _kinds(value: Any, node: Node) -> frozenset[str]:
     if isinstance(value, int):
         return frozenset({"integer", "number"})
     if isinstance(value, float):
-        return frozenset({"integer", "number"} if value.is_integer() else {"number"})
+        integral = value.is_integer() and not strict_integers
+        return frozenset({"integer", "number"} if integral else {"number"})
     if isinstance(value, str):
         return frozenset({"string"})
     return frozenset({"other"})
@@ -301,6 +351,8 @@ def _json_equal(a: Any, b: Any) -> bool:
 def _skip(value: Any, ctx: _Ctx) -> bool:
     if not isinstance(value, str):
         return False
+    if ctx.compiled.placeholders is not None and ctx.compiled.placeholders.search(value):
+        return True
     return "${" in value or value == "???" or (ctx.sweeps and bool(_SWEEP.search(value)))
 
 
@@ -326,7 +378,29 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
         best = _closest(value, [str(c) for c in choices])
         if best is not None:
             msg += f" (did you mean {best!r}?)"
-    return _Err("CFG003", span, path, msg)
+    return _Err("CFG003", span, path, msg, kind="bad-value")
+
+
+def _with_consequence(s: _S, errs: list[_Err], path: KeyPath, value: Any) -> list[_Err]:
+    """Say what the trainer does with the bad value here (``x-cfglint-consequence``);
+    ``{key}`` and ``{value}`` name the key and the value as Python's ``str()`` prints it."""
+    if not s.consequence:
+        return errs
+    for e in errs:
+        text = s.consequence.get(e.kind) if e.path == path else None
+        if text:
+            e.message += "; " + text.replace("{key}", _label(path)).replace(
+                "{value}", _py_str(value))
+            e.kind = ""  # said once
+    return errs
+
+
+def _py_str(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return repr(value)
+    return str(value)
 
 
 def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
@@ -336,19 +410,28 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
         return []
     if s.reject:
         return [_Err("CFG002", node.span, path, f"`{_label(path)}` is not allowed here")]
+    value: Any = ctx.value(node) if isinstance(node, Scalar) else None
+    plain = value if isinstance(node, Scalar) else None
+    if s.consequence and not isinstance(node, Scalar):
+        plain = to_python(node, view=ctx.value)
+    return _with_consequence(s, _validate_node(s, node, path, anchor, ctx, open_, value),
+                             path, plain)
+
+
+def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, open_: bool,
+                   value: Any) -> list[_Err]:
     errs: list[_Err] = []
     if s.ref is not None:
         errs += _validate(s.ref, node, path, anchor, ctx, open_)
     open_ = open_ or s.open
-    value: Any = ctx.value(node) if isinstance(node, Scalar) else None
     if isinstance(node, Scalar) and _skip(value, ctx):
         return errs
-    kinds = _kinds(value, node)
+    kinds = _kinds(value, node, ctx.compiled.strict_integers)
     if s.types is not None and not (kinds & s.types):
         errs.append(_Err("CFG002", node.span, path,
                          f"`{_label(path)}` is {_describe(value, node)} to "
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
-                         expected=s.types))
+                         expected=s.types, kind="wrong-type"))
         return errs
     if s.enum is not None:
         plain = value if isinstance(node, Scalar) else to_python(node, view=ctx.value)
@@ -359,7 +442,8 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
     if isinstance(value, str) and s.pattern is not None and not s.pattern.search(value):
         errs.append(_Err("CFG003", node.span, path,
                          f"`{_label(path)}` is {value!r}, which does not have the form "
-                         f"{ctx.compiled.trainer} requires (/{s.pattern.pattern}/)"))
+                         f"{ctx.compiled.trainer} requires (/{s.pattern.pattern}/)",
+                         kind="bad-value"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         errs += _bounds(s, value, path, node.span)
     if isinstance(node, Mapping):
@@ -400,7 +484,8 @@ def _bounds(s: _S, value: float, path: KeyPath, span: Span) -> list[_Err]:
     for bound, broken, words in checks:
         if broken:
             return [_Err("CFG003", span, path,
-                         f"`{_label(path)}` is {value!r}; it must be {words} {bound!r}")]
+                         f"`{_label(path)}` is {value!r}; it must be {words} {bound!r}",
+                         kind="bad-value")]
     return []
 
 
@@ -418,7 +503,8 @@ def _best(branches: list[list[_Err]], node: Node, path: KeyPath, ctx: _Ctx) -> l
         value = ctx.value(node) if isinstance(node, Scalar) else None
         return [_Err("CFG002", first.span, path,
                      f"`{_label(path)}` is {_describe(value, node)} to {ctx.family.loader}; "
-                     f"{_expected(types)} is required", expected=frozenset(types))]
+                     f"{_expected(types)} is required", expected=frozenset(types),
+                     kind="wrong-type")]
     return min(branches, key=lambda b: (shallow_type(b), len(b)))
 
 
@@ -449,25 +535,54 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
                       open_: bool) -> list[_Err]:
     errs: list[_Err] = []
     entries = _effective_entries(node)
-    present = {e.name for e in entries}
+    if ctx.compiled.key_prefix:
+        entries, errs = _normalised_entries(entries, path, ctx)
+    present = {ctx.key(e.name) for e in entries}
     for req in s.required:
         if req not in present:
             where = f"`{_label(path)}`" if path else "the document"
             errs.append(_Err("CFG002", anchor, path,
                              f"{where} has no `{req}`, which {ctx.compiled.trainer} requires"))
+    version = _version(s.legacy, node, ctx) if s.legacy is not None else 0
     for entry in entries:
-        errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present)
+        errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present, version=version)
     return errs
 
 
+def _normalised_entries(entries: list[Entry], path: KeyPath, ctx: _Ctx
+                        ) -> tuple[list[Entry], list[_Err]]:
+    """Keys that name the same option once the loader strips its prefix (``--lr`` and
+    ``lr``): the later one wins, the earlier one is reported as set twice."""
+    last: dict[str, Entry] = {}
+    errs: list[_Err] = []
+    for e in entries:
+        name = ctx.key(e.name)
+        earlier = last.get(name)
+        if earlier is not None:
+            errs.append(_Err("CFG005", earlier.key.span, (*path, earlier.name),
+                             f"`{earlier.name}` and `{e.name}` name the same option; "
+                             f"{ctx.compiled.trainer} keeps the later value and drops this one"))
+        last[name] = e
+    kept = set(map(id, last.values()))
+    return [e for e in entries if id(e) in kept], errs
+
+
+def _version(legacy: _Legacy, node: Mapping, ctx: _Ctx) -> int:
+    """The mapping's own format version (absent: 0, as versioned loaders assume)."""
+    raw = node.get(legacy.version_key)
+    raw = resolve_alias(raw)
+    value = ctx.value(raw) if isinstance(raw, Scalar) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
-                 present: set[str], closed: bool = False) -> list[_Err]:
+                 present: set[str], closed: bool = False, version: int = 0) -> list[_Err]:
     """One key of a mapping against the mapping's schema: known, patterned or unknown.
 
     ``closed`` treats keys outside ``properties`` as unknown whatever
     additionalProperties says (flattened kohya tables: the schema routes them to
     the section schema for editors, but after flattening they are plain keys)."""
-    name = entry.name
+    name = ctx.key(entry.name)
     errs: list[_Err] = []
     if s.property_names is not None:
         errs += _validate(s.property_names, entry.key, path, entry.key.span, ctx, open_)
@@ -480,7 +595,7 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
         if rx.search(name):
             matched = True
             errs += _validate(psub, entry.value, path, entry.key.span, ctx, open_)
-    if matched:
+    if matched or (s.legacy is not None and s.legacy.accepts(name, version)):
         return errs
     if closed:
         errs.append(_unknown_key(s, entry, path, ctx, present))
@@ -492,9 +607,20 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
 
 
 def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str]) -> _Err:
-    name = entry.name
+    name = ctx.key(entry.name)
     where = "here" if len(path) > 1 else "at the top level"
-    if ctx.compiled.rejects_unknown:
+    rejected = ctx.compiled.rejects_unknown and not _unread(entry, ctx)
+    if rejected and ctx.compiled.abbreviations:
+        longer = [k for k in s.properties if k.startswith(name)]
+        if len(longer) == 1:
+            return _abbreviation(entry, path, longer[0], ctx, present)
+        if longer:
+            return _Err("CFG701", entry.key.span, path,
+                        f"`{name}` is the start of several options ({', '.join(longer[:4])}"
+                        f"{', …' if len(longer) > 4 else ''}); {ctx.compiled.trainer} rejects "
+                        "it as ambiguous and does not start",
+                        severity=ctx.compiled.unknown_severity)
+    if rejected:
         msg = f"`{name}` is not a key {ctx.compiled.trainer} accepts {where}; it rejects the file"
     else:
         msg = (f"`{name}` is not a key {ctx.compiled.trainer} reads {where}, "
@@ -520,6 +646,36 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
                   changes=[path, (*path[:-1], target)])
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
+    return _Err("CFG701", entry.key.span, path, msg, fix,
+                severity=ctx.compiled.unknown_severity if rejected else None)
+
+
+def _unread(entry: Entry, ctx: _Ctx) -> bool:
+    """The value never reaches the trainer (``x-cfglint-unread-values``): a loader that
+    drops null or empty values does not reject the key that holds them."""
+    unread = ctx.compiled.unread
+    return unread is not None and not _validate(unread, entry.value, (), entry.key.span, ctx,
+                                                True)
+
+
+def _abbreviation(entry: Entry, path: KeyPath, target: str, ctx: _Ctx,
+                  present: set[str]) -> _Err:
+    """argparse's ``allow_abbrev``: a unique prefix of an option is that option."""
+    name = ctx.key(entry.name)
+    msg = (f"`{name}` is not an option name, but argparse's prefix matching reads it as "
+           f"`{target}`; spell it out, since a new option starting with `{name}` would make "
+           "it ambiguous")
+    fix = None
+    if target in present:
+        msg += f"; `{target}` is set as well, and the later of the two wins"
+    else:
+        from cfglint.edit import rename_key
+
+        new = entry.name[:len(entry.name) - len(entry.name.lstrip(ctx.compiled.key_prefix
+                                                                   + " "))] + target
+        fix = Fix("safe", f"rename `{name}` to `{target}` (the option it already sets)",
+                  [rename_key(ctx.doc, entry.key, new)],
+                  changes=[path, (*path[:-1], new)])
     return _Err("CFG701", entry.key.span, path, msg, fix)
 
 
@@ -628,6 +784,7 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
             continue
         seen.add(key)
         rule = builtin_rule(e.code)
-        findings.append(make_finding(doc, e.code, rule.name, rule.severity_for(family),
+        findings.append(make_finding(doc, e.code, rule.name,
+                                     e.severity or rule.severity_for(family),
                                      e.message, family, e.span, e.path, e.fix))
     return findings
