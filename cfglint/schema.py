@@ -109,6 +109,8 @@ class _S:
         self.aliases: dict[str, str] = {}  # alias -> the one property it names
         # what the trainer does with a wrong type / a wrong value here (appended to the message)
         self.consequence: dict[str, str] = {}
+        # "int"/"float": the loader converts text with int()/float(); other text is wrong
+        self.numeric_text: str | None = None
         self.legacy: _Legacy | None = None
 
 
@@ -201,6 +203,8 @@ class _Compiler:
             s.else_ = self.compile(schema["else"]) if "else" in schema else None
         s.open = bool(schema.get("x-cfglint-open"))
         s.consequence = dict(schema.get("x-cfglint-consequence") or {})
+        if schema.get("x-cfglint-numeric-text") in ("int", "float"):
+            s.numeric_text = str(schema["x-cfglint-numeric-text"])
         legacy = schema.get("x-cfglint-legacy")
         if isinstance(legacy, dict):
             s.legacy = _Legacy(str(legacy.get("version-key", "__version")),
@@ -381,6 +385,15 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
     return _Err("CFG003", span, path, msg, kind="bad-value")
 
 
+def _converts(text: str, kind: str) -> bool:
+    """Whether Python's ``int()``/``float()`` accept the text (``" 16 "``, ``"1e-4"``)."""
+    try:
+        int(text) if kind == "int" else float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _with_consequence(s: _S, errs: list[_Err], path: KeyPath, value: Any) -> list[_Err]:
     """Say what the trainer does with the bad value here (``x-cfglint-consequence``);
     ``{key}`` and ``{value}`` name the key and the value as Python's ``str()`` prints it."""
@@ -432,6 +445,13 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
                          f"`{_label(path)}` is {_describe(value, node)} to "
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
                          expected=s.types, kind="wrong-type"))
+        return errs
+    if s.numeric_text is not None and isinstance(value, str) and not _converts(value,
+                                                                                s.numeric_text):
+        errs.append(_Err("CFG002", node.span, path,
+                         f"`{_label(path)}` is {_describe(value, node)}, which "
+                         f"{ctx.compiled.trainer} cannot convert with {s.numeric_text}()",
+                         expected=frozenset({"number"}), kind="wrong-type"))
         return errs
     if s.enum is not None:
         plain = value if isinstance(node, Scalar) else to_python(node, view=ctx.value)

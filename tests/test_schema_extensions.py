@@ -33,7 +33,8 @@ VERSIONED: dict[str, Any] = {
                          "patterns": {"^optimizer_": 1}},
     "properties": {
         "__version": {"type": "integer"},
-        "batch_size": {"type": "integer", "x-cfglint-consequence": KEEPS},
+        "batch_size": {"type": ["number", "string"], "x-cfglint-numeric-text": "int",
+                       "x-cfglint-consequence": KEEPS},
         "mode": {"type": "string", "enum": ["A", "B"], "x-cfglint-consequence": KEEPS},
         "save_every": {"type": "integer"},
     },
@@ -44,6 +45,12 @@ def test_a_wrong_type_says_what_the_trainer_does_with_it() -> None:
     [f] = lint(VERSIONED, '{"batch_size": "4x"}')
     assert f.code == "CFG002"
     assert f.message.endswith("it prints “Could not set batch_size as 4x” and keeps the default 1")
+
+
+def test_numeric_text_is_accepted_where_the_loader_converts_it() -> None:
+    assert lint(VERSIONED, '{"batch_size": " 16 "}') == []
+    [f] = lint(VERSIONED, '{"batch_size": "3.5"}')
+    assert f.code == "CFG002" and "int()" in f.message
 
 
 def test_an_invalid_choice_gets_the_bad_value_consequence() -> None:
