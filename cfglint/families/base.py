@@ -46,6 +46,8 @@ class Program(Enum):
     HYDRA = "Hydra"
     BASICSR = "BasicSR"
     TRAINNER = "traiNNer-redux"
+    ONETRAINER = "OneTrainer"
+    SIMPLETUNER = "SimpleTuner"
 
 
 @dataclass(frozen=True)
