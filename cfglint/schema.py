@@ -610,7 +610,10 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
     sub = s.properties.get(name)
     if sub is not None:
         matched = True
-        errs += _validate(sub, entry.value, path, entry.key.span, ctx, open_)
+        own = _validate(sub, entry.value, path, entry.key.span, ctx, open_)
+        if own and _unread(entry, ctx):  # the loader drops the value: the default stays
+            own = [e for e in own if e.path != path]
+        errs += own
     for rx, psub in s.pattern_props:
         if rx.search(name):
             matched = True

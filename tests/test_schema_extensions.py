@@ -85,7 +85,8 @@ ARGPARSE: dict[str, Any] = {
     "x-cfglint-key-prefix": "-", "x-cfglint-abbreviations": True,
     "x-cfglint-strict-integers": True, "x-cfglint-placeholders": r"\{env:",
     "x-cfglint-unread-values": {"anyOf": [{"type": "null"}, {"const": ""}]},
-    "properties": {"lora_rank": {"type": ["integer", "null"]},
+    "properties": {"lora_rank": {"type": ["integer", "string", "null"],
+                                 "x-cfglint-numeric-text": "int"},
                    "lora_alpha": {"type": ["number", "null"]},
                    "learning_rate": {"type": ["number", "null"]},
                    "output_dir": {"type": ["string", "null"]}},
@@ -110,6 +111,12 @@ def test_a_rejected_unknown_key_takes_the_schema_severity() -> None:
 def test_an_unknown_key_whose_value_is_dropped_is_only_ignored() -> None:
     [f] = lint(ARGPARSE, '{"--allow_tf32": null}')
     assert (f.code, f.severity) == ("CFG701", "warning") and "ignored" in f.message
+
+
+def test_a_dropped_value_is_not_type_checked_on_a_known_key() -> None:
+    assert lint(ARGPARSE, '{"lora_rank": ""}') == []
+    [f] = lint(ARGPARSE, '{"lora_rank": "x"}')
+    assert f.code == "CFG002"
 
 
 def test_a_unique_prefix_is_read_as_the_option_and_renamed_safely() -> None:
