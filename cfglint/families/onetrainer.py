@@ -289,6 +289,12 @@ def _parts_of(model_type: str) -> tuple[str, ...]:
 def _model(r: _Reader) -> None:
     fam, flow = MODEL_TYPES.get(r.model_type, _SD15)
     r.fact("model.arch", ("model_type",), "STABLE_DIFFUSION_15", _enum(MODEL_TYPES))
+    if r.conv(("model_type",), None, _enum(MODEL_TYPES))[1] == "failed":
+        r.b.facts.set("model.family", Unknown("model_type is not a OneTrainer model type; it "
+                                              "falls back to STABLE_DIFFUSION_15, which cannot "
+                                              "load a model of another family"), "derived",
+                      r.b.doc.path, ("model_type",), r.b.ancestor_span(("model_type",)))
+        return
     r.b.derived("model.family", fam, f"model_type {r.model_type}", ("model_type",),
                 r.b.ancestor_span(("model_type",)))
     if flow:
@@ -374,7 +380,8 @@ def _learning_rates(r: _Reader) -> None:
         _part_lr(r, "lr.unet", main)
     tes = [p for p in r.parts if p.startswith("text_encoder")]
     trained = [p for p in tes if r.value((p, "train"), True, bool)]
-    if tes:
+    method = r.value(("training_method",), "FINE_TUNE", _enum(TRAINING_METHODS))
+    if tes and method in ("FINE_TUNE", "LORA"):  # embeddings freeze the text encoders
         first = trained[0] if trained else tes[0]
         _part_lr(r, "lr.te", first)
         r.b.derived("train_te", bool(trained), "trained text encoders: " + (

@@ -77,6 +77,9 @@ _FLOW = frozenset({"flux", "flux2", "sd3", "wan21", "ltxvideo", "ltxvideo2", "hu
                    "krea2", "anima", "omnigen"})
 # optimizers the trainer never clips (trainer.py: should_clip_gradients)
 _UNCLIPPED = ("optimi-stableadamw", "prodigy")
+# optimizers flagged is_schedulefree in simpletuner/helpers/training/optimizer_param.py
+_SCHEDULE_FREE = ("adamw_schedulefree", "adamw_schedulefree+aggressive",
+                  "adamw_schedulefree+no_kahan", "prodigy")
 
 
 class SimpleTuner(Family):
@@ -110,7 +113,7 @@ class SimpleTuner(Family):
         _method(r)
         opt = _optimizer(r)
         _learning_rates(r, opt)
-        _schedule(r)
+        _schedule(r, opt)
         _precision(r, opt)
         _ema(r)
         _cadence_and_noise(r)
@@ -202,6 +205,8 @@ class _Reader:
     def __init__(self, b: FactBuilder, options: Mapping) -> None:
         self.b = b
         base: KeyPath = () if options is root_mapping(b.doc) else ("config",)
+        # the WebUI fills a template's missing options itself, so its defaults are not known
+        self.wrapped = bool(base)
         self.paths: dict[str, KeyPath] = {}
         for entry in options.entries:
             self.paths[entry.name.strip().lstrip("-")] = (*base, entry.name)
@@ -370,16 +375,16 @@ def _learning_rates(r: _Reader, opt: str) -> None:
     r.get("lr.te", "text_encoder_lr", convert=_int)
 
 
-def _schedule(r: _Reader) -> None:
+def _schedule(r: _Reader, opt: str) -> None:
     b = r.b
     steps = r.get("steps.max", "max_train_steps", convert=_int)
-    epochs = r.get("epochs", "num_train_epochs", 1, _int)
+    epochs = r.get("epochs", "num_train_epochs", MISSING if r.wrapped else 1, _int)
     if isinstance(steps, int) and steps > 0:
         fact = b.fact("steps.max")
         assert fact is not None
         b.derived("total_steps", steps, "max_train_steps counts optimizer steps"
                   + ("; num_train_epochs must then be 0, or the run stops at start-up"
-                     if epochs != 0 else ""), fact.key, fact.span)
+                     if epochs not in (0, MISSING) else ""), fact.key, fact.span)
     else:
         b.facts.set("total_steps", Unknown("num_train_epochs × the steps of an epoch, which "
                                            "depend on the dataset"), "derived", b.doc.path,
@@ -389,6 +394,10 @@ def _schedule(r: _Reader) -> None:
     warm = r.get("warmup.raw", "lr_warmup_steps", 0, _int)
     b.derived("warmup.unit", "steps", "lr_warmup_steps counts optimizer steps (an integer "
               "option)", r.path("lr_warmup_steps"))
+    if opt in _SCHEDULE_FREE:
+        b.facts.set("warmup.steps", Unknown(f"{opt} is schedule-free: how the LR warmup "
+                                            "applies to it is not known statically"),
+                    "derived", b.doc.path, r.path("lr_warmup_steps"), None)
     sched = r.get("scheduler.name", "lr_scheduler", "constant_with_warmup",
                   lambda v: _text(v).lower())
     if sched == "cosine_with_warmup":
@@ -446,9 +455,9 @@ def _ema(r: _Reader) -> None:
 def _cadence_and_noise(r: _Reader) -> None:
     r.get("sample_every", "validation_step_interval", 100, _int)
     r.get("save_every", "checkpoint_step_interval", 500, _int)
-    if r.flag("offset_noise", False):
-        r.get("noise.offset", "noise_offset", 0.1, _float,
-              note="applied only to models that are not flow-matching")
+    if r.flag("offset_noise", False) and r.b.value("model.prediction") != "flow":
+        # the trainer adds offset noise only outside flow matching (models/common.py)
+        r.get("noise.offset", "noise_offset", 0.1, _float)
     r.get("noise.min_snr_gamma", "snr_gamma", convert=_int)
     res = r.get("resolution", "resolution", 1024, _int)
     if isinstance(res, int):
