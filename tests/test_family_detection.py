@@ -18,7 +18,6 @@ from cfglint.source.read import read_path
 AGREES = {
     "kohya": {"kohya", "kohya-dataset", "kohya-gui"},
     "basicsr": {"basicsr", "traiNNer"},
-    "onetrainer": {"generic"},
     "other": {"generic"},
 }
 
@@ -67,6 +66,9 @@ EXPECTED_MISSES: dict[tuple[str, str], str] = {
         "Weights & Biases settings",
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/protlig_dd/configs/curriculum_examples",
      "generic"): "a catalogue of alternative curriculum blocks, not a loadable SEDD config",
+    ("other/bghira__SimpleTuner/", "simpletuner"):
+        "SimpleTuner's own examples (configs, dataset lists, LyCORIS configs, a prompt "
+        "library, a WebUI template), filed under other/ by the manifest",
 }
 
 
