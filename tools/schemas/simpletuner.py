@@ -26,6 +26,7 @@ SCHEMAS = ["simpletuner", "simpletuner-dataloader", "simpletuner-lycoris", "simp
 TRAINER = "SimpleTuner"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 Json = dict[str, Any]
+ANY = ["string", "number", "boolean", "array", "object", "null"]  # a value of any type
 
 STOPS = "argparse rejects it and SimpleTuner does not start"
 # Keys the loader rewrites or drops before argparse (cli_utils.py legacy handlers, fields
@@ -125,7 +126,7 @@ def _option(name: str, meta: Json) -> Json:
     s: Json
     if name in JSON_OPTIONS or meta.get("field_type") == "text_json" \
             or name == "validation_prompt_library":
-        s = {}  # passed on as JSON text, or read as a flag or a path: any value
+        s = {"type": ANY}  # passed on as JSON text, or read as a flag or a path
     elif kind == "int":
         s = {"type": ["integer", "string", "null"], "x-cfglint-numeric-text": "int"}
     elif kind == "float":
@@ -137,9 +138,8 @@ def _option(name: str, meta: Json) -> Json:
         s = {"type": ["string", "number", "null"], "enum": [*choices, *numeric, None]}
     else:
         s = {"type": ["string", "number", "boolean", "null"]}
-    if s:
-        scalar = dict(s)
-        s = {**s, "type": [*s["type"], "array"], "items": scalar} if "type" in s else s
+    if s["type"] is not ANY:
+        s = {**s, "type": [*s["type"], "array"], "items": dict(s)}
         s["x-cfglint-consequence"] = {"wrong-type": STOPS, "bad-value": STOPS}
     s["description"] = _describe(name, meta)
     default = meta.get("default")
@@ -169,7 +169,7 @@ def _options(inv: Json) -> tuple[Json, list[str]]:
         if meta.get("required"):
             required.append(name)
     for name, text in LOADER_KEYS.items():
-        props.setdefault(name, {"description": text, "deprecated": True})
+        props.setdefault(name, {"type": ANY, "description": text, "deprecated": True})
     return dict(sorted(props.items())), required
 
 
@@ -228,7 +228,7 @@ def _backend_key(meta: Json) -> Json:
     elif t == "object":
         s = {"type": ["object", "null"], "x-cfglint-open": True}
     else:
-        s = {}
+        s = {"type": ANY}
     default = meta.get("default")
     if default is not None and not (isinstance(default, str) and default.startswith("--")) \
             and not isinstance(default, dict | list):
@@ -277,12 +277,13 @@ def _lycoris() -> Json:
         "required": ["algo", "multiplier", "linear_alpha"],
         "properties": {
             "algo": {"type": "string", "description": f"LyCORIS algorithm; {asserted}."},
-            "multiplier": {"description": f"Output multiplier; {asserted}."},
-            "linear_alpha": {"description": f"Alpha of the linear layers; {asserted}."},
-            "linear_dim": {"description": "Rank of the linear layers; asserted unless "
-                                          "full_matrix is true."},
-            "full_matrix": {"description": "Train full matrices (then linear_dim may be "
-                                           "left out)."},
+            "multiplier": {"type": ANY, "description": f"Output multiplier; {asserted}."},
+            "linear_alpha": {"type": ANY,
+                             "description": f"Alpha of the linear layers; {asserted}."},
+            "linear_dim": {"type": ANY, "description": "Rank of the linear layers; asserted "
+                                                      "unless full_matrix is true."},
+            "full_matrix": {"type": ANY, "description": "Train full matrices (then linear_dim "
+                                                       "may be left out)."},
         },
         "if": {"properties": {"full_matrix": {"const": True}}, "required": ["full_matrix"]},
         "else": {"required": ["linear_dim"]},
