@@ -207,6 +207,7 @@ class _Reader:
         base: KeyPath = () if options is root_mapping(b.doc) else ("config",)
         # the WebUI fills a template's missing options itself, so its defaults are not known
         self.wrapped = bool(base)
+        self.base = base
         self.paths: dict[str, KeyPath] = {}
         for entry in options.entries:
             self.paths[entry.name.strip().lstrip("-")] = (*base, entry.name)
@@ -216,7 +217,7 @@ class _Reader:
                 self.paths[new] = self.paths[legacy]
 
     def path(self, key: str) -> KeyPath:
-        return self.paths.get(key, (key,))
+        return self.paths.get(key, (*self.base, key))
 
     def raw(self, key: str) -> Any:
         if key not in self.paths:
