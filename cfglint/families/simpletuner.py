@@ -68,7 +68,6 @@ _BACKEND_KEYS = frozenset({"instance_data_dir", "cache_dir_vae", "dataset_type",
                            "aws_bucket_name", "repeats", "probability", "disabled", "cache_dir",
                            "default"})
 _LYCORIS_KEYS = frozenset({"multiplier", "linear_dim", "linear_alpha", "factor", "apply_preset"})
-_PROMPT_FIELDS = frozenset({"prompt", "caption", "tags"})
 # SimpleTuner's model_family names the shared vocabulary spells differently.
 _FAMILIES = {"sd1x": "sd15", "sd2x": "sd2", "wan": "wan21", "hunyuanvideo": "hunyuan_video",
              "qwen_image": "qwen_image", "lumina2": "lumina2"}
@@ -154,10 +153,8 @@ def _is_prompt_library(doc: Document, root: Mapping) -> bool:
         return False
     for entry in root.entries:
         value = resolve_alias(entry.value)
-        if isinstance(value, Mapping):
-            if not set(value.keys()) & _PROMPT_FIELDS:
-                return False
-        elif not isinstance(value, Scalar) or not isinstance(value.value, str):
+        if not isinstance(value, Mapping) and not (isinstance(value, Scalar)
+                                                   and isinstance(value.value, str)):
             return False
     return True
 
