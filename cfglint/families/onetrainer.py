@@ -112,6 +112,7 @@ class OneTrainer(Family):
     formats: ClassVar[tuple[str, ...]] = ("json",)
     loader: ClassVar[str] = "OneTrainer's config loader (BaseConfig.from_dict)"
     schema: ClassVar[str | None] = "onetrainer"
+    other_schemas: ClassVar[tuple[str, ...]] = ("onetrainer-concepts", "onetrainer-samples")
     arg_notation: ClassVar[ArgNotation | None] = "mapping"
     args_key: ClassVar[KeyPath | None] = ("optimizer",)
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(

@@ -87,6 +87,8 @@ class SimpleTuner(Family):
     formats: ClassVar[tuple[str, ...]] = ("json", "toml")
     loader: ClassVar[str] = "SimpleTuner's loader (the config becomes argparse options)"
     schema: ClassVar[str | None] = "simpletuner"
+    other_schemas: ClassVar[tuple[str, ...]] = ("simpletuner-dataloader", "simpletuner-lycoris",
+                                                "simpletuner-prompts")
     arg_notation: ClassVar[ArgNotation | None] = None
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=4e-7, optimizer="adamw", grad_clip=2.0, clip_semantics="value", ema_decay=0.995,
