@@ -708,8 +708,19 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
         return lowered[name.lower()]
     import difflib  # only when a key is unknown
 
-    found = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return found[0] if found else None
+    found = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    same_sense = [k for k in found if _negated(k) == _negated(name)]
+    return same_sense[0] if same_sense else None
+
+
+_NEGATIONS = ("disable", "no_", "not_", "skip_", "without_")
+
+
+def _negated(name: str) -> bool:
+    """A switch that turns something off (``disable_tf32``): never offered for a key that
+    turns it on (``allow_tf32``), since the rename would invert what the file asks for."""
+    low = name.lower()
+    return any(low.startswith(n) or f"_{n}" in low for n in _NEGATIONS)
 
 
 def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,

@@ -140,3 +140,13 @@ def test_strict_integers_refuse_a_float_that_happens_to_be_whole() -> None:
 
 def test_placeholder_values_are_not_type_checked() -> None:
     assert lint(ARGPARSE, '{"lora_rank": "{env:RANK}"}') == []
+
+
+def test_did_you_mean_never_offers_the_opposite_switch() -> None:
+    schema = {**ARGPARSE, "properties": {**ARGPARSE["properties"],
+                                         "disable_tf32": {"type": ["boolean", "null"]},
+                                         "enable_xformers": {"type": ["boolean", "null"]}}}
+    [f] = lint(schema, '{"allow_tf32": true}')
+    assert "did you mean" not in f.message and f.fix is None
+    [g] = lint(schema, '{"enable_xformer": true}')
+    assert "`enable_xformers`" in g.message
