@@ -280,3 +280,11 @@ def _config(tree: _Tree, legacy: dict[str, Json]) -> Json:
 
 def _list_document(name: str, title: str, description: str, item: Json) -> Json:
     return {**_header(name, title, description), "type": "array", "items": item}
+
+
+if __name__ == "__main__":  # until tools/schemas/build.py runs every builder
+    ROOT = Path(__file__).resolve().parents[2]
+    for name, schema in build(ROOT / "tools" / "data").items():
+        (ROOT / "schemas" / f"{name}.schema.json").write_text(
+            json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote schemas/{name}.schema.json")

@@ -309,3 +309,11 @@ def _prompts() -> Json:
                   "to an object with a prompt. One bad entry empties the whole library."),
         "type": "object", "additionalProperties": entry,
     }
+
+
+if __name__ == "__main__":  # until tools/schemas/build.py runs every builder
+    ROOT = Path(__file__).resolve().parents[2]
+    for name, schema in build(ROOT / "tools" / "data").items():
+        (ROOT / "schemas" / f"{name}.schema.json").write_text(
+            json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote schemas/{name}.schema.json")
