@@ -114,3 +114,14 @@ def test_prompt_library_entries_need_a_prompt() -> None:
     assert lint({"a": "a cat", "b": {"caption": "a dog"}}, "user_prompt_library.json") == []
     [f] = lint({"a": {"adapter_strength": 1}}, "user_prompt_library.json", "simpletuner")
     assert f.code == "CFG002"
+
+
+@pytest.mark.parametrize("family", ["onetrainer", "simpletuner"])
+def test_the_schema_command_prints_the_family_schema(family: str) -> None:
+    from click.testing import CliRunner
+
+    from cfglint.cli import main
+
+    result = CliRunner().invoke(main, ["schema", family])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["$id"] == f"urn:cfglint:schema:{family}"

@@ -28,9 +28,10 @@ __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "de
            "get_family"]
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
-    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer, Generic,
+    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
     OneTrainer,
     SimpleTuner,
+    Generic,  # last: the CLI's list of families with a schema leaves it out
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 
