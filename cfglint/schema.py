@@ -122,6 +122,7 @@ class _Legacy:
     version_key: str
     keys: dict[str, int]
     patterns: tuple[tuple[re.Pattern[str], int], ...]
+    renamed: dict[str, str]  # key -> the key of this object a migration renames it to
 
     def accepts(self, name: str, version: int) -> bool:
         limit = self.keys.get(name)
@@ -210,7 +211,8 @@ class _Compiler:
             s.legacy = _Legacy(str(legacy.get("version-key", "__version")),
                                dict(legacy.get("keys") or {}),
                                tuple((re.compile(rx), n)
-                                     for rx, n in (legacy.get("patterns") or {}).items()))
+                                     for rx, n in (legacy.get("patterns") or {}).items()),
+                               dict(legacy.get("renamed") or {}))
         return s
 
 
@@ -649,10 +651,16 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
         msg = (f"`{name}` is not a key {ctx.compiled.trainer} reads {where}, "
                "so it is silently ignored")
     target = s.aliases.get(name) or None
+    renamed = s.legacy.renamed.get(name) if s.legacy is not None else None
     safety: str | None = None
     if target:
         msg += f"; `{name}` is a documented alias of `{target}` (same meaning)"
         safety = "safe"
+    elif renamed in s.properties:
+        target, safety = renamed, "unsafe"
+        limit = s.legacy.keys.get(name) if s.legacy is not None else None
+        msg += (f"; it was renamed `{target}`, and only a file older than version {limit} "
+                "is migrated")
     else:
         target = _did_you_mean(name, [k for k in s.properties if k not in present])
         if target:

@@ -53,6 +53,12 @@ def test_a_renamed_key_is_known_below_the_migration_that_renames_it(
     assert [f.code for f in lint({**OT, "__version": version, "save_after": 10})] == codes
 
 
+def test_a_key_past_its_migration_points_to_its_new_name() -> None:
+    [f] = lint({**OT, "__version": 11, "save_after": 10})
+    assert "renamed `save_every`" in f.message and "version 6" in f.message
+    assert f.fix is not None and f.fix.safety == "unsafe"
+
+
 def test_concept_keys_migrate_by_the_concepts_own_version() -> None:
     old = [{"path": "x", "repeats": 2.0, "image": {}}]
     new = [{"__version": 2, "path": "x", "repeats": 2.0, "image": {}}]

@@ -238,19 +238,23 @@ def _legacy(inv: Json) -> dict[str, Json]:
     """Per object path: the keys a migration renames, accepted below ``migration + 1``."""
     top: dict[str, int] = {}
     concept: dict[str, int] = {}
+    renamed: dict[str, dict[str, str]] = {"": {}, "concepts[]": {}}
     for name, entry in inv["legacy_migrated_keys"].items():
         key = name.split(" ")[0].split(":")[0]
         before = int(entry["migration"]) + 1
-        if entry["scope"] == "ConceptConfig":
-            key = key.removeprefix("concepts[].")
-            concept[key] = max(concept.get(key, 0), before)
-        elif re.fullmatch(r"[a-z_0-9]+", key):
-            top[key] = max(top.get(key, 0), before)
-    concept_legacy = {"version-key": "__version", "keys": dict(sorted(concept.items()))}
+        scope, keys = ("concepts[]", concept) if entry["scope"] == "ConceptConfig" else ("", top)
+        key = key.removeprefix("concepts[].")
+        if not re.fullmatch(r"[a-z_0-9]+", key):
+            continue
+        keys[key] = max(keys.get(key, 0), before)
+        targets = [t.removeprefix("concepts[].") for t in entry.get("target_keys") or []]
+        if len(targets) == 1 and "." not in targets[0] and targets[0] != key:
+            renamed[scope][key] = targets[0]  # a rename within the same object
     return {
         "": {"version-key": "__version", "keys": dict(sorted(top.items())),
-             "patterns": {"^optimizer": 1}},
-        "concepts[]": concept_legacy,
+             "patterns": {"^optimizer": 1}, "renamed": dict(sorted(renamed[""].items()))},
+        "concepts[]": {"version-key": "__version", "keys": dict(sorted(concept.items())),
+                       "renamed": dict(sorted(renamed["concepts[]"].items()))},
     }
 
 
