@@ -31,6 +31,14 @@ def test_a_value_that_does_not_convert_keeps_the_default() -> None:
     assert fact(f, "optimizer.name").value == "adamw"
 
 
+def test_the_lr_scaler_multiplies_every_lr_by_the_root_of_its_scale() -> None:
+    f = ot(learning_rate=1e-4, learning_rate_scaler="BOTH", batch_size=2,
+           gradient_accumulation_steps=8)
+    assert fact(f, "lr").value == pytest.approx(4e-4)
+    assert isinstance(fact(ot(learning_rate_scaler="GLOBAL_BATCH", multi_gpu=True), "lr").value,
+                      Unknown)
+
+
 def test_lora_alpha_defaults_to_one_and_the_rank_to_sixteen() -> None:
     f = ot(training_method="LORA", learning_rate=3e-4)
     assert fact(f, "lora.alpha").value == 1.0 and fact(f, "lora.rank").value == 16

@@ -369,31 +369,58 @@ def _optimizer_args(r: _Reader) -> dict[str, Any]:
 
 
 def _learning_rates(r: _Reader) -> None:
-    r.fact("lr", ("learning_rate",), 3e-6, _float,
-           note="the adaptive optimizers take it as a multiplier of their own step size")
-    scaler, status = r.conv(("learning_rate_scaler",), "NONE", _enum(_SCALERS))
-    if status == "ok" and scaler != "NONE":
+    lr = r.fact("lr", ("learning_rate",), 3e-6, _float,
+                note="the adaptive optimizers take it as a multiplier of their own step size")
+    scaler = r.value(("learning_rate_scaler",), "NONE", _enum(_SCALERS))
+    factor = _lr_factor(r, scaler)
+    if scaler != "NONE":
         r.b.explicit("lr.scaler", ("learning_rate_scaler",), scaler,
                      note="every group LR is multiplied by √(scale) "
                      f"({REPO}:modules/util/NamedParameterGroup.py)")
+        _scaled(r, "lr", lr, factor)
     main = next((p for p in r.parts if p in ("unet", "transformer", "prior")), None)
     if main is not None:
-        _part_lr(r, "lr.unet", main)
+        _part_lr(r, "lr.unet", main, factor)
     tes = [p for p in r.parts if p.startswith("text_encoder")]
     trained = [p for p in tes if r.value((p, "train"), True, bool)]
     method = r.value(("training_method",), "FINE_TUNE", _enum(TRAINING_METHODS))
     if tes and method in ("FINE_TUNE", "LORA"):  # embeddings freeze the text encoders
         first = trained[0] if trained else tes[0]
-        _part_lr(r, "lr.te", first)
+        _part_lr(r, "lr.te", first, factor)
         r.b.derived("train_te", bool(trained), "trained text encoders: " + (
             ", ".join(trained) if trained else "none") + " (`<part>.train` defaults to true, "
             f"{SRC})", (first, "train"), r.b.ancestor_span((first, "train")))
 
 
-def _part_lr(r: _Reader, name: str, part: str) -> None:
+def _part_lr(r: _Reader, name: str, part: str, factor: float | None) -> None:
     value, status = r.conv((part, "learning_rate"), None, _float)
     if status == "ok":
         r.b.explicit(name, (part, "learning_rate"), value)
+        if factor != 1.0:
+            _scaled(r, name, value, factor)
+
+
+def _lr_factor(r: _Reader, scaler: str) -> float | None:
+    """√(scale) of ``learning_rate_scaler`` (``modules/util/enum/LearningRateScaler.py``);
+    None when it counts GPUs that the file does not state."""
+    batch = max(1, r.value(("batch_size",), 1, _int))
+    world = 1 if not r.value(("multi_gpu",), False, bool) else None
+    scale = {"NONE": 1, "BATCH": batch, "GRADIENT_ACCUMULATION": r.accum,
+             "BOTH": batch * r.accum}.get(scaler)
+    if scale is None and world is not None:
+        scale = batch * (r.accum if scaler == "GLOBAL_BOTH" else 1)
+    return None if scale is None else math.sqrt(scale)
+
+
+def _scaled(r: _Reader, name: str, value: float, factor: float | None) -> None:
+    fact = r.b.fact(name)
+    assert fact is not None
+    if factor is None:
+        r.b.facts.set(name, Unknown("learning_rate_scaler multiplies it by the number of GPUs"),
+                      "derived", fact.file, fact.key, fact.span, fact.note)
+        return
+    r.b.derived(name, value * factor, f"{value:g} × √(scale) {factor:g} (learning_rate_scaler)",
+                fact.key, fact.span)
 
 
 def _schedule(r: _Reader, opt: str) -> None:
