@@ -18,7 +18,7 @@ from cfglint.settings import Settings
 from cfglint.source.read import parse_text
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                    st.floats(allow_nan=False, allow_infinity=False),
+                    st.floats(-1e12, 1e12, allow_nan=False),
                     st.text(max_size=8), st.sampled_from(["16", " 4 ", "1e-4", "3.5", "false"]))
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
