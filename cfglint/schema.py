@@ -4,7 +4,8 @@ The validator walks nodes rather than a plain dict so that every error lands on 
 span of the offending key or value, and it sees each scalar as the trainer's loader
 does (``Family.value``). It is written here instead of using ``jsonschema`` because
 that import alone costs more than linting a file; tests check the two agree.
-Schemas are compiled once per family, lazily, only for families present in a run.
+Schemas are compiled once per schema name, lazily, only for the schemas a run uses; the
+family picks the schema of each file (``Family.schema_for``).
 """
 
 from __future__ import annotations
@@ -127,6 +128,11 @@ class _S:
         self.where: str | None = None  # how messages say where an unknown key is
         # keys valid in another case of the same table (another model type): no typo
         self.known_in: tuple[_S, str] | None = None
+        # what the trainer does with a wrong type / a wrong value here (appended to the message)
+        self.consequence: dict[str, str] = {}
+        # "int"/"float": the loader converts text with int()/float(); other text is wrong
+        self.numeric_text: str | None = None
+        self.legacy: _Legacy | None = None
 
     def names(self) -> tuple[str, ...]:
         """The names this level lists (enum, case-insensitive enum or examples), once."""
@@ -140,6 +146,23 @@ class _S:
         if self.known_keys is not None:
             return self.known_keys
         return [k for k in self.properties if k not in self.unread]
+
+
+@dataclass(frozen=True)
+class _Legacy:
+    """Keys a versioned loader migrates (``x-cfglint-legacy``): accepted while the mapping's
+    own version (``version_key``; absent is 0) is below the number given for the key."""
+
+    version_key: str
+    keys: dict[str, int]
+    patterns: tuple[tuple[re.Pattern[str], int], ...]
+    renamed: dict[str, str]  # key -> the key of this object a migration renames it to
+
+    def accepts(self, name: str, version: int) -> bool:
+        limit = self.keys.get(name)
+        if limit is None:
+            limit = next((n for rx, n in self.patterns if rx.search(name)), None)
+        return limit is not None and version < limit
 
 
 class _Compiler:
@@ -235,6 +258,16 @@ class _Compiler:
         if isinstance(known, dict) and "$ref" in known:
             s.known_in = (self.compile(self.resolve(str(known["$ref"]))),
                           str(known.get("note") or "read in other cases"))
+        s.consequence = dict(schema.get("x-cfglint-consequence") or {})
+        if schema.get("x-cfglint-numeric-text") in ("int", "float"):
+            s.numeric_text = str(schema["x-cfglint-numeric-text"])
+        legacy = schema.get("x-cfglint-legacy")
+        if isinstance(legacy, dict):
+            s.legacy = _Legacy(str(legacy.get("version-key", "__version")),
+                               dict(legacy.get("keys") or {}),
+                               tuple((re.compile(rx), n)
+                                     for rx, n in (legacy.get("patterns") or {}).items()),
+                               dict(legacy.get("renamed") or {}))
         return s
 
 
@@ -245,6 +278,12 @@ class _Compiled:
     trainer: str
     rejects_unknown: bool
     read_in: dict[str, str] = field(default_factory=dict)  # key -> the one table reading it
+    unknown_severity: Severity | None = None  # of a rejected unknown key (else the rule's)
+    key_prefix: str = ""  # characters the loader strips from the start of every key
+    abbreviations: bool = False  # argparse's allow_abbrev: a unique key prefix is the key
+    unread: _S | None = None  # values an unknown key may hold that never reach the trainer
+    strict_integers: bool = False  # the loader int()s the text of a value: 1.0 is no integer
+    placeholders: re.Pattern[str] | None = None  # values substituted before the trainer reads
 
 
 @cache
@@ -256,12 +295,22 @@ def _compiled(name: str) -> _Compiled | None:
 
 
 def _compile_document(schema: dict[str, Any], name: str) -> _Compiled:
+    compiler = _Compiler(schema)
+    unread = schema.get("x-cfglint-unread-values")
+    severity = schema.get("x-cfglint-unknown-severity")
+    placeholders = schema.get("x-cfglint-placeholders")
     return _Compiled(
-        root=_Compiler(schema).compile(schema),
+        root=compiler.compile(schema),
         flatten=bool(schema.get("x-cfglint-flatten")),
         trainer=str(schema.get("x-cfglint-trainer") or name),
         rejects_unknown=schema.get("x-cfglint-unknown-keys") == "rejected",
         read_in=dict(schema.get("x-cfglint-read-in") or {}),
+        unknown_severity=severity if severity in ("error", "warning", "info") else None,
+        key_prefix=str(schema.get("x-cfglint-key-prefix") or ""),
+        abbreviations=bool(schema.get("x-cfglint-abbreviations")),
+        unread=compiler.compile(unread) if unread is not None else None,
+        strict_integers=bool(schema.get("x-cfglint-strict-integers")),
+        placeholders=re.compile(placeholders) if placeholders else None,
     )
 
 
@@ -275,6 +324,7 @@ class _Err:
     message: str
     fix: Fix | None = None
     expected: frozenset[str] = frozenset()  # for type errors: the types that would do
+    kind: str = ""  # "wrong-type" / "bad-value": a consequence in the schema may follow
     severity: Severity | None = None  # None: the rule's own
     missing: str | None = None  # a required key that is absent
 
@@ -291,6 +341,11 @@ class _Ctx:
     visits: dict[int, list[_S]] = field(default_factory=dict)  # mapping -> schemas with keys
     near: list[_NearMiss] = field(default_factory=list)
 
+    def key(self, name: str) -> str:
+        """A key as the loader looks it up (``--lr`` is ``lr`` for SimpleTuner)."""
+        prefix = self.compiled.key_prefix
+        return name.strip().lstrip(prefix) if prefix else name
+
     def value(self, node: Scalar) -> Any:
         key = id(node)
         if key not in self.values:
@@ -298,7 +353,7 @@ class _Ctx:
         return self.values[key]
 
 
-def _kinds(value: Any, node: Node) -> frozenset[str]:
+def _kinds(value: Any, node: Node, strict_integers: bool = False) -> frozenset[str]:
     if isinstance(node, Mapping):
         return frozenset({"object"})
     if isinstance(node, Sequence):
@@ -310,7 +365,8 @@ def _kinds(value: Any, node: Node) -> frozenset[str]:
     if isinstance(value, int):
         return frozenset({"integer", "number"})
     if isinstance(value, float):
-        return frozenset({"integer", "number"} if value.is_integer() else {"number"})
+        integral = value.is_integer() and not strict_integers
+        return frozenset({"integer", "number"} if integral else {"number"})
     if isinstance(value, str):
         return frozenset({"string"})
     return frozenset({"other"})
@@ -363,6 +419,8 @@ def _json_equal(a: Any, b: Any) -> bool:
 def _skip(value: Any, ctx: _Ctx) -> bool:
     if not isinstance(value, str):
         return False
+    if ctx.compiled.placeholders is not None and ctx.compiled.placeholders.search(value):
+        return True
     return "${" in value or value == "???" or (ctx.sweeps and bool(_SWEEP.search(value)))
 
 
@@ -378,7 +436,38 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
         best = closest(value, [str(c) for c in choices])
         if best is not None:
             msg += f" (did you mean {best!r}?)"
-    return _Err("CFG003", span, path, msg)
+    return _Err("CFG003", span, path, msg, kind="bad-value")
+
+
+def _converts(text: str, kind: str) -> bool:
+    """Whether Python's ``int()``/``float()`` accept the text (``" 16 "``, ``"1e-4"``)."""
+    try:
+        int(text) if kind == "int" else float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _with_consequence(s: _S, errs: list[_Err], path: KeyPath, value: Any) -> list[_Err]:
+    """Say what the trainer does with the bad value here (``x-cfglint-consequence``);
+    ``{key}`` and ``{value}`` name the key and the value as Python's ``str()`` prints it."""
+    if not s.consequence:
+        return errs
+    for e in errs:
+        text = s.consequence.get(e.kind) if e.path == path else None
+        if text:
+            e.message += "; " + text.replace("{key}", _label(path)).replace(
+                "{value}", _py_str(value))
+            e.kind = ""  # said once
+    return errs
+
+
+def _py_str(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (dict, list)):
+        return repr(value)
+    return str(value)
 
 
 def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
@@ -388,24 +477,39 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
         return []
     if s.reject:
         return [_Err("CFG002", node.span, path, f"`{_label(path)}` is not allowed here")]
+    value: Any = ctx.value(node) if isinstance(node, Scalar) else None
+    plain = value if isinstance(node, Scalar) else None
+    if s.consequence and not isinstance(node, Scalar):
+        plain = to_python(node, view=ctx.value)
+    return _with_consequence(s, _validate_node(s, node, path, anchor, ctx, open_, value),
+                             path, plain)
+
+
+def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, open_: bool,
+                   value: Any) -> list[_Err]:
     errs: list[_Err] = []
     if s.ref is not None:
         errs += _validate(s.ref, node, path, anchor, ctx, open_)
     open_ = open_ or s.open
-    value: Any = None
     registry_value = False
     if isinstance(node, Scalar):
-        value = ctx.value(node)
         if _skip(value, ctx):
             return errs
         registry_value = (ctx.registry is not None and not ctx.probing
                           and _registry_value(s, node, path, value, ctx))
-    kinds = _kinds(value, node)
+    kinds = _kinds(value, node, ctx.compiled.strict_integers)
     if s.types is not None and not (kinds & s.types):
         errs.append(_Err("CFG002", node.span, path,
                          f"`{_label(path)}` is {_describe(value, node)} to "
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
-                         expected=s.types))
+                         expected=s.types, kind="wrong-type"))
+        return errs
+    if s.numeric_text is not None and isinstance(value, str) and not _converts(value,
+                                                                                s.numeric_text):
+        errs.append(_Err("CFG002", node.span, path,
+                         f"`{_label(path)}` is {_describe(value, node)}, which "
+                         f"{ctx.compiled.trainer} cannot convert with {s.numeric_text}()",
+                         expected=frozenset({"number"}), kind="wrong-type"))
         return errs
     if s.enum is not None and not registry_value:
         plain = value if isinstance(node, Scalar) else to_python(node, view=ctx.value)
@@ -417,7 +521,8 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
     if isinstance(value, str) and s.pattern is not None and not s.pattern.search(value):
         errs.append(_Err("CFG003", node.span, path,
                          f"`{_label(path)}` is {value!r}, which does not have the form "
-                         f"{ctx.compiled.trainer} requires (/{s.pattern.pattern}/)"))
+                         f"{ctx.compiled.trainer} requires (/{s.pattern.pattern}/)",
+                         kind="bad-value"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         errs += _bounds(s, value, path, node.span)
     if isinstance(node, Mapping):
@@ -475,7 +580,8 @@ def _bounds(s: _S, value: float, path: KeyPath, span: Span) -> list[_Err]:
     for bound, broken, words in checks:
         if broken:
             return [_Err("CFG003", span, path,
-                         f"`{_label(path)}` is {value!r}; it must be {words} {bound!r}")]
+                         f"`{_label(path)}` is {value!r}; it must be {words} {bound!r}",
+                         kind="bad-value")]
     return []
 
 
@@ -493,7 +599,8 @@ def _best(branches: list[list[_Err]], node: Node, path: KeyPath, ctx: _Ctx) -> l
         value = ctx.value(node) if isinstance(node, Scalar) else None
         return [_Err("CFG002", first.span, path,
                      f"`{_label(path)}` is {_describe(value, node)} to {ctx.family.loader}; "
-                     f"{_expected(types)} is required", expected=frozenset(types))]
+                     f"{_expected(types)} is required", expected=frozenset(types),
+                     kind="wrong-type")]
     return min(branches, key=lambda b: (shallow_type(b), len(b)))
 
 
@@ -524,28 +631,57 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
                       open_: bool) -> list[_Err]:
     errs: list[_Err] = []
     entries = _effective_entries(node)
-    present = {e.name for e in entries}
+    if ctx.compiled.key_prefix:
+        entries, errs = _normalised_entries(entries, path, ctx)
+    present = {ctx.key(e.name) for e in entries}
     for req in s.required:
         if req not in present:
             where = f"`{_label(path)}`" if path else "the document"
             errs.append(_Err("CFG002", anchor, path,
                              f"{where} has no `{req}`, which {ctx.compiled.trainer} requires",
                              missing=req))
+    version = _version(s.legacy, node, ctx) if s.legacy is not None else 0
     for entry in entries:
-        errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present)
+        errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present, version=version)
     if not ctx.probing and (s.properties or s.pattern_props or s.known_keys is not None):
         _note_keys(s, node, entries, path, open_, present, ctx)
     return errs
 
 
+def _normalised_entries(entries: list[Entry], path: KeyPath, ctx: _Ctx
+                        ) -> tuple[list[Entry], list[_Err]]:
+    """Keys that name the same option once the loader strips its prefix (``--lr`` and
+    ``lr``): the later one wins, the earlier one is reported as set twice."""
+    last: dict[str, Entry] = {}
+    errs: list[_Err] = []
+    for e in entries:
+        name = ctx.key(e.name)
+        earlier = last.get(name)
+        if earlier is not None:
+            errs.append(_Err("CFG005", earlier.key.span, (*path, earlier.name),
+                             f"`{earlier.name}` and `{e.name}` name the same option; "
+                             f"{ctx.compiled.trainer} keeps the later value and drops this one"))
+        last[name] = e
+    kept = set(map(id, last.values()))
+    return [e for e in entries if id(e) in kept], errs
+
+
+def _version(legacy: _Legacy, node: Mapping, ctx: _Ctx) -> int:
+    """The mapping's own format version (absent: 0, as versioned loaders assume)."""
+    raw = node.get(legacy.version_key)
+    raw = resolve_alias(raw)
+    value = ctx.value(raw) if isinstance(raw, Scalar) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
-                 present: set[str], closed: bool = False) -> list[_Err]:
+                 present: set[str], closed: bool = False, version: int = 0) -> list[_Err]:
     """One key of a mapping against the mapping's schema: known, patterned or unknown.
 
     ``closed`` treats keys outside ``properties`` as unknown whatever
     additionalProperties says (flattened kohya tables: the schema routes them to
     the section schema for editors, but after flattening they are plain keys)."""
-    name = entry.name
+    name = ctx.key(entry.name)
     errs: list[_Err] = []
     if s.property_names is not None:
         errs += _validate(s.property_names, entry.key, path, entry.key.span, ctx, open_)
@@ -553,12 +689,15 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
     sub = s.properties.get(name)
     if sub is not None:
         matched = True
-        errs += _validate(sub, entry.value, path, entry.key.span, ctx, open_)
+        own = _validate(sub, entry.value, path, entry.key.span, ctx, open_)
+        if own and _unread(entry, ctx):  # the loader drops the value: the default stays
+            own = [e for e in own if e.path != path]
+        errs += own
     for rx, psub in s.pattern_props:
         if rx.search(name):
             matched = True
             errs += _validate(psub, entry.value, path, entry.key.span, ctx, open_)
-    if matched:
+    if matched or (s.legacy is not None and s.legacy.accepts(name, version)):
         return errs
     if closed:
         errs.append(_unknown_key(s, entry, path, ctx, present))
@@ -570,7 +709,7 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
 
 
 def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str]) -> _Err:
-    name = entry.name
+    name = ctx.key(entry.name)
     where = s.where or ("here" if len(path) > 1 else "at the top level")
     elsewhere = ctx.compiled.read_in.get(name)
     if elsewhere is not None and len(path) <= 2 and path[:-1] != _table_path(elsewhere):
@@ -579,16 +718,33 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
         return _Err("CFG701", entry.key.span, path,
                     f"`{name}` is not a key {ctx.compiled.trainer} reads {where} "
                     f"({s.known_in[1]}), so it is silently ignored")
-    if ctx.compiled.rejects_unknown:
+    rejected = ctx.compiled.rejects_unknown and not _unread(entry, ctx)
+    if rejected and ctx.compiled.abbreviations:
+        longer = [k for k in s.properties if k.startswith(name)]
+        if len(longer) == 1:
+            return _abbreviation(entry, path, longer[0], ctx, present)
+        if longer:
+            return _Err("CFG701", entry.key.span, path,
+                        f"`{name}` is the start of several options ({', '.join(longer[:4])}"
+                        f"{', …' if len(longer) > 4 else ''}); {ctx.compiled.trainer} rejects "
+                        "it as ambiguous and does not start",
+                        severity=ctx.compiled.unknown_severity)
+    if rejected:
         msg = f"`{name}` is not a key {ctx.compiled.trainer} accepts {where}; it rejects the file"
     else:
         msg = (f"`{name}` is not a key {ctx.compiled.trainer} reads {where}, "
                "so it is silently ignored")
     target = s.aliases.get(name) or None
+    renamed = s.legacy.renamed.get(name) if s.legacy is not None else None
     safety: str | None = None
     if target:
         msg += f"; `{name}` is a documented alias of `{target}` (same meaning)"
         safety = "safe"
+    elif renamed in s.properties:
+        target, safety = renamed, "unsafe"
+        limit = s.legacy.keys.get(name) if s.legacy is not None else None
+        msg += (f"; it was renamed `{target}`, and only a file older than version {limit} "
+                "is migrated")
     else:
         target = _did_you_mean(name, [k for k in s.properties if k not in present])
         if target:
@@ -599,6 +755,36 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
         fix = _rename(s, entry, path, target, "safe" if safety == "safe" else "unsafe", ctx)
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
+    return _Err("CFG701", entry.key.span, path, msg, fix,
+                severity=ctx.compiled.unknown_severity if rejected else None)
+
+
+def _unread(entry: Entry, ctx: _Ctx) -> bool:
+    """The value never reaches the trainer (``x-cfglint-unread-values``): a loader that
+    drops null or empty values does not reject the key that holds them."""
+    unread = ctx.compiled.unread
+    return unread is not None and not _validate(unread, entry.value, (), entry.key.span, ctx,
+                                                True)
+
+
+def _abbreviation(entry: Entry, path: KeyPath, target: str, ctx: _Ctx,
+                  present: set[str]) -> _Err:
+    """argparse's ``allow_abbrev``: a unique prefix of an option is that option."""
+    name = ctx.key(entry.name)
+    msg = (f"`{name}` is not an option name, but argparse's prefix matching reads it as "
+           f"`{target}`; spell it out, since a new option starting with `{name}` would make "
+           "it ambiguous")
+    fix = None
+    if target in present:
+        msg += f"; `{target}` is set as well, and the later of the two wins"
+    else:
+        from cfglint.edit import rename_key
+
+        new = entry.name[:len(entry.name) - len(entry.name.lstrip(ctx.compiled.key_prefix
+                                                                   + " "))] + target
+        fix = Fix("safe", f"rename `{name}` to `{target}` (the option it already sets)",
+                  [rename_key(ctx.doc, entry.key, new)],
+                  changes=[path, (*path[:-1], new)])
     return _Err("CFG701", entry.key.span, path, msg, fix)
 
 
@@ -725,8 +911,19 @@ def _did_you_mean(name: str, known: list[str]) -> str | None:
         return lowered[name.lower()]
     import difflib  # only when a key is unknown
 
-    found = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return found[0] if found else None
+    found = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    same_sense = [k for k in found if _negated(k) == _negated(name)]
+    return same_sense[0] if same_sense else None
+
+
+_NEGATIONS = ("disable", "no_", "not_", "skip_", "without_")
+
+
+def _negated(name: str) -> bool:
+    """A switch that turns something off (``disable_tf32``): never offered for a key that
+    turns it on (``allow_tf32``), since the rename would invert what the file asks for."""
+    low = name.lower()
+    return any(low.startswith(n) or f"_{n}" in low for n in _NEGATIONS)
 
 
 def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,
@@ -790,7 +987,12 @@ def _where(section: str | None) -> str:
 def schema_findings(doc: Document, family: str) -> list[Finding]:
     """CFG002/CFG003/CFG701/CFG005 findings of a parsed document against the schema its
     family picks for it."""
-    name = get_family(family).schema_for(doc) if doc.root is not None else None
+    if doc.root is None:
+        return []
+    try:
+        name = get_family(family).schema_for(doc)
+    except KeyError:
+        return []
     compiled = _compiled(name) if name is not None else None
     if compiled is None or doc.root is None:
         return []

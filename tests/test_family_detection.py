@@ -18,7 +18,6 @@ from cfglint.source.read import read_path
 AGREES = {
     "kohya": {"kohya", "kohya-dataset", "kohya-gui"},
     "basicsr": {"basicsr", "traiNNer"},
-    "onetrainer": {"generic"},
     "other": {"generic"},
 }
 
@@ -79,6 +78,9 @@ EXPECTED_MISSES: dict[tuple[str, str], str] = {
     ("musubi-tuner/kohya-ss__musubi-tuner@pr-818/src/musubi_tuner/gui/gui_config.json",
      "generic"): "a PR-only GUI's table of model and VRAM presets, not a config a musubi-tuner "
                  "script reads",
+    ("other/bghira__SimpleTuner/", "simpletuner"):
+        "SimpleTuner's own examples (configs, dataset lists, LyCORIS configs, a prompt "
+        "library, a WebUI template), filed under other/ by the manifest",
 }
 
 

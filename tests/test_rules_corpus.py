@@ -42,6 +42,57 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
      "lr_warmup_steps"): "warmup 100 steps in a 100-step run: the LR never reaches its peak",
     ("other/bghira__SimpleTuner/simpletuner/examples/hidream.peft-lora/config.json", "CFG302",
      "lr_warmup_steps"): "warmup 400000 steps in a 100-step run",
+    ('onetrainer/BatchClayderman__OneTrainer/training_presets/sd 1.5.json',
+     'CFG003', 'attention_mechanism'):
+        'XFORMERS is no longer an AttentionMechanism: “Could not set”, SDP is used',
+    ('onetrainer/BatchClayderman__OneTrainer/training_presets/sd 2.1.json',
+     'CFG003', 'attention_mechanism'):
+        'XFORMERS is no longer an AttentionMechanism: “Could not set”, SDP is used',
+    ('onetrainer/dhm99__OneTrainer/training_presets/embedding_args.json',
+     'CFG003', 'attention_mechanism'):
+        'XFORMERS is no longer an AttentionMechanism: “Could not set”, SDP is used',
+    ('onetrainer/dhm99__OneTrainer/training_presets/princess_peach-dora.json',
+     'CFG003', 'attention_mechanism'):
+        'XFORMERS is no longer an AttentionMechanism: “Could not set”, SDP is used',
+    ('onetrainer/medaminezghal1__OneTrainer-endpoint/training_presets/sdxl_1.0_LoRA_style.json',
+     'CFG003', 'attention_mechanism'):
+        'XFORMERS is no longer an AttentionMechanism: “Could not set”, SDP is used',
+    ('onetrainer/BatchClayderman__OneTrainer/training_presets/sd 1.5.json',
+     'CFG003', 'output_model_format'):
+        'CKPT is no longer a ModelFormat: “Could not set”, the default format is saved',
+    ('onetrainer/Nerogar__OneTrainer@pr-1510/training_presets/#lens Finetune 16GB.json',
+     'CFG003', 'model_type'):
+        'PR-only model type LENS: OneTrainer at HEAD falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/Nerogar__OneTrainer@pr-1510/training_presets/#lens LoRA 16GB.json',
+     'CFG003', 'model_type'):
+        'PR-only model type LENS: OneTrainer at HEAD falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 Embedding.json',
+     'CFG003', 'model_type'):
+        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 Finetune.json',
+     'CFG003', 'model_type'):
+        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA 8GB.json',
+     'CFG003', 'model_type'):
+        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA flexible.json',
+     'CFG003', 'model_type'):
+        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA local.json',
+     'CFG003', 'model_type'):
+        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
+    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA.json',
+     'CFG003', 'model_type'):
+        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
+    ('simpletuner/AmericanPresidentJimmyCarter__simple-flux-lora-training/config.json',
+     'CFG311', '--max_train_steps'):
+        'max_train_steps 5000 with the default num_train_epochs 1: ValueError at start-up',
+    ('simpletuner/AmericanPresidentJimmyCarter__simple-flux-lora-training/config.json',
+     'CFG701', '--flux_schedule_auto_shift'):
+        'renamed flow_schedule_auto_shift: argparse rejects the old option',
+    ('simpletuner/AmericanPresidentJimmyCarter__simple-flux-lora-training/config.json',
+     'CFG701', '--allow_tf32'):
+        'removed option: argparse rejects it',
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs/config_uniref_test.yaml",
      "CFG302", "optim.warmup"): "warmup 2500 steps in a 20-iteration test run: the LR stays "
                                 "below 1% of its peak for the whole run",

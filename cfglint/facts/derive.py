@@ -259,15 +259,25 @@ def _derive_ema(facts: Facts) -> None:
     first = as_int(_num(facts, "first_eval_step"))
     schedule = facts.value("ema.schedule", "constant")
     if ("ema.init_share_at_first_eval" not in facts and decay is not None and first is not None
-            and schedule in ("constant", "torch_ema", "diffusers") and 0.0 <= decay <= 1.0):
-        share = derived.ema_init_share(first, float(decay), schedule)
-        formula = {"constant": f"{_fmt(decay)}^{first}",
-                   "torch_ema": f"Π_k min({_fmt(decay)}, (1+k)/(10+k)), k=1..{first}",
-                   "diffusers": f"Π_k clip((1+s)/(10+s)), k=1..{first}"}[schedule]
-        _set_derived(facts, "ema.init_share_at_first_eval", share,
-                     f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step",
-                     inputs=("ema.decay", "ema.schedule"))
+            and schedule in derived.EMA_SCHEDULES and 0.0 <= decay <= 1.0):
+        _derive_init_share(facts, first, float(decay), schedule)
 
+
+def _derive_init_share(facts: Facts, first: int, decay: float, schedule: str) -> None:
+    every = max(1, as_int(_num(facts, "ema.update_every")) or 1)
+    warmup = as_int(_num(facts, "ema.warmup_steps")) or 0
+    share = derived.ema_init_share(first, decay, schedule,  # type: ignore[arg-type]
+                                   every=every, warmup_steps=warmup)
+    ks = f"k={every}, {2 * every}, …, {first}" if every > 1 else f"k=1..{first}"
+    formula = {"constant": f"{_fmt(decay)}^{first // every}",
+               "torch_ema": f"Π_k min({_fmt(decay)}, (1+k)/(10+k)), {ks}",
+               "diffusers": f"Π_k clip((1+s)/(10+s), s=k−1), {ks}",
+               "onetrainer": f"Π_k min({_fmt(decay)}, k/(9+k)), {ks}",
+               "copy_then_constant": f"Π_k (0 before step {warmup}, else {_fmt(decay)}), {ks}",
+               }[schedule]
+    _set_derived(facts, "ema.init_share_at_first_eval", share,
+                 f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step",
+                 inputs=("ema.decay", "ema.schedule", "ema.update_every", "ema.warmup_steps"))
 
 
 def _derive_ema_run(facts: Facts) -> None:

@@ -13,7 +13,9 @@ import math
 from collections.abc import Callable
 from typing import Literal
 
-EmaSchedule = Literal["constant", "torch_ema", "diffusers"]
+EmaSchedule = Literal["constant", "torch_ema", "diffusers", "onetrainer", "copy_then_constant"]
+EMA_SCHEDULES: tuple[str, ...] = ("constant", "torch_ema", "diffusers", "onetrainer",
+                                  "copy_then_constant")
 WarmupUnit = Literal["steps", "ratio", "percent"]
 
 # Constant-decay EMA products below this are reported as 0 (no float underflow games).
@@ -148,8 +150,9 @@ def first_eval_step(*intervals: int | None, start: int = 0) -> int | None:
 
 def ema_decay_at(k: int, decay: float, schedule: EmaSchedule = "constant", *,
                  update_after_step: int = 0, use_warmup: bool = False, inv_gamma: float = 1.0,
-                 power: float = 2 / 3, min_decay: float = 0.0) -> float:
-    """Decay applied at the k-th EMA update (k = 1, 2, ...).
+                 power: float = 2 / 3, min_decay: float = 0.0, warmup_steps: int = 0) -> float:
+    """Decay applied by an EMA update at optimizer step k (k = 1, 2, ...; with one update
+    per step, the k-th update).
 
     * ``constant``: ``d`` (ai-toolkit ``toolkit/ema.py`` with ``use_num_updates=False``,
       BasicSR ``model_ema``, traiNNer-redux default).
@@ -157,11 +160,21 @@ def ema_decay_at(k: int, decay: float, schedule: EmaSchedule = "constant", *,
     * ``diffusers``: ``diffusers:src/diffusers/training_utils.py::EMAModel.get_decay``:
       ``s = k - update_after_step - 1``; 0 when ``s <= 0``; ``(1+s)/(10+s)`` or, with
       ``use_ema_warmup``, ``1 - (1 + s/inv_gamma)^-power``; clipped to ``[min_decay, d]``.
+      SimpleTuner's copy (``simpletuner/helpers/training/ema.py``) is given the global step.
+    * ``onetrainer``: ``min((1+t)/(10+t), d)`` with ``t = k - 1``, the 0-based optimizer
+      step (``Nerogar/OneTrainer:modules/module/EMAModule.py``, called with
+      ``global_step // gradient_accumulation_steps`` by ``modules/trainer/GenericTrainer.py``).
+    * ``copy_then_constant``: 0 (a copy of the weights) before ``warmup_steps``, then ``d``
+      (SimpleTuner's ``ema_warmup_steps``).
     """
     if schedule == "constant":
         return decay
     if schedule == "torch_ema":
         return min(decay, (1 + k) / (10 + k))
+    if schedule == "onetrainer":
+        return min(decay, k / (9 + k))
+    if schedule == "copy_then_constant":
+        return 0.0 if k < warmup_steps else decay
     if schedule == "diffusers":
         s = k - update_after_step - 1
         if s <= 0:
@@ -171,33 +184,36 @@ def ema_decay_at(k: int, decay: float, schedule: EmaSchedule = "constant", *,
     raise ValueError(f"unknown EMA schedule {schedule!r}")
 
 
-def ema_init_share(n: int, decay: float, schedule: EmaSchedule = "constant", **kw: float
-                   ) -> float:
-    """Share of the starting weights left in the EMA after ``n`` updates: ``Π d_k``.
+def ema_init_share(n: int, decay: float, schedule: EmaSchedule = "constant", *,
+                   every: int = 1, **kw: float) -> float:
+    """Share of the starting weights left in the EMA after ``n`` optimizer steps: ``Π d_k``
+    over the steps ``k = every, 2·every, … ≤ n`` that update it (OneTrainer's
+    ``ema_update_step_interval``, SimpleTuner's ``ema_update_interval``).
 
     A constant decay gives ``d^n`` (0.999^128 ≈ 0.88); warmup schedules (torch_ema,
-    diffusers) fall to ≈ 0 within a few dozen updates.
+    diffusers, onetrainer) fall to ≈ 0 within a few dozen updates.
     """
     if not 0.0 <= decay <= 1.0:
         raise ValueError(f"EMA decay must be in [0, 1], got {decay}")
-    if n <= 0:
+    if every <= 0:
+        raise ValueError(f"EMA update interval must be positive, got {every}")
+    updates = n // every if n > 0 else 0
+    if updates <= 0:
         return 1.0
     if schedule == "constant":
-        return float(decay ** n)
+        return float(decay ** updates)
     share = 1.0
-    k = 1
-    while k <= n:
-        if k > _MAX_EMA_UPDATES:
+    for j in range(1, updates + 1):
+        if j > _MAX_EMA_UPDATES:
             raise ValueError(f"the EMA warm-up does not saturate within {_MAX_EMA_UPDATES:,} "
                              "updates")
-        d = ema_decay_at(k, decay, schedule, **kw)  # type: ignore[arg-type]
+        d = ema_decay_at(j * every, decay, schedule, **kw)  # type: ignore[arg-type]
         if d >= decay:
             # the schedule has saturated: the remaining updates are constant
-            return share * decay ** (n - k + 1)
+            return share * decay ** (updates - j + 1)
         share *= d
         if share < _TINY:
             return 0.0
-        k += 1
     return share
 
 
@@ -307,16 +323,20 @@ def _number(values: dict[str, object], name: str, default: float | None = None) 
 def bound_functions(values: dict[str, object]) -> dict[str, Callable[..., float]]:
     """Functions for rule expressions, bound to one run's facts.
 
-    ``ema_init_share(n)`` uses the run's ``ema.decay`` and ``ema.schedule``;
+    ``ema_init_share(n)`` uses the run's ``ema.decay``, ``ema.schedule``,
+    ``ema.update_every`` and ``ema.warmup_steps``;
     ``lr_at(step)`` its ``scheduler.name``, ``lr``, ``warmup.steps`` and horizon
     (``scheduler.total_steps``, else ``total_steps``). Missing inputs raise
     ``ValueError``, which the evaluator reports as "not evaluated".
     """
     def bound_share(n: float) -> float:
         schedule = values.get("ema.schedule")
-        if schedule not in ("constant", "torch_ema", "diffusers"):
+        if schedule not in EMA_SCHEDULES:
             schedule = "constant"
-        return ema_init_share(int(n), _number(values, "ema.decay"), schedule)  # type: ignore[arg-type]
+        every = int(_number(values, "ema.update_every", 1))
+        warmup = _number(values, "ema.warmup_steps", 0)
+        return ema_init_share(int(n), _number(values, "ema.decay"), schedule,  # type: ignore[arg-type]
+                              every=max(1, every), warmup_steps=warmup)
 
     def bound_lr_at(step: float) -> float:
         name = values.get("scheduler.name")

@@ -92,6 +92,8 @@ FACTS: tuple[FactName, ...] = (
        "(Ma & Yarats 2021, arXiv 1910.04209)"),
     # run length and batch
     _f("total_steps", "int", "optimizer steps of the run (derived from epochs where needed)"),
+    _f("steps.max", "int", "the step count the file writes where a trainer takes steps and "
+       "epochs separately (SimpleTuner `max_train_steps`)"),
     _f("steps.loop", "int", "loop (micro-batch) steps when they differ from optimizer steps"),
     _f("epochs", "int", "epochs of the run"),
     _f("batch", "int", "per-device micro-batch"),
@@ -122,11 +124,19 @@ FACTS: tuple[FactName, ...] = (
        "`>= 0` enables, 0 zeroes every gradient), `disabled` (e.g. ai-toolkit skips clipping "
        "for adafactor), `bool_then_norm` (traiNNer `grad_clip` + `grad_clip_max_norm`)"),
     _f("grad_clip.enabled", "bool", "traiNNer `grad_clip`"),
+    _f("grad_clip.method", "str", "what the clip bounds: `norm` (the gradient's global norm) or "
+       "`value` (each element; SimpleTuner's default `grad_clip_method`)"),
     # EMA
     _f("ema.enabled", "bool", "an EMA of the weights is kept"),
     _f("ema.decay", "float", "EMA decay"),
     _f("ema.schedule", "str", "`constant` (ai-toolkit, BasicSR, traiNNer), `torch_ema` "
-       "(`min(d, (1+k)/(10+k))`, SEDD), `diffusers` (`EMAModel.get_decay`)"),
+       "(`min(d, (1+k)/(10+k))`, SEDD), `diffusers` (`EMAModel.get_decay`), `onetrainer` "
+       "(`min(d, k/(9+k))` per update), `copy_then_constant` (SimpleTuner: the EMA copies the "
+       "weights until `ema.warmup_steps`, then decays at d)"),
+    _f("ema.warmup_steps", "int", "optimizer steps during which the EMA copies the weights "
+       "(SimpleTuner `ema_warmup_steps`)"),
+    _f("ema.validation", "str", "which weights SimpleTuner's validation uses (`ema_validation`: "
+       "`none`, `ema_only`, `comparison`)"),
     _f("ema.used_for_sampling", "bool", "samples / validation / eval loss use the EMA weights"),
     _f("ema.used_for_saving", "bool", "saved checkpoints are the EMA weights"),
     _f("ema.update_every", "int", "optimizer steps between EMA updates"),
@@ -197,6 +207,8 @@ FACTS: tuple[FactName, ...] = (
     _f("aug.token_warmup", "bool", "caption token warmup"),
     _f("train_te", "bool", "the text encoder(s) are trained"),
     _f("resolution", "int", "training resolution (the larger side)"),
+    _f("resolution.type", "str", "how a resolution is counted: `pixel` (the shorter side), "
+       "`area` (megapixels) or `pixel_area` (SimpleTuner `resolution_type`)"),
     # SEDD
     _f("sedd.variant", "str", "`upstream` (Hydra) or `protein_lig_sedd` (a fork loaded with "
        "`yaml.safe_load`)"),

@@ -20,7 +20,9 @@ from cfglint.families.kohya import Kohya
 from cfglint.families.kohya_dataset import KohyaDataset
 from cfglint.families.kohya_gui import KohyaGui
 from cfglint.families.musubi_tuner import MusubiTuner
+from cfglint.families.onetrainer import OneTrainer
 from cfglint.families.sedd import Sedd
+from cfglint.families.simpletuner import SimpleTuner
 from cfglint.families.trainner import TraiNNer
 from cfglint.source.document import Document, Scalar
 
@@ -29,8 +31,8 @@ __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "de
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
     AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
-    DiffusionPipe, MusubiTuner,
-    Generic,
+    DiffusionPipe, MusubiTuner, OneTrainer, SimpleTuner,
+    Generic,  # last: it claims what no other family does
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 

@@ -49,6 +49,8 @@ class Program(Enum):
     TRAINNER = "traiNNer-redux"
     DIFFUSION_PIPE = "diffusion-pipe"
     MUSUBI_TUNER = "musubi-tuner"
+    ONETRAINER = "OneTrainer"
+    SIMPLETUNER = "SimpleTuner"
 
 
 @dataclass(frozen=True)

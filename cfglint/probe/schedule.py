@@ -112,6 +112,10 @@ def time_warp(name: str, probe_steps: int, warmup: int, total: int, first_sample
 
 def ema_decay_at(schedule: str, decay: float, step: int) -> float:
     """EMA decay used at optimizer step ``step`` (0-based) under the trainer's schedule."""
+    if schedule == "onetrainer":
+        from cfglint.facts.formulas import ema_decay_at as decay_at
+
+        return decay_at(step + 1, decay, "onetrainer")
     if schedule in ("torch_ema", "diffusers"):
         # torch_ema/SEDD: min(d, (1+k)/(10+k)) with k the update count (1-based)
         k = step + 1 if schedule == "torch_ema" else step
