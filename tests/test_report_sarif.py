@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from cli_helpers import BASICSR, run_cfglint
 from report_fixtures import SPECS, rules, sample_results
 
 from cfglint import __version__
@@ -221,3 +224,20 @@ def test_sarif_names_the_root_only_in_original_uri_base_ids_and_has_no_timestamp
     assert os.getcwd() not in out
     assert "startTimeUtc" not in out and "endTimeUtc" not in out
 
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_check_from_a_sub_folder_of_a_repository_files_the_same_alerts(tmp_path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "train.yml").write_text(BASICSR)
+
+    def alerts(cwd: Path, path: str) -> list[tuple[str, str]]:
+        proc = run_cfglint("--format", "sarif", "--select", "CFG705", path, cwd=cwd)
+        run = json.loads(proc.stdout)["runs"][0]
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+        return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                 r["partialFingerprints"][FINGERPRINT_KEY]) for r in run["results"]]
+
+    from_root = alerts(tmp_path, "configs/train.yml")
+    assert from_root and from_root[0][0] == "configs/train.yml"
+    assert alerts(tmp_path / "configs", "train.yml") == from_root
