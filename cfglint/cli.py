@@ -1,6 +1,6 @@
-"""Command line: ``cfglint PATHS`` (= ``cfglint check PATHS``), ``rule``, ``rules``,
-``schema``, ``probe``. Click commands only: ``cfglint.check_command`` runs a check;
-choices (formats, families) come from the registries.
+"""Command line: ``cfglint PATHS`` (= ``cfglint check PATHS``), ``facts``, ``rule``, ``rules``,
+``schema``, ``probe``. Click commands only: ``cfglint.check_command`` runs a check,
+``cfglint.facts.show`` prints facts; choices (formats, families) come from the registries.
 
 Exit codes (DESIGN §4): 0 when nothing at or above the fail level remains, 1 when
 something does (after fixing, with --fix), 2 for usage errors and internal
@@ -30,6 +30,7 @@ Examples:
   cfglint configs/                  lint every config under configs/ (= cfglint check)
   cfglint --fix train.yaml          apply safe fixes in place
   cfglint --diff train.yaml         show the fixes as a diff, write nothing
+  cfglint facts train.yaml          what the trainer reads from a file
   cfglint rule CFG705               explain a rule
   cfglint check -h                  every option of a check
 
@@ -177,6 +178,34 @@ def _exit(body: Callable[[], int], usage: type[Exception] | None = None) -> None
                    "(set CFGLINT_DEBUG=1 for a traceback)", err=True)
         sys.exit(2)
     sys.exit(code)
+
+
+@main.command("facts", context_settings=CONTEXT,
+              short_help="Show what the trainer reads from each file.", epilog="""\b
+Examples:
+  cfglint facts train.yaml
+  cfglint facts --output-format json presets/*.json
+""")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True,
+              help="A table to read, or one JSON object per file (in an array).")
+@_family_option("Read every file as this trainer's config.")
+@_config_option
+def facts_cmd(files: tuple[str, ...], output_format: str, family: str | None,
+              config: str | None) -> None:
+    """What the trainer reads from each FILE: the detected trainer and loader, then every
+    canonical fact (value, where it comes from, key and line), with the derived ones
+    people ask about first: effective LR, optimizer steps, warmup, epochs, EMA share.
+    Settings and the user mapping apply exactly as in a check."""
+    from cfglint.facts.show import facts_of_file, render_json, render_text
+
+    def body() -> int:
+        reports = [facts_of_file(f, family, config) for f in files]
+        _out(render_json(reports) if output_format == "json" else render_text(reports))
+        return 0
+
+    _exit(body)
 
 
 def _rules_here() -> dict[str, Any]:

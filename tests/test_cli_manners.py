@@ -194,12 +194,12 @@ def test_lowercase_selectors_in_settings_work(tmp_path):
 def test_no_arguments_prints_the_command_list(tmp_path):
     proc = run_cfglint(cwd=tmp_path)
     assert proc.returncode == 2
-    for command in ("check", "rule", "rules", "schema", "probe"):
+    for command in ("check", "facts", "rule", "rules", "schema", "probe"):
         assert f"  {command} " in proc.stdout
     assert "Exit codes" in proc.stdout
 
 
-@pytest.mark.parametrize("command", ["check", "rule", "rules", "schema", "probe"])
+@pytest.mark.parametrize("command", ["check", "facts", "rule", "rules", "schema", "probe"])
 def test_dash_h_prints_the_help_of_every_command(tmp_path, command):
     proc = run_cfglint(command, "-h", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
