@@ -261,9 +261,9 @@ def test_statistics_work_with_every_format(tmp_path):
     as_json = run_cfglint("--statistics", "--format", "json", "--select", "CFG705", "train.yml",
                           cwd=tmp_path)
     assert as_json.returncode == 1
-    assert json.loads(as_json.stdout) == [{
-        "code": "CFG705", "name": "yaml11-exponent-string", "severity": "error", "count": 2,
-        "fixable": 2, "fixes": ["safe"]}]
+    assert json.loads(as_json.stdout) == [{  # ruff's keys, then severity and fix classes
+        "code": "CFG705", "name": "yaml11-exponent-string", "count": 2, "fixable": True,
+        "fixable_count": 2, "severity": "error", "fixes": ["safe"]}]
     for fmt in ("sarif", "github", "junit", "rdjson"):
         proc = run_cfglint("--statistics", "--format", fmt, "--select", "CFG705", "train.yml",
                            cwd=tmp_path)

@@ -1,8 +1,9 @@
 """``--statistics``: counts per rule instead of the findings, in every output format.
 
-``--format json`` gets a JSON array (as ruff's ``--statistics --output-format json``);
-every other format gets the table, because SARIF, JUnit, rdjson and workflow commands
-have no place for counts.
+``--format json`` gets a JSON array shaped as ruff's ``--statistics --output-format json``
+(``code``, ``name``, ``count``, ``fixable``, ``fixable_count``), plus ``severity`` and the
+fix safety classes offered (``fixes``); every other format gets the table, because SARIF,
+JUnit, rdjson and workflow commands have no place for counts.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ class Row:
     fixes: tuple[str, ...]  # the fix safety classes the code's findings offer
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "severity": self.severity,
-                "count": self.count, "fixable": self.fixable, "fixes": list(self.fixes)}
+        return {"code": self.code, "name": self.name, "count": self.count,
+                "fixable": self.fixable > 0, "fixable_count": self.fixable,
+                "severity": self.severity, "fixes": list(self.fixes)}
 
 
 def rows(pairs: list[tuple[FileResult, Finding]], rules: dict[str, Rule]) -> list[Row]:
