@@ -27,6 +27,7 @@ HIGHLIGHTS = (
     ("epochs", "epochs"),
     ("EMA share of the start weights at the first sample/eval", "ema.init_share_at_first_eval"),
 )
+NOT_READ = "not read"
 _OPTIONAL = frozenset({"effective_lr.unet", "effective_lr.te"})  # only where the file splits LRs
 
 
@@ -59,7 +60,7 @@ def facts_of_file(path: str, family: str | None = None,
     where = settings.path or "none (defaults)"
     if doc.problems:
         name = family or settings.family_for(path) or declared_family(doc) or "generic"
-        return FactsReport(path, name, "-", "not read", where, {},
+        return FactsReport(path, name, "-", NOT_READ, where, {},
                            [f"the file cannot be read: {doc.first_problem()}"])
     view = trainer_view(doc, settings, RunOptions(family=family))
     fam = view.family
@@ -163,7 +164,8 @@ def render_text(reports: list[FactsReport]) -> str:
                          ("loader", report.loader), ("settings", report.settings),
                          *(("note", note) for note in report.notes)])
         if not report.facts:
-            lines.append("  no facts: nothing here states a training setting")
+            if report.detected != NOT_READ:
+                lines.append("  no facts: nothing here states a training setting")
             continue
         lines.append("")
         lines += _table(_highlights(report))
