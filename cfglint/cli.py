@@ -1,5 +1,5 @@
 """Command line: ``cfglint PATHS`` (= ``cfglint check PATHS``), ``facts``, ``rule``, ``rules``,
-``schema``, ``probe``. Click commands only: ``cfglint.check_command`` runs a check,
+``schema``, ``probe``, ``review``. Click commands only: ``cfglint.check_command`` runs a check,
 ``cfglint.facts.show`` prints facts; choices (formats, families) come from the registries.
 
 Exit codes (DESIGN §4): 0 when nothing at or above the fail level remains, 1 when
@@ -321,7 +321,8 @@ class _LazyCommand(click.Command):
         module, attr = self.target.split(":")
         command = getattr(importlib.import_module(module), attr)
         return command.main(args=ctx.args, prog_name=f"cfglint {self.name}",
-                            standalone_mode=True)
+                            standalone_mode=True,
+                            help_option_names=CONTEXT["help_option_names"])
 
 
 main.add_command(_LazyCommand("review", "cfglint.review.command:review",

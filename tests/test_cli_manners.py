@@ -115,7 +115,7 @@ def test_force_color_and_color_always_colour_a_pipe(tmp_path):
 # --- encodings ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "rdjson", "junit"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "rdjson", "junit", "gitlab"])
 def test_a_cp1252_console_gets_readable_output_and_the_usual_exit_code(tmp_path, fmt):
     _config(tmp_path, text=ALPHA)
     proc = subprocess.run([sys.executable, "-m", "cfglint", "--format", fmt, "train.yml"],
@@ -194,12 +194,13 @@ def test_lowercase_selectors_in_settings_work(tmp_path):
 def test_no_arguments_prints_the_command_list(tmp_path):
     proc = run_cfglint(cwd=tmp_path)
     assert proc.returncode == 2
-    for command in ("check", "facts", "rule", "rules", "schema", "probe"):
+    for command in ("check", "facts", "rule", "rules", "schema", "probe", "review"):
         assert f"  {command} " in proc.stdout
     assert "Exit codes" in proc.stdout
 
 
-@pytest.mark.parametrize("command", ["check", "facts", "rule", "rules", "schema", "probe"])
+@pytest.mark.parametrize("command", ["check", "facts", "rule", "rules", "schema", "probe",
+                                     "review"])
 def test_dash_h_prints_the_help_of_every_command(tmp_path, command):
     proc = run_cfglint(command, "-h", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -264,7 +265,7 @@ def test_statistics_work_with_every_format(tmp_path):
     assert json.loads(as_json.stdout) == [{  # ruff's keys, then severity and fix classes
         "code": "CFG705", "name": "yaml11-exponent-string", "count": 2, "fixable": True,
         "fixable_count": 2, "severity": "error", "fixes": ["safe"]}]
-    for fmt in ("sarif", "github", "junit", "rdjson"):
+    for fmt in ("sarif", "github", "junit", "rdjson", "gitlab"):
         proc = run_cfglint("--statistics", "--format", fmt, "--select", "CFG705", "train.yml",
                            cwd=tmp_path)
         assert proc.stdout.split()[:2] == ["2", "CFG705"], fmt

@@ -24,8 +24,9 @@ _MODULES = {
     "gitlab": "gitlab",
 }
 FORMATS = tuple(_MODULES)
-# formats that name files relative to the repository root (code scanning, annotations)
-ROOTED = frozenset({"sarif", "github"})
+# formats that name files relative to the repository root (code scanning, annotations,
+# GitLab Code Quality)
+ROOTED = frozenset({"sarif", "github", "gitlab"})
 
 
 def render(fmt: str, results: list[FileResult], rules: dict[str, Rule], *,
