@@ -5,8 +5,9 @@ git work tree, else a walk that reads the ``.gitignore`` files itself), skip too
 virtual-env folders, files that are never training configs (lock files, package
 manifests, editor and CI settings: ``NOT_CONFIG_FILES``/``NOT_CONFIG_FOLDERS``) and
 settings' ``exclude``. Files named on the command line are linted as named, like ruff,
-unless settings set ``force-exclude``; a name whose suffix is no config format is never
-read (it is not parsed as YAML on a guess).
+unless settings set ``force-exclude``; files pre-commit names skip the never-configs names
+too (a local hook needs no ``exclude`` of its own); a name whose suffix is no config format
+is never read (it is not parsed as YAML on a guess).
 
 A file is *explicit* when a person named it: not when a folder walk found it, and not
 when pre-commit (``PRE_COMMIT=1``) passed it. The pipeline keeps quiet about explicit
@@ -229,7 +230,8 @@ def discover(paths: list[str], settings_of: Callable[[str], Settings], *,
                 skipped(p)
             continue
         settings = settings_of(p)
-        if settings.force_exclude and _excluded(p, settings):
+        if (not named_by_person and not_a_config(p)) or (
+                settings.force_exclude and _excluded(p, settings)):
             continue
         targets.append(Target(p, explicit=named_by_person))
     seen: set[str] = set()

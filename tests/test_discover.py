@@ -160,6 +160,15 @@ def test_force_exclude_fix_never_touches_an_excluded_file(tmp_path):
     assert path.read_text() == BASICSR
 
 
+def test_names_that_are_never_configs_are_skipped_when_pre_commit_names_them(tmp_path):
+    _write(tmp_path, "docker-compose.yml", "services:\n  t:\n    environment:\n      LR: 1e-4\n")
+    named = run_cfglint("--quiet", "docker-compose.yml", cwd=tmp_path)
+    assert _listed(named) == ["docker-compose.yml"]  # a person asked for it
+    hooked = run_cfglint("--quiet", "docker-compose.yml", cwd=tmp_path,
+                         extra_env={"PRE_COMMIT": "1"})
+    assert (hooked.returncode, hooked.stdout) == (0, "")
+
+
 def test_a_named_file_with_an_unknown_suffix_is_skipped_not_parsed_as_yaml(tmp_path):
     _write(tmp_path, "poetry.lock", '[[package]]\nname = "click"\nversion = "8.1.7"\n')
     proc = run_cfglint("poetry.lock", cwd=tmp_path)
