@@ -146,10 +146,10 @@ def unknown_selector(selector: str, known: list[str]) -> str | None:
     """Why ``selector`` selects no rule (with a did-you-mean), or None when it selects one."""
     if code_matches_any(selector, known):
         return None
-    import difflib
+    from cfglint.spelling import closest
 
-    close = difflib.get_close_matches(selector.upper(), sorted(known), n=1, cutoff=0.6)
-    hint = f"; did you mean `{close[0]}`?" if close else "; `cfglint rules` lists the codes"
+    close = closest(selector, sorted(known), cutoff=0.6)
+    hint = f"; did you mean `{close}`?" if close else "; `cfglint rules` lists the codes"
     return f"unknown rule selector `{selector}`{hint}"
 
 
