@@ -27,6 +27,8 @@ FAMILY_FILES = {
     "hydra": ("hydra_train.yaml", "lr", "model.optimizer.lr"),
     "basicsr": ("basicsr_train.yml", "lr", "train.optim_g.lr"),
     "traiNNer": ("traiNNer_sr.yml", "lr", "train.optim_g.lr"),
+    "diffusion-pipe": ("diffusion_pipe_flux.toml", "lr", "optimizer.lr"),
+    "musubi-tuner": ("musubi_tuner_wan.toml", "lr", "learning_rate"),
     "generic": ("generic_script.yaml", "lr", "learning_rate"),
 }
 ORIGINS = {"explicit", "default", "derived", "mapped", "unknown"}
@@ -164,3 +166,9 @@ def test_an_unknown_fact_has_origin_unknown_and_its_reason(tmp_path, monkeypatch
     lr = report["facts"]["lr"]
     assert (lr["value"], lr["origin"]) == (None, "unknown")
     assert "ambiguous" in lr["note"]
+
+
+def test_every_trainer_family_has_a_config_here():
+    from cfglint.families import FAMILY_NAMES
+
+    assert set(FAMILY_FILES) == set(FAMILY_NAMES)
