@@ -1,4 +1,6 @@
-"""Command line: ``cfglint PATHS`` (= ``cfglint check PATHS``), ``rule``, ``rules``, ``schema``.
+"""Command line: ``cfglint PATHS`` (= ``cfglint check PATHS``), ``facts``, ``rule``, ``rules``,
+``schema``, ``probe``, ``review``. Click commands only: ``cfglint.check_command`` runs a check,
+``cfglint.facts.show`` prints facts; choices (formats, families) come from the registries.
 
 Exit codes (DESIGN §4): 0 when nothing at or above the fail level remains, 1 when
 something does (after fixing, with --fix), 2 for usage errors and internal
@@ -9,7 +11,9 @@ cfglint itself fails on (CFG004 "internal error"): the other files are still rep
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -17,80 +21,157 @@ import click
 from cfglint import __version__, install_hint
 from cfglint.families import FAMILY_NAMES as FAMILIES
 from cfglint.report import FORMATS
+from cfglint.terminal import COLOR_CHOICES
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+MAIN_EPILOG = """\b
+Examples:
+  cfglint configs/                  lint every config under configs/ (= cfglint check)
+  cfglint --fix train.yaml          apply safe fixes in place
+  cfglint --diff train.yaml         show the fixes as a diff, write nothing
+  cfglint facts train.yaml          what the trainer reads from a file
+  cfglint rule CFG705               explain a rule
+  cfglint check -h                  every option of a check
+
+\b
+Exit codes of a check: 0 nothing at or above the fail level remains, 1 something
+does, 2 usage error or internal failure. Settings: [tool.cfglint] in pyproject.toml,
+or cfglint.toml / .cfglint.toml (the closest one to each file wins).
+"""
+
+CHECK_EPILOG = """\b
+Examples:
+  cfglint check configs/ --select CFG2,CFG705
+  cfglint check --fix --unsafe-fixes train.yaml
+  cfglint check --output-format sarif -o cfglint.sarif .
+  cat train.toml | cfglint check - --stdin-filename train.toml
+
+\b
+Exit codes:
+  0  nothing at or above the fail level (--fail-on, default warning) remains
+  1  findings at or above it remain (after fixing, with --fix); --diff found fixes;
+     --exit-non-zero-on-fix and a file changed
+  2  usage error, invalid settings, or an internal failure
+"""
 
 
 class DefaultGroup(click.Group):
-    """Route ``cfglint PATHS`` to ``cfglint check PATHS``, as ruff does."""
+    """Route ``cfglint PATHS`` to ``cfglint check PATHS``, as ruff does; ``cfglint``
+    alone prints the command list (exit 2, as ruff)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
-                                                                        "--version"):
+        if not args:
+            click.echo(ctx.get_help())
+            ctx.exit(2)
+        if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
-        elif not args:
-            args = ["check", "--help"]
         return super().parse_args(ctx, args)
 
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        from cfglint.terminal import safe_streams
 
-def _codes(values: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for v in values:
-        out += [c.strip() for c in v.split(",") if c.strip()]
-    return out
+        safe_streams()
+        return super().main(args, prog_name, complete_var, standalone_mode, **extra)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultGroup, context_settings=CONTEXT, epilog=MAIN_EPILOG)
 @click.version_option(__version__, prog_name="cfglint")
 def main() -> None:
-    """Lint and auto-fix machine-learning training configs."""
+    """Lint and auto-fix machine-learning training configs: ai-toolkit, kohya (sd-scripts
+    and the kohya_ss GUI), SEDD, Hydra apps, BasicSR and traiNNer, and custom scripts
+    through a key mapping."""
 
 
-@main.command()
+def _family_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--family", type=click.Choice(FAMILIES), default=None,
+                        metavar="FAMILY", help=f"{help_text} One of: {', '.join(FAMILIES)}.")
+
+
+_config_option = click.option(
+    "--config", type=click.Path(dir_okay=False), default=None, metavar="PATH",
+    help="Use this settings file (cfglint.toml or a pyproject.toml with [tool.cfglint]) "
+         "for every file instead of the closest one; its globs are relative to its folder.")
+
+
+@main.command(epilog=CHECK_EPILOG, context_settings=CONTEXT,
+              short_help="Lint (and fix) files and folders; the default command.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True,
-              help="With --fix, also apply behaviour-changing fixes.")
-@click.option("--diff", is_flag=True, help="Show the fixes as a diff instead of writing them.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--select", multiple=True, help="Only these codes or prefixes (comma-separated).")
-@click.option("--extend-select", multiple=True, help="Add codes to the selection.")
-@click.option("--ignore", multiple=True, help="Skip these codes or prefixes.")
+              help="With --fix, also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff and a one-line summary; write nothing.")
+@click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS),
+              default=None, envvar="CFGLINT_OUTPUT_FORMAT", show_envvar=True,
+              help="Report format [default: settings' output-format, else text].")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None,
+              metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these rule codes or prefixes, comma-separated (CFG7, CFG205, ALL).")
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Add codes or prefixes to the selection.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Lowest severity that fails the run (default: settings, else warning).")
-@click.option("--family", type=click.Choice(FAMILIES), default=None,
-              help="Treat every file as this family (a modeline still wins).")
-@click.option("--statistics", is_flag=True, help="Counts per rule.")
+              help="Lowest severity that fails the run [default: settings, else warning].")
+@_family_option("Read every file as this trainer's config (a schema modeline still wins).")
+@_config_option
+@click.option("--statistics", is_flag=True,
+              help="Counts per rule instead of the findings (JSON with --output-format json).")
+@click.option("--show-fixes/--no-show-fixes", default=True, show_default=True,
+              help="Show each finding's fix hint.")
+@click.option("--show-settings", is_flag=True,
+              help="Print the settings that apply to the first file, then exit.")
+@click.option("--show-files", is_flag=True, help="Print the files a check would lint, then exit.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix changed a file.")
 @click.option("--exit-non-zero-on-internal-error", "strict_internal", is_flag=True,
               help="Exit 2 when cfglint failed on a file (reported as a CFG004 internal error "
                    "finding; the other files are still checked), even with --exit-zero.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings, one line each.")
-@click.option("--stdin-filename", default=None, help="Name (and settings) for input read from -.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None)
-def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt: str,
-          select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
-          fail_on: str | None, family: str | None, statistics: bool, exit_zero: bool,
-          exit_non_zero_on_fix: bool, quiet: bool, stdin_filename: str | None,
-          output_file: str | None, strict_internal: bool) -> None:
-    """Lint PATHS (files or folders; - for standard input)."""
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Name of the input read from - (its suffix gives the format, its folder "
+                   "the settings); without it the format is detected from the text.")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+              help="Colour the text report (auto: on a terminal, unless NO_COLOR is set or "
+                   "TERM=dumb; FORCE_COLOR forces it).")
+def check(paths: tuple[str, ...], **options: Any) -> None:
+    """Lint PATHS: files, folders (walked; .gitignore respected), or - for standard input.
+    Without PATHS, the current folder."""
+    from cfglint.check_command import CheckRequest, UsageError, run
+
+    request = CheckRequest(paths=paths, **options)
+    _exit(lambda: run(request, _out, _err), UsageError)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
+def _exit(body: Callable[[], int], usage: type[Exception] | None = None) -> None:
+    """Run a command body: its code on success, 2 with one line for settings, rule-file
+    and internal errors (a traceback only with CFGLINT_DEBUG=1)."""
     from cfglint.engine.catalog import RuleFileError
-    from cfglint.pipeline import RunOptions
     from cfglint.settings import SettingsError
 
-    options = RunOptions(select=_codes(select) or None, ignore=_codes(ignore),
-                         extend_select=_codes(extend_select), family=family, fail_on=fail_on)
     try:
-        code = _check(list(paths) or ["."], options, fix, unsafe_fixes, diff, fmt, statistics,
-                      exit_zero, exit_non_zero_on_fix, quiet, stdin_filename, output_file,
-                      strict_internal)
+        code = body()
     except (SettingsError, RuleFileError) as err:
         click.echo(f"cfglint: {err}", err=True)
         sys.exit(2)
     except click.ClickException:
         raise  # usage errors: click prints them and exits 2
     except Exception as err:  # an internal failure is exit 2 with one line, not a traceback
-        import os
-
+        if usage is not None and isinstance(err, usage):
+            raise click.UsageError(str(err)) from None
         if os.environ.get("CFGLINT_DEBUG"):
             raise
         click.echo(f"cfglint: internal error: {type(err).__name__}: {err} "
@@ -99,95 +180,32 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
     sys.exit(code)
 
 
-def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, fmt: str,
-           statistics: bool, exit_zero: bool, exit_non_zero_on_fix: bool, quiet: bool,
-           stdin_filename: str | None, output_file: str | None,
-           strict_internal: bool = False) -> int:
-    import os
+@main.command("facts", context_settings=CONTEXT,
+              short_help="Show what the trainer reads from each file.", epilog="""\b
+Examples:
+  cfglint facts train.yaml
+  cfglint facts --output-format json presets/*.json
+""")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--output-format", "--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True,
+              help="A table to read, or one JSON object per file (in an array).")
+@_family_option("Read every file as this trainer's config.")
+@_config_option
+def facts_cmd(files: tuple[str, ...], output_format: str, family: str | None,
+              config: str | None) -> None:
+    """What the trainer reads from each FILE: the detected trainer and loader, then every
+    canonical fact (value, where it comes from, key and line), with the derived ones
+    people ask about first: effective LR, optimizer steps, warmup, epochs, EMA share.
+    Settings and the user mapping apply exactly as in a check."""
+    from cfglint.facts.show import facts_of_file, render_json, render_text
 
-    from cfglint.discover import discover
-    from cfglint.findings import FileResult
-    from cfglint.pipeline import fails, rules_for
-    from cfglint.report import render
-    from cfglint.runner import Job, run_many, safe_process
-    from cfglint.settings import settings_for, settings_for_dir
-
-    results: list[FileResult] = []
-    changed = 0
-    file_paths = [p for p in paths if p != "-"]
-    if "-" in paths:
-        name = stdin_filename or "stdin.yaml"
-        settings = settings_for(name)
-        # read at most one byte past the limit, so a huge input is refused, not slurped
-        data = sys.stdin.buffer.read(settings.max_file_size + 1)
-        from cfglint.fix import encode
-        from cfglint.source.read import format_for, read_bytes
-
-        doc = read_bytes(name, data, format_for(name) or "yaml", settings.max_file_size)
-        job = Job(name, fix=fix, unsafe=unsafe, diff=diff, options=options)
-        result, new_text = safe_process(name, job, settings, doc)
-        result.display_path = name
-        results.append(result)
-        if fix and not diff:
-            # the (fixed) text goes to stdout, byte for byte; findings that remain go to
-            # stderr and decide the exit code as for files (DESIGN §4)
-            if doc.problems:
-                sys.stdout.buffer.write(data)
-            else:
-                sys.stdout.buffer.write(encode(new_text if new_text is not None else doc.text,
-                                               doc.bom))
-            sys.stdout.flush()
-            if result.findings:
-                sys.stderr.write(render(fmt, [result], rules_for(settings), color=False,
-                                        statistics=statistics, quiet=quiet))
-            if strict_internal and result.internal_error:
-                return 2
-            if exit_zero:
-                return 0
-            if exit_non_zero_on_fix and new_text is not None:
-                return 1
-            return 1 if fails(result, options.fail_on or settings.fail_on) else 0
-    missing = [p for p in file_paths if not os.path.exists(p)]
-    if missing:
-        raise click.UsageError(f"no such file or folder: {missing[0]}")
-    cwd_settings = settings_for_dir(os.getcwd())
-    files = discover(file_paths, lambda p: settings_for(p).excluded(p))
-    from cfglint.discover import walked_from
-
-    jobs = [Job(p, fix=fix, unsafe=unsafe, diff=diff, options=options,
-                root=walked_from(p, file_paths)) for p in files]
-    results += run_many(jobs)
-    for r in results:
-        if r.fixes_applied and fix and not diff:
-            changed += 1
-    out = render(fmt, results, rules_for(cwd_settings), color=sys.stdout.isatty() and
-                 output_file is None and fmt == "text", statistics=statistics, quiet=quiet,
-                 docs_url=cwd_settings.docs_url or "")
-    if diff:
-        out = "".join(r.diff for r in results) + out
-    if output_file:
-        with open(output_file, "w", encoding="utf-8") as fh:
-            fh.write(out)
-    else:
-        sys.stdout.write(out)
-    if strict_internal and any(r.internal_error for r in results):
-        return 2
-    if exit_zero:
+    def body() -> int:
+        reports = [facts_of_file(f, family, config) for f in files]
+        _out(render_json(reports) if output_format == "json" else render_text(reports))
         return 0
-    if exit_non_zero_on_fix and changed:
-        return 1
-    if diff and any(r.diff for r in results):
-        return 1
-    # each file fails by its own (closest) settings' fail-on unless --fail-on is given
-    return 1 if any(fails(r, options.fail_on or _file_fail_on(r, cwd_settings))
-                    for r in results) else 0
 
-
-def _file_fail_on(result: Any, default: Any) -> str:
-    from cfglint.settings import settings_for
-
-    path = result.doc.path
-    return str(settings_for(path).fail_on if path else default.fail_on)
+    _exit(body)
 
 
 def _rules_here() -> dict[str, Any]:
@@ -203,7 +221,8 @@ def _rules_here() -> dict[str, Any]:
         sys.exit(2)
 
 
-@main.command("rule")
+@main.command("rule", context_settings=CONTEXT, short_help="Explain a rule.",
+              epilog="\b\nExample:\n  cfglint rule CFG705")
 @click.argument("code")
 def rule_cmd(code: str) -> None:
     """Explain a rule: summary, why, params, fix safety, references, an example."""
@@ -216,10 +235,12 @@ def rule_cmd(code: str) -> None:
     click.echo(rule_text(rule), nl=False)
 
 
-@main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@main.command("rules", context_settings=CONTEXT, short_help="List every rule.")
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="A table, or a JSON array.")
 def rules_cmd(fmt: str) -> None:
-    """List every rule."""
+    """List every rule: code, severity, fix (fix: safe, fix*: unsafe, hint: suggestion only),
+    name and summary."""
     import json
 
     rules = _rules_here()
@@ -233,7 +254,9 @@ def rules_cmd(fmt: str) -> None:
         click.echo(f"{r.code}  {r.severity:<7}  {fixmark:<4}  {r.name:<32} {r.summary}")
 
 
-@main.command("schema")
+@main.command("schema", context_settings=CONTEXT,
+              short_help="Print a trainer's JSON Schema (for editors).",
+              epilog="\b\nExample:\n  cfglint schema ai-toolkit -o .schemas/ai-toolkit.schema.json")
 @click.argument("name")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the schema to this file (its folders are created) instead of "
@@ -265,6 +288,7 @@ class _LazyProbe(click.Command):
     def __init__(self) -> None:
         super().__init__("probe", help="Run the config's optimizer, schedule and precision for "
                          f"real on a surrogate model (needs torch: {install_hint('probe')}).",
+                         short_help="Run the config's optimizer and schedule on a surrogate.",
                          context_settings={"ignore_unknown_options": True,
                                            "allow_extra_args": True, "help_option_names": []})
 
@@ -274,7 +298,8 @@ class _LazyProbe(click.Command):
         except ImportError as err:
             click.echo(f"cfglint probe is unavailable: {err}", err=True)
             sys.exit(3)
-        return probe.main(args=ctx.args, prog_name="cfglint probe", standalone_mode=True)
+        return probe.main(args=ctx.args, prog_name="cfglint probe", standalone_mode=True,
+                          help_option_names=CONTEXT["help_option_names"])
 
 
 main.add_command(_LazyProbe())
@@ -296,7 +321,8 @@ class _LazyCommand(click.Command):
         module, attr = self.target.split(":")
         command = getattr(importlib.import_module(module), attr)
         return command.main(args=ctx.args, prog_name=f"cfglint {self.name}",
-                            standalone_mode=True)
+                            standalone_mode=True,
+                            help_option_names=CONTEXT["help_option_names"])
 
 
 main.add_command(_LazyCommand("review", "cfglint.review.command:review",

@@ -127,6 +127,7 @@ class FileResult:
     diff: str = ""  # unified diff of the fixes (for --diff)
     display_path: str = ""  # path relative to the working directory, '/'-separated
     internal_error: bool = False  # cfglint failed on this file (a CFG004/CFG009 finding says so)
+    fail_on: str = "warning"  # the lowest severity that fails this file (--fail-on, settings)
 
     @property
     def path(self) -> str:

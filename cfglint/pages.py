@@ -136,8 +136,9 @@ Rules are written against these trainer-neutral names; each trainer's module in
 `cfglint/families/` maps its native keys to them. Every value is what the **trainer** sees,
 after its own defaults and rewrites, with its origin: `explicit` (set in the file), `default`
 (the trainer's own default), `derived` (computed from other facts; the note shows the
-arithmetic) or `external` (stated by your mapping). Anything that cannot be known statically
-is absent or unknown, and rules that need it stay silent.
+arithmetic) or `mapped` (a value your mapping states; a key your mapping points at is
+`explicit`, its note says it was mapped). Anything that cannot be known statically is absent
+or unknown, and rules that need it stay silent.
 
 This page is generated from `cfglint/facts/names.py` by `tools/gen_docs.py`.
 """

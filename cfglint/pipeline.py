@@ -3,6 +3,13 @@
 Parse problems short-circuit into CFG001/CFG004/CFG005 findings (a file that does not
 parse is a finding, not an exit 2). Everything here is deterministic: findings are
 sorted and contain no addresses or timestamps.
+
+``explicit`` says whether a person named the file (``cfglint.discover.Target``). A file
+cfglint found by itself (a folder walk, or a file pre-commit passed) that no trainer
+claims and that states no training setting is not a training config: it gets no
+findings at all, parse errors included; a broken file counts as one when its text
+names a training key (``learning_rate:``) or settings or a modeline name its trainer.
+A named file always gets its findings.
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from cfglint.causes import one_per_cause
 from cfglint.engine.catalog import Rule, builtin_rule, load_rules
 from cfglint.engine.context import CheckContext, FileState
 from cfglint.facts.model import Facts
-from cfglint.families import Detection, detect, get_family
+from cfglint.families import Detection, declared_family, detect, get_family
 from cfglint.families.base import Family
+from cfglint.families.generic import mentions_training_keys
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding, Severity, make_finding
 from cfglint.settings import Settings, code_matches
 from cfglint.source.document import Document, KeyPath, Span
@@ -47,10 +55,11 @@ def _rules(folders: tuple[str, ...]) -> dict[str, Rule]:
 
 
 def rules_for(settings: Settings) -> dict[str, Rule]:
-    """The rules a file's settings select, with the settings' parameter overrides checked
-    against each rule's own parameters (a misspelled override is an error, not a no-op)."""
+    """The rules a file's settings select, with the settings' parameter overrides and rule
+    selectors checked against the rules (a misspelled one is an error, not a no-op)."""
     rules = _rules(tuple(settings.rule_folders))
     settings.validate_params({code: set(rule.params) for code, rule in rules.items()})
+    settings.validate_selectors(list(rules))
     return rules
 
 
@@ -87,21 +96,48 @@ def build_facts(doc: Document, family: Family, settings: Settings) -> Facts:
     return facts_for(doc, family, settings.mapping or None)
 
 
+@dataclass(frozen=True)
+class TrainerView:
+    """Which trainer reads a file, how cfglint knows, and the facts it reads from it:
+    what ``check`` lints and ``cfglint facts`` prints, from the same settings."""
+
+    detection: Detection
+    family: Family
+    facts: Facts
+
+
+def trainer_view(doc: Document, settings: Settings,
+                 options: RunOptions | None = None) -> TrainerView:
+    options = options or RunOptions()
+    detection = detect(doc, options.family or settings.family_for(doc.path))
+    family = get_family(detection.family)
+    return TrainerView(detection, family, build_facts(doc, family, settings))
+
+
 def lint_document(doc: Document, settings: Settings, options: RunOptions | None = None,
-                  rules: dict[str, Rule] | None = None) -> FileResult:
+                  rules: dict[str, Rule] | None = None, explicit: bool = True) -> FileResult:
     options = options or RunOptions()
     rules = rules if rules is not None else rules_for(settings)
     path = doc.path
     override = options.family or settings.family_for(path)
     if doc.problems:
-        fallback = override or "generic"
+        named = override or declared_family(doc)
+        if not (explicit or named or mentions_training_keys(doc.text)):
+            return FileResult(doc, "generic", [])  # found, not named, and no training config
+        fallback = named or "generic"
         findings = [f for f in _parse_findings(doc, fallback)
                     if enabled(f.code, settings, options, path)]
         return FileResult(doc, fallback, _with_urls(sorted(findings, key=Finding.sort_key),
                                                     settings))
-    detection = detect(doc, override)
-    family = get_family(detection.family)
-    state = FileState(doc, family, settings, build_facts(doc, family, settings))
+    view = trainer_view(doc, settings, options)
+    detection, family = view.detection, view.family
+    if detection.guessed and not explicit and not view.facts.describe_training():
+        return FileResult(doc, family.name, [])  # found, not named, and no training config
+    if doc.lenient and family.json_loader:
+        findings = [f for f in _strict_json_findings(doc, family)
+                    if enabled(f.code, settings, options, path)]
+        return FileResult(doc, family.name, _with_urls(findings, settings))
+    state = FileState(doc, family, settings, view.facts)
     active = [r for r in rules.values()
               if r.applies_to(family.name) and enabled(r.code, settings, options, path)]
     findings = _duplicate_findings(doc, family.name)
@@ -138,6 +174,18 @@ def _parse_findings(doc: Document, family: str) -> list[Finding]:
         out.append(builtin_finding(doc, p.code, p.message, family, Span(p.offset, end),
                                    severity="error"))
     return out
+
+
+def _strict_json_findings(doc: Document, family: Family) -> list[Finding]:
+    """JSONC in a file whose trainer parses strict JSON: the trainer cannot load it."""
+    first = doc.lenient[0]
+    more = len(doc.lenient) - 1
+    also = f" ({more} more below)" if more else ""
+    message = (f"{first.message}{also}: {family.name} files are read with {family.json_loader}, "
+               "which stops here; remove it")
+    end = first.end if first.end is not None else first.offset
+    return [builtin_finding(doc, "CFG001", message, family.name, Span(first.offset, end),
+                            severity="error")]
 
 
 def _duplicate_findings(doc: Document, family: str) -> list[Finding]:

@@ -40,6 +40,8 @@ class Job:
     # the folder a walk found this file in (None: named explicitly); --fix never writes
     # through a symlink that leaves it
     root: str | None = None
+    explicit: bool = True  # a person named the file (cfglint.discover.Target)
+    config: str | None = None  # --config: one settings file for every file
 
 
 def _display(path: str) -> str:
@@ -50,12 +52,18 @@ def _display(path: str) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else Path(path).as_posix()
 
 
+def _lint(doc: Document, job: Job, settings: Settings) -> FileResult:
+    found = lint_document(doc, settings, job.options, explicit=job.explicit)
+    found.fail_on = job.options.fail_on or settings.fail_on
+    return found
+
+
 def process_text(path: str, job: Job, settings: Settings,
                  doc: Document) -> tuple[FileResult, str | None]:
     """Lint (and with job.fix, fix) one file; returns the result and the new text if changed."""
 
     def lint(d: Document) -> FileResult:
-        return lint_document(d, settings, job.options)
+        return _lint(d, job, settings)
 
     if not (job.fix or job.diff) or doc.problems:
         return lint(doc), None
@@ -65,9 +73,11 @@ def process_text(path: str, job: Job, settings: Settings,
     result = outcome.result
     new_text = outcome.text if outcome.text != doc.text else None
     if new_text is not None and job.diff:
-        # --diff writes nothing: report the findings of the file as it is, plus the diff
+        # --diff writes nothing: the findings of the file as it is, the diff, and how
+        # many fixes the diff holds (in fixes_applied: what --fix would apply)
         result = lint(doc)
         result.diff = unified_diff(_display(path), doc.text, new_text)
+        result.fixes_applied = outcome.applied
     if outcome.unconverged:
         result.findings.append(_at_start(
             result.doc, NOT_CONVERGED, result.family,
@@ -107,7 +117,7 @@ def run_one(job: Job) -> FileResult:
 
 
 def _run_one(job: Job) -> FileResult:
-    settings = settings_for(job.path)
+    settings = settings_for(job.path, job.config)
     doc = read_path(job.path, max_bytes=settings.max_file_size, display=job.path)
     result, new_text = safe_process(job.path, job, settings, doc)
     if new_text is not None and job.fix and not job.diff:
@@ -131,7 +141,7 @@ def _write(job: Job, settings: Settings, doc: Document, result: FileResult,
     except (WriteRefused, OSError) as err:
         why = str(err) if isinstance(err, WriteRefused) else (
             f"it could not be written ({err.strerror or err})")
-    kept = lint_document(doc, settings, job.options)
+    kept = _lint(doc, job, settings)
     kept.findings.append(_at_start(doc, NOT_WRITTEN, kept.family,
                                    f"fixes were not written: {why}"))
     return kept

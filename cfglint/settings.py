@@ -7,22 +7,26 @@ setting that silently does nothing is exactly the bug cfglint exists to catch.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cfglint.project import SETTINGS_FILES
 from cfglint.source.document import Document, Mapping, Scalar, resolve_alias
 
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
-    "per-file-ignores", "families", "params", "rule-folders", "mapping", "max-file-size",
-    "yaml-loader", "family", "allow-external-rule-folders", "docs-url",
+    "force-exclude", "per-file-ignores", "families", "params", "rule-folders", "mapping",
+    "max-file-size", "yaml-loader", "family", "output-format", "allow-external-rule-folders",
+    "docs-url",
 }
 YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
+SELECTOR_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
 
 
 class SettingsError(ValueError):
@@ -49,6 +53,10 @@ class Settings:
     yaml_loader: str | None = None
     family: str | None = None
     docs_url: str | None = None  # e.g. "https://example.org/cfglint/rules/{code}.html"
+    force_exclude: bool = False  # `exclude` holds for files named on the command line too
+    output_format: str | None = None
+    # where each key was set (``path:line:col``), for errors found after parsing
+    where: dict[str, str] = field(default_factory=dict)
 
     def rule_url(self, code: str) -> str:
         """The page of rule ``code`` where the user serves rule pages, else ""."""
@@ -75,6 +83,21 @@ class Settings:
                 out.update(codes)
         return out
 
+    def validate_selectors(self, known: list[str]) -> None:
+        """Every code in ``select``, ``ignore``, ``extend-select`` and ``per-file-ignores``
+        selects at least one rule: a misspelled code that silently selects nothing is the
+        kind of mistake cfglint exists to catch."""
+        lists = [("select", self.select or []), ("ignore", self.ignore),
+                 ("extend-select", self.extend_select)]
+        lists += [(f"per-file-ignores.{glob}", codes)
+                  for glob, codes in self.per_file_ignores.items()]
+        for key, selectors in lists:
+            for selector in selectors:
+                problem = unknown_selector(selector, known)
+                if problem:
+                    where = self.where.get(key.split(".")[0], self.path or "settings")
+                    raise SettingsError(f"{where}: `{key}`: {problem}")
+
     def validate_params(self, known: dict[str, set[str]]) -> None:
         """``params.CODE.NAME`` must name a rule and one of its parameters."""
         import difflib
@@ -98,18 +121,40 @@ class Settings:
         return any(_match(rel, p) for p in self.exclude)
 
 
+@lru_cache(maxsize=512)
+def _spec(pattern: str) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # only runs that have patterns pay for the import
+
+    return GitIgnoreSpec.from_lines([pattern])
+
+
 def _match(rel: str, pattern: str) -> bool:
-    pattern = pattern.rstrip("/")
-    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
-        return True
-    if "/" not in pattern:
-        return any(fnmatch.fnmatch(part, pattern) for part in rel.split("/"))
-    return fnmatch.fnmatch(rel, "*/" + pattern)
+    """Whether a '/'-separated path relative to the settings folder matches a glob, with
+    .gitignore semantics (as ruff): ``configs/*.json`` stays in ``configs/``, ``/runs`` is
+    the top-level ``runs`` only, ``runs/`` any folder named runs, ``**/x`` any depth."""
+    return _spec(pattern).match_file(rel)
 
 
 def code_matches(code: str, selectors: list[str]) -> bool:
-    """``CFG7`` selects CFG701..CFG799 (prefix match, like ruff); ``ALL`` selects all."""
-    return any(s == "ALL" or code.startswith(s) for s in selectors)
+    """``CFG7`` selects CFG701..CFG799 (prefix match, like ruff); ``ALL`` selects all.
+    Selectors are case-insensitive."""
+    code = code.upper()
+    return any(s.upper() == "ALL" or code.startswith(s.upper()) for s in selectors)
+
+
+def unknown_selector(selector: str, known: list[str]) -> str | None:
+    """Why ``selector`` selects no rule (with a did-you-mean), or None when it selects one."""
+    if code_matches_any(selector, known):
+        return None
+    from cfglint.spelling import closest
+
+    close = closest(selector, sorted(known), cutoff=0.6)
+    hint = f"; did you mean `{close}`?" if close else "; `cfglint rules` lists the codes"
+    return f"unknown rule selector `{selector}`{hint}"
+
+
+def code_matches_any(selector: str, codes: list[str]) -> bool:
+    return any(code_matches(code, [selector]) for code in codes)
 
 
 def _located(doc: Document, node: Any, message: str) -> SettingsError:
@@ -134,6 +179,8 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
     s = Settings(path=doc.path, root=str(Path(doc.path).resolve().parent))
     rule_folders_node: Any = None
     for entry in table.entries:
+        line, col = doc.line_col(entry.key.span.start)
+        s.where[entry.name] = f"{doc.path}:{line}:{col}"
         key, node = entry.name, resolve_alias(entry.value)
         if key not in KNOWN_KEYS:
             import difflib
@@ -145,6 +192,8 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
         if key in ("select", "ignore", "extend-select", "extend-ignore", "exclude",
                    "extend-exclude", "rule-folders"):
             items = _str_list(doc, node, key)
+            if key in SELECTOR_KEYS:
+                items = [i.strip().upper() for i in items]
             if key == "select":
                 s.select = items
             elif key in ("ignore", "extend-ignore"):
@@ -165,7 +214,8 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
                     isinstance(v, list) and all(isinstance(c, str) for c in v)
                     for v in value.values()):
                 raise _located(doc, node, "`per-file-ignores` maps globs to lists of codes")
-            s.per_file_ignores = value
+            s.per_file_ignores = {glob: [c.strip().upper() for c in codes]
+                                  for glob, codes in value.items()}
         elif key in ("families", "family"):
             pairs = value if key == "families" else {"": value}
             if not isinstance(pairs, dict):
@@ -197,6 +247,16 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
             s.allow_external_rule_folders = value
         elif key == "docs-url":
             s.docs_url = _docs_url(doc, node, value)
+        elif key == "force-exclude":
+            if not isinstance(value, bool):
+                raise _located(doc, node, "`force-exclude` must be true or false")
+            s.force_exclude = value
+        elif key == "output-format":
+            from cfglint.report import FORMATS
+
+            if value not in FORMATS:
+                raise _located(doc, node, f"`output-format` must be one of {', '.join(FORMATS)}")
+            s.output_format = value
         elif key == "yaml-loader":
             if value not in YAML_LOADERS:
                 raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")
@@ -278,5 +338,22 @@ def settings_for_dir(folder: str) -> Settings:
         current = current.parent
 
 
-def settings_for(path: str) -> Settings:
+def settings_for(path: str, config: str | None = None) -> Settings:
+    """The settings that apply to ``path``: the file named by ``--config`` when given (as
+    ruff, it then applies to every file, with globs relative to its folder), else the
+    closest settings file at or above the file's folder."""
+    if config is not None:
+        return load_config(config)
     return settings_for_dir(str(Path(os.path.abspath(path)).parent))
+
+
+def load_config(path: str) -> Settings:
+    """The settings file named by ``--config``; a file that is missing or holds no
+    settings is an error, not a silent fallback to defaults."""
+    full = os.path.abspath(path)
+    if not os.path.isfile(full):
+        raise SettingsError(f"{path}: no such settings file (--config)")
+    found = load_settings_file(full)
+    if found is None:
+        raise SettingsError(f"{path}: no [tool.cfglint] table in this pyproject.toml (--config)")
+    return found

@@ -28,15 +28,17 @@ BASICSR_FIXED = BASICSR.replace("lr: 2e-4", "lr: 2.0e-4")
 def env() -> dict[str, str]:
     out = dict(os.environ)
     out["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), out.get("PYTHONPATH", "")) if p)
-    out.pop("CFGLINT_DEBUG", None)
-    out.pop("FORCE_COLOR", None)
+    for name in ("CFGLINT_DEBUG", "FORCE_COLOR", "NO_COLOR", "PRE_COMMIT",
+                 "CFGLINT_OUTPUT_FORMAT", "GITHUB_STEP_SUMMARY"):
+        out.pop(name, None)
     return out
 
 
-def run_cfglint(*args: str, cwd: Path, stdin: bytes | None = None,
-                timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cfglint(*args: str, cwd: Path, stdin: bytes | None = None, timeout: float = 120,
+                extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m cfglint ARGS`` in ``cwd``; stdout/stderr decoded as UTF-8."""
-    proc = subprocess.run([sys.executable, "-m", "cfglint", *args], cwd=cwd, env=env(),
+    proc = subprocess.run([sys.executable, "-m", "cfglint", *args], cwd=cwd,
+                          env={**env(), **(extra_env or {})},
                           input=stdin if stdin is not None else b"", capture_output=True,
                           timeout=timeout, check=False)
     return subprocess.CompletedProcess(proc.args, proc.returncode,

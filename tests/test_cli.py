@@ -208,8 +208,8 @@ def test_diff_with_nothing_to_fix_prints_no_diff_and_exits_0(tmp_path):
 def _as_unsafe(real):
     """Wrap lint_document so that every fix it proposes is classed unsafe."""
 
-    def lint(doc, settings, options=None, rules=None):
-        result = real(doc, settings, options, rules)
+    def lint(doc, settings, options=None, rules=None, **kwargs):
+        result = real(doc, settings, options, rules, **kwargs)
         result.findings = [replace(f, fix=replace(f.fix, safety="unsafe")) if f.fix else f
                            for f in result.findings]
         return result
@@ -455,7 +455,7 @@ def test_directory_walk_without_git_skips_hidden_folders_and_honours_exclude(tmp
     _config(tmp_path, "configs/a.yml")
     _config(tmp_path, ".hidden/b.yml")
     _config(tmp_path, "vendor/c.yml")
-    _config(tmp_path, "configs/d.json", '{"a": 1, "a": 2}')
+    _config(tmp_path, "configs/d.json", '{"lr": 1, "lr": 2}')
     proc = run_cfglint("--quiet", "--select", "CFG005,CFG705", ".", cwd=tmp_path)
     assert proc.returncode == 1
     assert sorted(ln.split(":")[0] for ln in proc.stdout.splitlines()) == [

@@ -76,7 +76,7 @@ def test_custom_sdxl_fixture_with_a_mapping_reproduces_cfg101_numbers() -> None:
     assert share == pytest.approx(0.9999 ** first)
     # the bound function agrees with the precomputed fact
     assert expression_functions(f)["ema_init_share"](first) == pytest.approx(share)
-    assert fact(f, "ema.schedule").origin == "external"
+    assert fact(f, "ema.schedule").origin == "mapped"
 
 
 def test_mapping_overrides_a_family_fact() -> None:

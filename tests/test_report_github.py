@@ -58,3 +58,60 @@ def test_property_values_in_paths_and_titles_are_escaped() -> None:
     f = make_finding(doc, "CFG501", "odd", "info", "m", "generic", Span(3, 4))
     out = render("github", [FileResult(doc=doc, family="generic", findings=[f])], {})
     assert out.startswith("::notice file=a%2Cb%3Ac.yaml,line=1,")
+
+
+def _many(counts: dict[str, int]) -> list[FileResult]:
+    """One file with ``counts[severity]`` findings of each severity, one per line."""
+    total = sum(counts.values())
+    doc = parse_text("many.yaml", "".join(f"k{i}: {i}\n" for i in range(total)), "yaml")
+    findings = []
+    line = 1
+    for severity, n in counts.items():
+        for _ in range(n):
+            span = doc.line_span(line)
+            findings.append(make_finding(doc, "CFG900", "many", severity,  # type: ignore[arg-type]
+                                         f"finding | {line}", "generic", span))
+            line += 1
+    return [FileResult(doc=doc, family="generic", findings=findings)]
+
+
+def test_annotations_are_capped_as_github_shows_them_and_the_rest_are_log_lines(
+        monkeypatch) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    out = render("github", _many({"error": 3, "warning": 14, "info": 12}), {}).splitlines()
+    commands = [line.split(" ", 1)[0] for line in out if line.startswith("::")]
+    assert commands.count("::error") == 3
+    assert commands.count("::warning") == commands.count("::notice") == 10
+    rest = [line for line in out if line.startswith("many.yaml:")]
+    assert len(rest) == 4 + 2
+    assert any("6 more findings than GitHub shows as annotations" in line for line in out)
+
+
+def test_the_rest_go_to_the_step_summary_as_a_table_when_there_is_one(tmp_path,
+                                                                      monkeypatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = render("github", _many({"warning": 12}), {})
+    assert "see the step summary and below" in out
+    text = summary.read_text()
+    assert text.startswith("earlier step\n### cfglint\n")
+    rows = [line for line in text.splitlines() if line.startswith("| many.yaml")]
+    assert rows == [f"| many.yaml | {n} | CFG900 | warning | finding \\| {n} |" for n in (11, 12)]
+
+
+def test_no_summary_is_written_when_every_finding_is_annotated(tmp_path, monkeypatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    render("github", _many({"error": 10, "warning": 10, "info": 10}), {})
+    assert not summary.exists()
+
+
+def test_file_names_are_relative_to_the_repository_root(tmp_path, monkeypatch) -> None:
+    (tmp_path / "configs").mkdir()
+    monkeypatch.chdir(tmp_path / "configs")
+    doc = parse_text("c.yaml", "x: 1\n", "yaml")
+    f = make_finding(doc, "CFG501", "odd", "info", "m", "generic", Span(3, 4))
+    out = render("github", [FileResult(doc=doc, family="generic", findings=[f])], {},
+                 root=str(tmp_path))
+    assert out.startswith("::notice file=configs/c.yaml,line=1,")

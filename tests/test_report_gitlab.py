@@ -9,8 +9,9 @@ from typing import Any
 import jsonschema
 from report_fixtures import rules, sample_results
 
-from cfglint.findings import FileResult
+from cfglint.findings import FileResult, make_finding
 from cfglint.report import render
+from cfglint.source.document import Span
 from cfglint.source.read import parse_text
 
 # Written from GitLab's documentation of the Code Quality report format
@@ -91,3 +92,19 @@ def test_fingerprints_are_the_sarif_fingerprints() -> None:
     hashes = {r["partialFingerprints"]["cfglintFindingHash/v1"]
               for r in sarif["runs"][0]["results"]}
     assert {i["fingerprint"] for i in _report()} == hashes
+
+
+def test_paths_and_fingerprints_are_the_same_from_a_sub_folder(tmp_path, monkeypatch) -> None:
+    (tmp_path / "configs").mkdir()
+
+    def issues_from(cwd: str, path: str) -> list[tuple[str, str]]:
+        monkeypatch.chdir(cwd)
+        doc = parse_text(path, "x: 1\n", "yaml")
+        f = make_finding(doc, "CFG501", "odd", "info", "m", "generic", Span(3, 4))
+        out = render("gitlab", [FileResult(doc=doc, family="generic", findings=[f])], {},
+                     root=str(tmp_path))
+        return [(i["location"]["path"], i["fingerprint"]) for i in json.loads(out)]
+
+    from_root = issues_from(str(tmp_path), "configs/c.yaml")
+    assert from_root[0][0] == "configs/c.yaml"
+    assert issues_from(str(tmp_path / "configs"), "c.yaml") == from_root

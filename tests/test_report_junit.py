@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from report_fixtures import rules, sample_results
@@ -51,7 +52,7 @@ def test_failure_names_the_code_and_info_goes_to_system_out() -> None:
     root = _root()
     findings = [f for r in sample_results() for f in r.findings]
     for f in findings:
-        case = root.find(f".//testcase[@name='{f.code} {f.line}:{f.column}']")
+        case = root.find(f".//testcase[@name='{f.code} {f.key_text}']")
         assert case is not None
         failure = case.find("failure")
         if f.severity == "info":
@@ -85,3 +86,21 @@ def test_control_characters_in_messages_still_give_well_formed_xml() -> None:
     failure = root.find(".//failure")
     assert failure is not None
     assert "<&>" in (failure.get("message") or "")
+
+
+def test_case_names_hold_no_line_or_column_so_cases_keep_their_identity() -> None:
+    names = [case.get("name") or "" for case in _root().iter("testcase")]
+    assert names and not any(re.search(r"\d+:\d+", n) for n in names)
+    assert "CFG205 learning_rate" in names
+
+
+def test_only_findings_at_or_above_the_files_fail_level_fail() -> None:
+    results = sample_results()
+    for r in results:
+        r.fail_on = "error"
+    root = _root(results)
+    failing = [f for r in results for f in r.findings if f.severity == "error"]
+    assert int(root.get("failures") or -1) == len(failing) == len(root.findall(".//failure"))
+    warning = root.find(".//testcase[@name='CFG205 learning_rate']")
+    assert warning is not None and warning.find("failure") is None
+    assert warning.find("system-out") is not None

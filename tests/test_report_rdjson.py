@@ -18,8 +18,7 @@ def _result() -> dict[str, Any]:
     return data
 
 
-@pytest.mark.skipif(not SPECS.is_dir(), reason=f"shared specs folder {SPECS} is absent")
-def test_rdjson_validates_against_the_reviewdog_schema() -> None:
+def _validator() -> Any:
     import jsonschema
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
@@ -30,7 +29,12 @@ def test_rdjson_validates_against_the_reviewdog_schema() -> None:
                  for p in sorted(folder.glob("*.json"))]
     registry: Registry[Any] = Registry().with_resources(resources)
     schema = registry.contents("DiagnosticResult.json")
-    validator = jsonschema.Draft4Validator(schema, registry=registry)
+    return jsonschema.Draft4Validator(schema, registry=registry)
+
+
+@pytest.mark.skipif(not SPECS.is_dir(), reason=f"shared specs folder {SPECS} is absent")
+def test_rdjson_validates_against_the_reviewdog_schema() -> None:
+    validator = _validator()
     data = _result()
     assert list(validator.iter_errors(data)) == []
     data["diagnostics"][0]["severity"] = "FATAL"  # the validator does check
@@ -88,7 +92,7 @@ def test_suggestions_applied_to_the_file_bytes_give_the_fixed_text() -> None:
     results = sample_results()
     data = json.loads(render("rdjson", results, rules()))
     with_sugg = [d for d in data["diagnostics"] if "suggestions" in d]
-    assert {d["code"]["value"] for d in with_sugg} == {"CFG205", "CFG101"}
+    assert {d["code"]["value"] for d in with_sugg} == {"CFG101"}
     for d in with_sugg:
         f = next(f for r in results for f in r.findings if f.code == d["code"]["value"])
         doc = next(r.doc for r in results if f in r.findings)
@@ -102,15 +106,57 @@ def test_suggestions_applied_to_the_file_bytes_give_the_fixed_text() -> None:
         assert f"fix ({f.fix.safety})" in d["message"]
 
 
-def test_suggest_and_unsafe_fixes_are_offered_too() -> None:
+def test_only_fixes_that_fix_applies_become_suggestions() -> None:
     safeties = set()
     for r in sample_results():
         for f in r.findings:
             if f.fix is not None:
                 safeties.add(f.fix.safety)
+    assert safeties == {"suggest", "unsafe"}
     offered = {d["message"].rsplit("fix (", 1)[1].split(")")[0]
                for d in _result()["diagnostics"] if "suggestions" in d}
-    assert offered == safeties == {"suggest", "unsafe"}
+    assert offered == {"unsafe"}
+    hint = next(d for d in _result()["diagnostics"] if d["code"]["value"] == "CFG205")
+    assert "suggestions" not in hint
+    assert "fix (suggest): set learning_rate to 1.2e-4" in hint["message"]
+
+
+def _lines(rng: dict[str, Any]) -> tuple[int, int]:
+    return rng["start"]["line"], rng["end"]["line"]
+
+
+def test_every_suggestion_sits_on_its_diagnostics_own_lines() -> None:
+    for d in _result()["diagnostics"]:
+        for sugg in d.get("suggestions", []):
+            assert _lines(sugg["range"]) == _lines(d["location"]["range"])
+
+
+def _fix_elsewhere() -> dict[str, Any]:
+    """A finding on `learning_rate` whose fix edits `unet_lr`, two lines further."""
+    doc = read_bytes("gui.json", b'{\n  "learning_rate": 0.002,\n  "unet_lr": 0.002\n}\n', "json")
+    lr = doc.find(("learning_rate",))
+    unet = doc.find(("unet_lr",))
+    assert lr is not None and unet is not None
+    fix = Fix(safety="safe", message="lower unet_lr",
+              edits=[Edit(unet.span.start, unet.span.end, "0.0005")])
+    f = make_finding(doc, "CFG204", "n", "warning", "effective LR too high", "kohya-gui",
+                     lr.span, fix=fix)
+    data: dict[str, Any] = json.loads(render(
+        "rdjson", [FileResult(doc=doc, family="kohya-gui", findings=[f])], {}))
+    return data
+
+
+def test_a_fix_on_other_lines_moves_the_diagnostic_there_and_points_back() -> None:
+    (d,) = _fix_elsewhere()["diagnostics"]
+    assert _lines(d["location"]["range"]) == _lines(d["suggestions"][0]["range"]) == (3, 3)
+    (related,) = d["related_locations"]
+    assert _lines(related["location"]["range"]) == (2, 2)
+    assert related["location"]["path"] == "gui.json"
+
+
+@pytest.mark.skipif(not SPECS.is_dir(), reason=f"shared specs folder {SPECS} is absent")
+def test_a_moved_diagnostic_with_its_related_location_is_valid_rdjson() -> None:
+    assert list(_validator().iter_errors(_fix_elsewhere())) == []
 
 
 def test_a_deletion_is_an_empty_suggestion_text() -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from cli_helpers import BASICSR, run_cfglint
 from report_fixtures import SPECS, rules, sample_results
 
 from cfglint import __version__
@@ -106,12 +109,45 @@ def test_uris_are_relative_percent_encoded_and_based_on_srcroot() -> None:
             == "%SRCROOT%"
 
 
-def test_absolute_paths_under_the_working_directory_become_relative() -> None:
-    inside = os.path.join(os.getcwd(), "sub dir", "x.yaml")
-    assert artifact_location(inside) == {"uri": "sub%20dir/x.yaml", "uriBaseId": "%SRCROOT%"}
-    assert artifact_location("./a\\b.yaml")["uri"] == "a/b.yaml"
-    outside = Path(os.getcwd()).anchor + "elsewhere-cfglint-test/x.yaml"
-    assert artifact_location(outside) == {"uri": Path(outside).as_uri()}
+def _located(path: str) -> FileResult:
+    doc = parse_text(path, "a: 1\n", "yaml")
+    return FileResult(doc=doc, family="generic", findings=[])
+
+
+def test_paths_are_relative_to_the_repository_root_and_absolute_outside_it() -> None:
+    root = os.getcwd()
+    inside = os.path.join(root, "sub dir", "x.yaml")
+    assert artifact_location(_located(inside), root) == {"uri": "sub%20dir/x.yaml",
+                                                         "uriBaseId": "%SRCROOT%"}
+    assert artifact_location(_located("./sub/b.yaml"), root)["uri"] == "sub/b.yaml"
+    assert artifact_location(_located("sub/b.yaml"), os.path.join(root, "sub"))["uri"] == "b.yaml"
+    outside = Path(root).anchor + "elsewhere-cfglint-test/x.yaml"
+    assert artifact_location(_located(outside), root) == {"uri": Path(outside).as_uri()}
+
+
+def test_a_run_from_a_sub_folder_files_the_same_uris_and_fingerprints(tmp_path, monkeypatch):
+    (tmp_path / "configs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    from_root = _log_at(str(tmp_path), "configs/c.yaml")
+    monkeypatch.chdir(tmp_path / "configs")
+    from_sub = _log_at(str(tmp_path), "c.yaml")
+    assert from_root == from_sub
+    (uri, _), = from_root
+    assert uri == "configs/c.yaml"
+
+
+def _log_at(root: str, path: str) -> list[tuple[str, str]]:
+    doc = parse_text(path, "lr: 2e-4\n", "yaml")
+    node = doc.find(("lr",))
+    assert node is not None
+    f = make_finding(doc, "CFG205", "lr", "warning", "lr is too high", "generic", node.span,
+                     key=("lr",))
+    result = FileResult(doc=doc, family="generic", findings=[f])
+    log = json.loads(render("sarif", [result], rules(), root=root))
+    assert log["runs"][0]["originalUriBaseIds"] == {
+        "%SRCROOT%": {"uri": Path(root).as_uri() + "/"}}
+    return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["partialFingerprints"][FINGERPRINT_KEY]) for r in log["runs"][0]["results"]]
 
 
 def _fingerprints(text: str) -> list[tuple[str, int]]:
@@ -180,7 +216,28 @@ def test_fixes_are_replacements_that_reproduce_the_fixed_text() -> None:
         assert f.fix.safety in res["fixes"][0]["description"]["text"]
 
 
-def test_sarif_has_no_absolute_paths_or_timestamps() -> None:
-    out = render("sarif", sample_results(), rules())
+def test_sarif_names_the_root_only_in_original_uri_base_ids_and_has_no_timestamps() -> None:
+    log = _log()
+    root = log["runs"][0].pop("originalUriBaseIds")
+    assert root == {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}}
+    out = json.dumps(log)
     assert os.getcwd() not in out
     assert "startTimeUtc" not in out and "endTimeUtc" not in out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_check_from_a_sub_folder_of_a_repository_files_the_same_alerts(tmp_path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "train.yml").write_text(BASICSR)
+
+    def alerts(cwd: Path, path: str) -> list[tuple[str, str]]:
+        proc = run_cfglint("--format", "sarif", "--select", "CFG705", path, cwd=cwd)
+        run = json.loads(proc.stdout)["runs"][0]
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+        return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                 r["partialFingerprints"][FINGERPRINT_KEY]) for r in run["results"]]
+
+    from_root = alerts(tmp_path, "configs/train.yml")
+    assert from_root and from_root[0][0] == "configs/train.yml"
+    assert alerts(tmp_path / "configs", "train.yml") == from_root

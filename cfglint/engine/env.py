@@ -4,7 +4,7 @@ The environment resolves a name in this order: the rule's params (settings may
 override them), then canonical and derived facts. Functions available to
 expressions, on top of ``cfglint.engine.expr``'s built-ins: ``ema_init_share(n)`` and
 ``lr_at(step)`` bound to this run's facts; ``origin(name)`` (``explicit``, ``default``,
-``derived``, ``external``, or ``missing``); ``has(name)``; ``fact_or(name, default)``;
+``derived``, ``mapped``, or ``missing``); ``has(name)``; ``fact_or(name, default)``;
 ``arg(name, default)`` (a key of ``optimizer.args``); ``family_is(name, ...)``;
 ``sig(x, n)`` (n significant digits); ``main_lr()`` / ``main_eff_lr()`` (the
 UNet/transformer LR as sd-scripts picks it: a positive ``unet_lr`` replaces

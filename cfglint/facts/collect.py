@@ -48,7 +48,7 @@ def apply_mapping(doc: Document, family: Family, facts: Facts,
         text = target.strip()
         if text.startswith("="):
             value: Any = parse_scalar_text(text[1:])
-            facts.set(canon, value, "external", doc.path, None, None,
+            facts.set(canon, value, "mapped", doc.path, None, None,
                       f"set in [tool.cfglint.mapping]: {canon} = {text!r}")
             continue
         path = path_from_dotted(text)

@@ -3,8 +3,9 @@
 Adapters in ``cfglint/families/`` map each trainer's native keys onto the
 canonical names of rules.md §0 (``lr``, ``optimizer.name``, ``ema.decay``, ...).
 Every Fact says what the trainer will see, where it came from (``explicit`` in
-the file, trainer ``default``, ``derived``), and where it is in which file, so a
-finding can point at it and a fix can edit (or insert) the native key.
+the file, trainer ``default``, ``derived``, ``mapped``: a literal from the user
+mapping), and where it is in which file, so a finding can point at it and a fix
+can edit (or insert) the native key.
 A fact that cannot be known statically is ``Unknown``; rules that need it are
 not evaluated instead of guessing.
 """
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 from cfglint.source.document import KeyPath, Span
 
-Origin = Literal["explicit", "default", "derived", "external"]
+Origin = Literal["explicit", "default", "derived", "mapped"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class Facts:
 
     def describe_training(self) -> bool:
         """The file itself states at least one training setting."""
-        return any(f.origin in ("explicit", "external") for n in TRAINING_FACTS
+        return any(f.origin in ("explicit", "mapped") for n in TRAINING_FACTS
                    if (f := self.items.get(n)) is not None)
 
     def __contains__(self, name: str) -> bool:

@@ -26,8 +26,8 @@ from cfglint.families.simpletuner import SimpleTuner
 from cfglint.families.trainner import TraiNNer
 from cfglint.source.document import Document, Scalar
 
-__all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "detect_family",
-           "get_family"]
+__all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "declared_family", "detect",
+           "detect_family", "get_family"]
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
     AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
@@ -104,6 +104,21 @@ class Detection:
     def guessed(self) -> bool:
         """No trainer could be named: the file is linted as ``generic``."""
         return self.how in ("unknown", "ambiguous")
+
+    def describe(self) -> str:
+        """How cfglint knows, in words (``cfglint facts``)."""
+        if self.how == "declared":
+            return "named by a schema modeline or `$schema` key in the file"
+        if self.how == "override":
+            return "named by --family or settings (`family`, `families`)"
+        if self.how == "content":
+            return "recognised by its keys and shape"
+        if self.how == "primary":
+            return "a config group file of a Hydra primary config of this trainer"
+        if self.how == "ambiguous":
+            return (f"it matches {' and '.join(self.candidates)} about equally, so it is read "
+                    "as generic: facts by common key names")
+        return "no trainer recognised, so it is read as generic: facts by common key names"
 
 
 def claim(scores: dict[str, float]) -> Detection:

@@ -81,6 +81,9 @@ class Family:
     loader: ClassVar[str] = "an unknown loader"
     # False where cfglint does not know the loader: settings `yaml-loader` may then say it
     loader_known: ClassVar[bool] = True
+    # The trainer's JSON parser, when it is a strict one: JSONC comments and trailing
+    # commas are then errors (CFG001). None: the loader is unknown, JSONC is read as such.
+    json_loader: ClassVar[str | None] = "Python's json.load"
     schema: ClassVar[str | None] = None
     # schemas ``schema_for`` picks besides ``schema`` (a trainer with a second file kind)
     other_schemas: ClassVar[tuple[str, ...]] = ()

@@ -16,7 +16,7 @@ import re
 from typing import Any, ClassVar, Literal
 
 from cfglint.facts.builder import FactBuilder
-from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.model import TRAINING_FACTS, Facts, Unknown
 from cfglint.facts.taxonomy import model_family
 from cfglint.facts.values import as_int, as_number, norm_mixed, unusable_number
 from cfglint.families.base import Family
@@ -40,6 +40,7 @@ class Generic(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "an unknown loader (PyYAML-style YAML 1.1 assumed)"
     loader_known: ClassVar[bool] = False
+    json_loader: ClassVar[str | None] = None
     schema: ClassVar[str | None] = None
 
     def detect(self, doc: Document) -> float:
@@ -129,10 +130,27 @@ NAMES: dict[str, tuple[Kind, tuple[tuple[str, ...], ...]]] = {
     "train_te": ("bool", (("train_text_encoder",),)),
 }
 
+
+
+def mentions_training_keys(text: str) -> bool:
+    """Whether text that does not parse still names a training setting as a key (a
+    ``learning_rate:`` or ``"optimizer":``): the one hint that a broken file found by a
+    folder walk is a training config whose parse error is worth reporting."""
+    return _TRAINING_KEY.search(text) is not None
+
+
+def _training_key_regex() -> re.Pattern[str]:
+    names = sorted({pat[0] for canon in TRAINING_FACTS if canon in NAMES
+                    for pat in NAMES[canon][1] if len(pat) == 1})
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?im)(?:^|[\s{{,\-])[\"']?(?:{alternatives})[\"']?[ \t]*[:=]")
+
+
 # Subtrees that hold no training values (Hydra's own config, defaults lists, sweeps).
 _SKIP_TOP = frozenset({"hydra", "defaults"})
 _SKIP_ANY = frozenset({"params", "sweeper", "launcher", "callbacks", "logger", "discriminator",
                        "optim_d", "network_d"})
+_TRAINING_KEY = _training_key_regex()
 _NUMERIC_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _FULL = frozenset({"full", "full_finetune", "finetune", "fine_tune", "fine-tune", "full_ft",
                    "full-finetune", "dreambooth", "full_fine_tune"})

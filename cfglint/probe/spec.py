@@ -30,7 +30,7 @@ class Resolved:
 
     name: str
     value: Any
-    origin: str  # explicit | default | derived | probe-default | rewrite
+    origin: str  # explicit | default | derived | mapped | probe-default | rewrite
     note: str = ""
 
 

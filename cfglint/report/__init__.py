@@ -24,19 +24,31 @@ _MODULES = {
     "gitlab": "gitlab",
 }
 FORMATS = tuple(_MODULES)
+# formats that name files relative to the repository root (code scanning, annotations,
+# GitLab Code Quality)
+ROOTED = frozenset({"sarif", "github", "gitlab"})
 
 
 def render(fmt: str, results: list[FileResult], rules: dict[str, Rule], *,
            color: bool = False, show_fixes: bool = True, statistics: bool = False,
-           quiet: bool = False, docs_url: str = "") -> str:
-    """Render ``results`` in ``fmt``; options a format has no use for are ignored."""
+           quiet: bool = False, docs_url: str = "", root: str | None = None) -> str:
+    """Render ``results`` in ``fmt``; options a format has no use for are ignored.
+
+    ``statistics`` replaces the findings with counts per rule in any format; ``root`` is
+    the repository root that SARIF and GitHub paths are relative to (default: the
+    working directory).
+    """
     if fmt not in _MODULES:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"cfglint.report.{_MODULES[fmt]}")
     options = RenderOptions(color=color, show_fixes=show_fixes, statistics=statistics,
-                            quiet=quiet, docs_url=docs_url)
+                            quiet=quiet, docs_url=docs_url, root=root)
+    if statistics:
+        from cfglint.report import statistics as counts
+
+        return counts.render(fmt, results, rules, options)
+    module = importlib.import_module(f"cfglint.report.{_MODULES[fmt]}")
     out: str = module.render(results, rules, options)
     return out
 
 
-__all__ = ["FORMATS", "RenderOptions", "render"]
+__all__ = ["FORMATS", "ROOTED", "RenderOptions", "render"]

@@ -7,8 +7,10 @@ that have no rule file (built-in checks such as CFG004).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult, Finding, Severity
@@ -25,6 +27,21 @@ class RenderOptions:
     statistics: bool = False
     quiet: bool = False
     docs_url: str = ""  # settings' `docs-url` template: rule pages the user serves
+    root: str | None = None  # repository root (absolute); None: the working directory
+
+
+def repository_path(result: FileResult, root: str | None) -> str | None:
+    """The file's '/'-separated path relative to the repository root, or None when it
+    lies outside it. Code scanning and annotations name files this way, so a run from a
+    sub-folder files the same alerts as one from the root."""
+    base = os.path.abspath(root or os.getcwd())
+    try:
+        rel = os.path.relpath(os.path.abspath(result.path), base)
+    except ValueError:  # another drive on Windows
+        return None
+    if rel.startswith(".."):
+        return None
+    return PurePath(rel).as_posix()
 
 
 @dataclass(frozen=True)

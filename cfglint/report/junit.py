@@ -1,8 +1,11 @@
 """``--format junit``: JUnit XML for CI systems that only show test reports.
 
-One suite per file, one test case per finding: errors and warnings fail, info
-passes with its message in ``system-out``, a clean file is one passing case.
-No ``time`` or ``timestamp`` attributes, so the report is reproducible.
+One suite per file, one test case per finding: a finding at or above the file's fail
+level (``--fail-on``, settings; warning by default) fails, one below it passes with its
+message in ``system-out``, so the report is red exactly when the exit code is 1. A clean
+file is one passing case. Test cases are named by rule and key (``CFG705 train.lr``),
+not by line, so a case keeps its identity when lines move. No ``time`` or ``timestamp``
+attributes, so the report is reproducible.
 """
 
 from __future__ import annotations
@@ -10,10 +13,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from cfglint.engine.catalog import Rule
-from cfglint.findings import FileResult, Finding
+from cfglint.findings import SEVERITY_RANK, FileResult, Finding
 from cfglint.report.common import TOOL_NAME, RenderOptions, clean, ordered, ordered_results
-
-FAILING = ("error", "warning")
 
 
 def _xml_text(text: str) -> str:
@@ -30,8 +31,16 @@ def _body(result: FileResult, f: Finding, show_fixes: bool) -> str:
     return _xml_text(text)
 
 
+def _fails(result: FileResult, f: Finding) -> bool:
+    return SEVERITY_RANK[f.severity] >= SEVERITY_RANK.get(result.fail_on, 1)
+
+
+def case_name(f: Finding) -> str:
+    return f"{f.code} {f.key_text}" if f.key else f.code
+
+
 def _suite(result: FileResult, findings: list[Finding], show_fixes: bool) -> ET.Element:
-    failures = sum(1 for f in findings if f.severity in FAILING)
+    failures = sum(1 for f in findings if _fails(result, f))
     suite = ET.Element("testsuite", {
         "name": _xml_text(result.path),
         "tests": str(max(1, len(findings))),
@@ -44,8 +53,8 @@ def _suite(result: FileResult, findings: list[Finding], show_fixes: bool) -> ET.
                                           "name": TOOL_NAME})
     for f in findings:
         case = ET.SubElement(suite, "testcase", {
-            "classname": _xml_text(result.path), "name": f"{f.code} {f.line}:{f.column}"})
-        if f.severity in FAILING:
+            "classname": _xml_text(result.path), "name": _xml_text(case_name(f))})
+        if _fails(result, f):
             failure = ET.SubElement(case, "failure", {
                 "type": f.code, "message": _xml_text(f.message)})
             failure.text = _body(result, f, show_fixes)

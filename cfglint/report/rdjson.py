@@ -4,7 +4,11 @@ reviewdog counts columns in UTF-8 bytes of the file on disk (a BOM included)
 and treats range ends as exclusive, so positions are converted here rather than
 reusing the character columns. A fix's edits become one suggestion covering
 them all, because reviewdog's GitHub reporter renders only suggestions whose
-lines match the comment's; every safety class is offered and named.
+lines match the comment's: when the edit lies on other lines than the finding (an
+LR finding whose fix edits ``unet_lr``), the diagnostic is placed on the edit's lines
+and points back at the finding with a related location. Only fixes that ``--fix``
+applies (safe, and unsafe with ``--unsafe-fixes``) become one-click suggestions; a
+``suggest`` fix stays in the message text.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from cfglint.report.common import TOOL_NAME, RenderOptions, ordered
 from cfglint.source.document import Document
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
+APPLICABLE = ("safe", "unsafe")  # fix safety classes offered as suggestions
 _BOM_BYTES = 3
 
 
@@ -37,7 +42,7 @@ def _range(doc: Document, start: int, end: int) -> dict[str, Any]:
 
 def suggestion(doc: Document, f: Finding) -> dict[str, Any] | None:
     """All of the fix's edits as one replacement of the text they span."""
-    if f.fix is None or not f.fix.edits:
+    if f.fix is None or not f.fix.edits or f.fix.safety not in APPLICABLE:
         return None
     edits = sorted(f.fix.edits, key=lambda e: (e.start, e.end))
     lo, hi = edits[0].start, max(e.end for e in edits)
@@ -58,17 +63,29 @@ def diagnostic(result: FileResult, f: Finding) -> dict[str, Any]:
         message += f"\n\nfix ({f.fix.safety}): {f.fix.message}"
     start = doc.offset_of(f.line, f.column)
     end = doc.offset_of(f.end_line, f.end_column)
+    found_range = _range(doc, start, end)
+    found_at: dict[str, Any] = {"path": result.path, "range": found_range}
+    sugg = suggestion(doc, f)
+    location = found_at
+    if sugg is not None and _lines(sugg["range"]) != _lines(found_range):
+        location = {"path": result.path, "range": sugg["range"]}
     item: dict[str, Any] = {
         "message": message,
-        "location": {"path": result.path, "range": _range(doc, start, end)},
+        "location": location,
         "severity": SEVERITIES.get(f.severity, "WARNING"),
         "source": {"name": TOOL_NAME},
         "code": {"value": f.code, **({"url": f.url} if f.url else {})},
     }
-    sugg = suggestion(doc, f)
     if sugg is not None:
         item["suggestions"] = [sugg]
+    if location is not found_at:
+        item["related_locations"] = [{"message": f"{f.code} is reported here",
+                                      "location": found_at}]
     return item
+
+
+def _lines(rng: dict[str, Any]) -> tuple[int, int]:
+    return rng["start"]["line"], rng["end"]["line"]
 
 
 def diagnostic_result(results: list[FileResult]) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 GitHub matches alerts across commits by ``partialFingerprints``; ours hash the
 rule, file, key path and message with numbers blanked, never line numbers, so
 an alert survives edits above it and a changed value on the same key stays the
-same alert. Paths are relative URIs under ``%SRCROOT%`` so the log carries no
-absolute paths of the machine that made it.
+same alert. Paths (in URIs and fingerprints) are relative to the repository root
+(``RenderOptions.root``: the git top level or the settings folder), under
+``%SRCROOT%``, which ``originalUriBaseIds`` resolves; so a run from a sub-folder files
+the same alerts as one from the root.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from cfglint.report.common import (
     RenderOptions,
     RuleInfo,
     ordered,
+    repository_path,
     rule_infos,
 )
 from cfglint.source.document import Document
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "cfglintFindingHash/v1"
 GITHUB_FINGERPRINT_KEY = "primaryLocationLineHash"
 MAX_DESCRIPTION = 1024
@@ -38,20 +42,18 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 
-def artifact_location(path: str) -> dict[str, str]:
-    """A relative, percent-encoded URI under %SRCROOT% (absolute only outside the cwd)."""
-    native = path.replace("\\", "/")
-    if PurePath(path).is_absolute() or os.path.isabs(path):
-        try:
-            rel = os.path.relpath(path)
-        except ValueError:  # another drive on Windows
-            rel = ""
-        if not rel or rel.startswith(".."):
-            return {"uri": PurePath(os.path.abspath(path)).as_uri()}
-        native = rel.replace("\\", "/")
-    while native.startswith("./"):
-        native = native[2:]
-    return {"uri": quote(native, safe="/"), "uriBaseId": "%SRCROOT%"}
+def artifact_location(result: FileResult, root: str | None) -> dict[str, str]:
+    """A percent-encoded URI relative to the repository root under %SRCROOT% (an
+    absolute file URI only for a file outside the repository)."""
+    rel = repository_path(result, root)
+    if rel is None:
+        return {"uri": PurePath(os.path.abspath(result.path)).as_uri()}
+    return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _root_uri(root: str | None) -> str:
+    uri = PurePath(os.path.abspath(root or os.getcwd())).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def _truncate(text: str, limit: int = MAX_DESCRIPTION) -> str:
@@ -98,15 +100,15 @@ def _fixes(doc: Document, f: Finding, location: dict[str, str]) -> list[dict[str
 
 
 def sarif_log(results: list[FileResult], rules: dict[str, Rule],
-              docs_url: str = "") -> dict[str, Any]:
+              docs_url: str = "", root: str | None = None) -> dict[str, Any]:
     pairs = ordered(results)
     infos = rule_infos(pairs, rules, docs_url)
     index = {code: i for i, code in enumerate(infos)}
     seen: dict[str, int] = {}
     sarif_results = []
     for result, f in pairs:
-        location = artifact_location(result.path)
-        digest = finding_hash(f, result.path)
+        location = artifact_location(result, root)
+        digest = finding_hash(f, repository_path(result, root) or result.path)
         seen[digest] = seen.get(digest, 0) + 1
         item: dict[str, Any] = {
             "ruleId": f.code,
@@ -141,6 +143,7 @@ def sarif_log(results: list[FileResult], rules: dict[str, Rule],
                 "semanticVersion": __version__,
                 "rules": [_rule_descriptor(info) for info in infos.values()],
             }},
+            "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(root)}},
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
         }],
@@ -148,5 +151,5 @@ def sarif_log(results: list[FileResult], rules: dict[str, Rule],
 
 
 def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
-    return json.dumps(sarif_log(results, rules, options.docs_url), indent=2,
+    return json.dumps(sarif_log(results, rules, options.docs_url, options.root), indent=2,
                       ensure_ascii=False) + "\n"

@@ -12,7 +12,7 @@ from collections import Counter
 
 from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult, Finding
-from cfglint.report.common import RenderOptions, clean, ordered, plural, rule_info
+from cfglint.report.common import RenderOptions, clean, ordered, plural
 from cfglint.source.document import Document
 
 TAB_SIZE = 4
@@ -86,28 +86,7 @@ def _finding_block(result: FileResult, f: Finding, options: RenderOptions) -> li
     return lines
 
 
-def _statistics(pairs: list[tuple[FileResult, Finding]], rules: dict[str, Rule]) -> list[str]:
-    """Counts per code with the rule name and which fixes exist, most frequent first."""
-    counts: Counter[str] = Counter(f.code for _, f in pairs)
-    safeties: dict[str, set[str]] = {}
-    names: dict[str, str] = {}
-    for _, f in pairs:
-        names.setdefault(f.code, rule_info(f.code, rules, f).name)
-        if f.fix is not None:
-            safeties.setdefault(f.code, set()).add(f.fix.safety)
-    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    num_w = max(len(str(n)) for _, n in rows)
-    code_w = max(len(c) for c, _ in rows)
-    name_w = max(len(names[c]) for c, _ in rows)
-    out = []
-    for code, n in rows:
-        order = ("safe", "unsafe", "suggest")
-        fix = ",".join(s for s in order if s in safeties.get(code, set())) or "-"
-        out.append(f"{n:>{num_w}}  {code:<{code_w}}  {names[code]:<{name_w}}  fix: {fix}")
-    return out
-
-
-def _summary(results: list[FileResult], pairs: list[tuple[FileResult, Finding]]) -> list[str]:
+def summary_lines(results: list[FileResult], pairs: list[tuple[FileResult, Finding]]) -> list[str]:
     fixed = sum(r.fixes_applied for r in results)
     if not pairs:
         return ([f"Fixed {plural(fixed, 'finding')}."] if fixed else []) + ["All checks passed!"]
@@ -130,19 +109,14 @@ def _summary(results: list[FileResult], pairs: list[tuple[FileResult, Finding]])
 
 
 def render(results: list[FileResult], rules: dict[str, Rule], options: RenderOptions) -> str:
-    """All findings, then a summary; ``--statistics`` swaps the findings for a table."""
+    """All findings, then a summary (``--quiet``: one line per finding, no summary)."""
     pairs = ordered(results)
     lines: list[str] = []
     if options.quiet:
         lines = [headline(r, f, options.color) for r, f in pairs]
     else:
-        if options.statistics:
-            if pairs:
-                lines += _statistics(pairs, rules)
-                lines.append("")
-        else:
-            for r, f in pairs:
-                lines += _finding_block(r, f, options)
-                lines.append("")
-        lines += _summary(results, pairs)
+        for r, f in pairs:
+            lines += _finding_block(r, f, options)
+            lines.append("")
+        lines += summary_lines(results, pairs)
     return "".join(line + "\n" for line in lines)

@@ -139,6 +139,9 @@ class Document:
     newline: str = "\n"
     bom: bool = False
     extra_roots: list[Node] = field(default_factory=list)  # later documents of a YAML stream
+    # what a lenient reader accepted that a strict loader rejects (JSONC comments and
+    # trailing commas); the pipeline decides per trainer whether it is an error
+    lenient: list[ParseProblem] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,8 +1,14 @@
 """JSON → Document with exact spans; every number keeps its original lexeme.
 
-``json.dumps`` would rewrite ``1e-5`` as ``1e-05`` (formats.md §0.3), so nothing
-here re-serialises: fixes are edits on these spans. Python's ``json`` decides
-validity (it is what kohya_ss and ai-toolkit load with); the scanner locates.
+``json.dumps`` would rewrite ``1e-5`` as ``1e-05``, so nothing here re-serialises:
+fixes are edits on these spans. Python's ``json`` decides the value of each string
+and number (it is what kohya_ss and ai-toolkit load with); the scanner locates.
+
+The scanner reads JSONC (``//`` and ``/* */`` comments, trailing commas: tsconfig.json,
+VS Code settings, ``.jsonc``). What strict JSON rejects is kept on the Document as
+``lenient`` problems: the pipeline turns them into CFG001 for a trainer whose loader is
+``json.load``, and ignores them where the loader is unknown. Comments become
+``Document.comments``, so suppression comments work in JSONC.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import json
 import re
 
 from cfglint.source.document import (
+    Comment,
     Document,
     Entry,
     KeyPath,
@@ -24,6 +31,8 @@ from cfglint.source.document import (
 from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
 
 _WS = re.compile(r"[ \t\r\n]*")
+_COMMENT = "a comment (JSON has none)"
+_TRAILING = "a trailing comma (JSON allows none)"
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _WORD = re.compile(r"true|false|null|NaN|-?Infinity")
 _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
@@ -45,9 +54,42 @@ class _Scanner:
         self.pos = 0
         self.duplicates: list[tuple[Entry, Entry]] = []
         self.depth = 0
+        self.comments: list[Comment] = []
+        self.lenient: list[ParseProblem] = []
 
     def ws(self) -> None:
-        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        """Skip whitespace and JSONC comments."""
+        t = self.text
+        while True:
+            self.pos = _WS.match(t, self.pos).end()  # type: ignore[union-attr]
+            if not t.startswith(("//", "/*"), self.pos):
+                return
+            start = self.pos
+            if t.startswith("//", start):
+                end = t.find("\n", start)
+                end = len(t) if end == -1 else end
+                body_end = end - 1 if end > start and t[end - 1] == "\r" else end
+                body = t[start + 2:body_end]
+            else:
+                close = t.find("*/", start + 2)
+                if close == -1:
+                    raise _ScanError("unterminated /* comment", start)
+                end = close + 2
+                body = t[start + 2:close]
+            line_start = t.rfind("\n", 0, start) + 1
+            own_line = not t[line_start:start].strip()
+            self.comments.append(Comment(Span(start, end), body, own_line))
+            self.lenient.append(ParseProblem(_COMMENT, start, end))
+            self.pos = end
+
+    def trailing_comma(self, comma: int, closer: str) -> bool:
+        """After a comma: whether the container closes (a JSONC trailing comma)."""
+        self.ws()
+        if self.text[self.pos:self.pos + 1] != closer:
+            return False
+        self.lenient.append(ParseProblem(_TRAILING, comma, comma + 1))
+        self.pos += 1
+        return True
 
     def string(self, path: KeyPath) -> Scalar:
         t = self.text
@@ -121,8 +163,7 @@ class _Scanner:
             while True:
                 self.ws()
                 if self.pos >= len(t) or t[self.pos] != '"':
-                    what = "a trailing comma" if t[self.pos : self.pos + 1] == "}" else "a key"
-                    raise _ScanError(f"expected a quoted key, found {what}", self.pos)
+                    raise _ScanError("expected a quoted key", self.pos)
                 key = self.string(path)
                 name = str(key.value)
                 key.path = (*path, name)
@@ -139,6 +180,8 @@ class _Scanner:
                 self.ws()
                 if self.pos < len(t) and t[self.pos] == ",":
                     self.pos += 1
+                    if self.trailing_comma(self.pos - 1, "}"):
+                        break
                     continue
                 if self.pos < len(t) and t[self.pos] == "}":
                     self.pos += 1
@@ -165,6 +208,8 @@ class _Scanner:
                 self.ws()
                 if self.pos < len(t) and t[self.pos] == ",":
                     self.pos += 1
+                    if self.trailing_comma(self.pos - 1, "]"):
+                        break
                     continue
                 if self.pos < len(t) and t[self.pos] == "]":
                     self.pos += 1
@@ -187,5 +232,8 @@ def read_json(path: str, text: str) -> Document:
     except _ScanError as err:
         problems.append(ParseProblem(str(err), err.offset, err.end, code=err.code))
         root = None
+    ok = root is not None
     return Document(path=path, text=text, format="json", root=root, problems=problems,
-                    duplicates=scanner.duplicates if root is not None else [])
+                    duplicates=scanner.duplicates if ok else [],
+                    comments=scanner.comments if ok else [],
+                    lenient=scanner.lenient if ok else [])

@@ -6,6 +6,7 @@ for binary, non-UTF-8 or oversized input), never an exception (DESIGN §3.6).
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from cfglint.source.document import Document, Format, ParseProblem
@@ -14,6 +15,8 @@ from cfglint.source.limits import MAX_DEPTH, deepest, too_deep_message
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000  # the same budget as document.to_python
+_TOML_LINE = re.compile(r"^\s*(\[\[?[^\]]+\]\]?|[A-Za-z0-9_.\"'-]+\s*=)")
+
 
 def format_for(path: str) -> Format | None:
     return SUFFIXES.get(PurePath(path).suffix.lower())
@@ -138,10 +141,35 @@ def _expanded_size(doc: Document) -> tuple[int, int]:
     return total, deepest_seen
 
 
+def sniff_format(text: str) -> Format:
+    """The format of nameless input (standard input without --stdin-filename): the first
+    of JSON, TOML and YAML that reads it, else a guess from its first line. Files on disk
+    are never sniffed: their name decides."""
+    body = text.lstrip("\ufeff \t\r\n")
+    if not body:
+        return "yaml"
+    order: tuple[Format, ...] = ("json", "toml", "yaml") if body[0] in "{[" else ("toml", "yaml")
+    for fmt in order:
+        if not parse_text("-", text, fmt).problems:
+            return fmt
+    first = body.splitlines()[0]
+    if body[0] == "{":
+        return "json"
+    if _TOML_LINE.match(first):
+        return "toml"
+    return "yaml"
+
+
 def read_path(path: str, fmt: Format | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
               display: str | None = None) -> Document:
-    fmt = fmt or format_for(path) or "yaml"
+    """A file read in the format its name says (or ``fmt``); a name with no config suffix
+    is not guessed at: it becomes a CFG004 problem, never a YAML parse."""
     name = display or path
+    fmt = fmt or format_for(path)
+    if fmt is None:
+        # the format field of an unread document is only a placeholder
+        return _unreadable(name, "yaml", f"{PurePath(path).name}: not a file name cfglint "
+                           f"reads ({', '.join(sorted(SUFFIXES))})")
     try:
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
