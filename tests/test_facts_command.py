@@ -29,6 +29,8 @@ FAMILY_FILES = {
     "traiNNer": ("traiNNer_sr.yml", "lr", "train.optim_g.lr"),
     "diffusion-pipe": ("diffusion_pipe_flux.toml", "lr", "optimizer.lr"),
     "musubi-tuner": ("musubi_tuner_wan.toml", "lr", "learning_rate"),
+    "onetrainer": ("onetrainer_lora.json", "lr", "learning_rate"),
+    "simpletuner": ("simpletuner_config.json", "lr", "--learning_rate"),
     "generic": ("generic_script.yaml", "lr", "learning_rate"),
 }
 ORIGINS = {"explicit", "default", "derived", "mapped", "unknown"}

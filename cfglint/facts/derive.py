@@ -226,6 +226,8 @@ def _derive_lora(facts: Facts) -> None:
 
 
 def _derive_ema(facts: Facts) -> None:
+    if facts.value("ema.enabled", None) is False:
+        return  # no EMA in this run: its default decay describes nothing
     decay = _num(facts, "ema.decay")
     if decay is not None and 0.0 < decay < 1.0:
         if "ema_half_life" not in facts:
@@ -283,6 +285,8 @@ def _derive_init_share(facts: Facts, first: int, decay: float, schedule: str) ->
 def _derive_ema_run(facts: Facts) -> None:
     """The EMA measured against the run: its time constant, its updates, the start's share
     at the end."""
+    if facts.value("ema.enabled", None) is False:
+        return
     decay = _num(facts, "ema.decay")
     if decay is None or not 0.0 <= decay < 1.0:
         return
