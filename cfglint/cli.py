@@ -67,11 +67,14 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings, one line each.")
 @click.option("--stdin-filename", default=None, help="Name (and settings) for input read from -.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None)
+@click.option("--python-search-only", is_flag=True,
+              help="Lint a named .py file only when it imports optuna, ray.tune or wandb, "
+                   "as folder walks do (the pre-commit hooks pass this).")
 def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt: str,
           select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           fail_on: str | None, family: str | None, statistics: bool, exit_zero: bool,
           exit_non_zero_on_fix: bool, quiet: bool, stdin_filename: str | None,
-          output_file: str | None, strict_internal: bool) -> None:
+          output_file: str | None, strict_internal: bool, python_search_only: bool) -> None:
     """Lint PATHS (files or folders; - for standard input)."""
     from cfglint.engine.catalog import RuleFileError
     from cfglint.pipeline import RunOptions
@@ -82,7 +85,7 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
     try:
         code = _check(list(paths) or ["."], options, fix, unsafe_fixes, diff, fmt, statistics,
                       exit_zero, exit_non_zero_on_fix, quiet, stdin_filename, output_file,
-                      strict_internal)
+                      strict_internal, python_search_only)
     except (SettingsError, RuleFileError) as err:
         click.echo(f"cfglint: {err}", err=True)
         sys.exit(2)
@@ -102,7 +105,7 @@ def check(paths: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt
 def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, fmt: str,
            statistics: bool, exit_zero: bool, exit_non_zero_on_fix: bool, quiet: bool,
            stdin_filename: str | None, output_file: str | None,
-           strict_internal: bool = False) -> int:
+           strict_internal: bool = False, python_search_only: bool = False) -> int:
     import os
 
     from cfglint.discover import discover
@@ -151,7 +154,7 @@ def _check(paths: list[str], options: Any, fix: bool, unsafe: bool, diff: bool, 
     if missing:
         raise click.UsageError(f"no such file or folder: {missing[0]}")
     cwd_settings = settings_for_dir(os.getcwd())
-    files = discover(file_paths, lambda p: settings_for(p).excluded(p))
+    files = discover(file_paths, lambda p: settings_for(p).excluded(p), python_search_only)
     from cfglint.discover import walked_from
 
     jobs = [Job(p, fix=fix, unsafe=unsafe, diff=diff, options=options,

@@ -3,6 +3,11 @@
 Directories respect ``.gitignore`` (through ``git ls-files`` when the folder is
 in a git work tree, else a walk that skips hidden and virtual-env folders) and
 settings' ``exclude``. Explicitly named files are always linted, like ruff.
+
+Python files are linted only as search spaces: a walk takes a ``.py`` file only when its
+text imports optuna, ray.tune or wandb (checked before anything parses it), and with
+``python_search_only`` (what the pre-commit hooks ask for) named ``.py`` files pass the
+same test.
 """
 
 from __future__ import annotations
@@ -40,16 +45,25 @@ def _walk(folder: str) -> list[str]:
     return out
 
 
-def discover(paths: list[str], excluded: Callable[[str], bool]) -> list[str]:
+def _wanted_python(path: str) -> bool:
+    from cfglint.space.imports import is_search_space_source
+
+    return is_search_space_source(path)
+
+
+def discover(paths: list[str], excluded: Callable[[str], bool],
+             python_search_only: bool = False) -> list[str]:
     files: list[str] = []
     for p in paths:
         if os.path.isdir(p):
             listed = _git_files(p)
             candidates = listed if listed is not None else _walk(p)
             for f in sorted(candidates):
-                if format_for(f) and os.path.isfile(f) and not excluded(f):
+                fmt = format_for(f)
+                if fmt and os.path.isfile(f) and not excluded(f) \
+                        and (fmt != "python" or _wanted_python(f)):
                     files.append(os.path.normpath(f))
-        else:
+        elif not (python_search_only and format_for(p) == "python" and not _wanted_python(p)):
             files.append(p)
     seen: set[str] = set()
     unique = []

@@ -31,14 +31,15 @@ def _hooks() -> dict[str, dict[str, object]]:
     return {h["id"]: h for h in data}
 
 
-def test_manifest_declares_check_and_fix_hooks_for_yaml_toml_json():
+def test_manifest_declares_check_and_fix_hooks_for_configs_and_search_space_python():
     hooks = _hooks()
     assert set(hooks) == {"cfglint", "cfglint-fix"}
-    assert hooks["cfglint"]["entry"] == "cfglint"
-    assert hooks["cfglint-fix"]["entry"] == "cfglint --fix"
+    # Python files reach cfglint only to be filtered to search spaces before any parse
+    assert hooks["cfglint"]["entry"] == "cfglint --python-search-only"
+    assert hooks["cfglint-fix"]["entry"] == "cfglint --fix --python-search-only"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["yaml", "toml", "json"]
+        assert hook["types_or"] == ["yaml", "toml", "json", "python"]
         assert hook["require_serial"] is False
 
 
@@ -58,7 +59,7 @@ def test_manifest_is_accepted_by_pre_commits_own_loader():
 
     hooks = load_manifest(str(MANIFEST))
     assert [h["id"] for h in hooks] == ["cfglint", "cfglint-fix"]
-    assert all(h["types_or"] == ["yaml", "toml", "json"] for h in hooks)
+    assert all(h["types_or"] == ["yaml", "toml", "json", "python"] for h in hooks)
 
 
 # --- pre-commit try-repo ------------------------------------------------------------------
