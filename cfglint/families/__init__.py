@@ -18,15 +18,19 @@ from cfglint.families.hydra import Hydra
 from cfglint.families.kohya import Kohya
 from cfglint.families.kohya_dataset import KohyaDataset
 from cfglint.families.kohya_gui import KohyaGui
+from cfglint.families.optuna import Optuna
+from cfglint.families.ray_tune import RayTune
 from cfglint.families.sedd import Sedd
 from cfglint.families.trainner import TraiNNer
+from cfglint.families.wandb_sweep import WandbSweep
 from cfglint.source.document import Document, Scalar
 
 __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "detect", "detect_family",
            "get_family"]
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
-    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer, Generic,
+    AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer, Optuna, RayTune,
+    WandbSweep, Generic,
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 

@@ -1,0 +1,88 @@
+"""CFG912: the space admits configs the trainer's own rules reject.
+
+Points of the space (every categorical value, the ends and middle of every range, the
+guards applied) are rendered as configs of the trainer the space feeds and linted with
+its rules; each rule that fires is reported once, with the region of the space where it
+fires and an example point. Where the region is a set of categorical values, the fix
+(suggest) is a guard that prunes it, written after the last suggestion it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cfglint.engine.context import CheckContext
+from cfglint.findings import Finding, Fix
+from cfglint.source.writing import EditError
+from cfglint.space.analysis import fmt
+from cfglint.space.context import space_of, survey_of
+from cfglint.space.fixes import insert_guard, pruned_name
+from cfglint.space.model import Param, Space
+from cfglint.space.regions import Region, regions
+
+
+def _anchor(space: Space, region: Region, survey_keys: dict[str, Any]) -> Param | None:
+    """The parameter to point at: the first one the region names, else the one whose
+    config key the trainer's finding is about."""
+    names = [n for n, _ in region.condition]
+    key = str(region.example.key[0]) if region.example.key else None
+    if key is not None and key in survey_keys:
+        from cfglint.space import expr as E
+
+        names += sorted(E.params_in(survey_keys[key]))
+    for n in names:
+        p = space.param(n)
+        if p is not None:
+            return p
+    return None
+
+
+def _guard_fix(ctx: CheckContext, space: Space, region: Region) -> Fix | None:
+    if space.library != "optuna" or not region.condition or not region.every:
+        return None
+    params = [space.param(n) for n, _ in region.condition]
+    if any(p is None or (p.var is None and p.statement is None) for p in params):
+        return None
+    names = {n: (space.param(n).var or n) for n, _ in region.condition}  # type: ignore[union-attr]
+    last = max((p for p in params if p is not None and p.statement is not None),
+               key=lambda p: p.statement.end if p.statement else 0, default=None)
+    if last is None or last.statement is None:
+        return None
+    line = ctx.doc.line_col(last.statement.end)[0]
+    if line >= ctx.doc.line_count:
+        return None
+    after = ctx.doc.line_span(line + 1)
+    cond = " and ".join(f"{names[n]} == {vs[0]!r}" if len(vs) == 1 else f"{names[n]} in {vs!r}"
+                        for n, vs in region.condition)
+    try:
+        edit = insert_guard(ctx.doc, after, cond, f"{region.code}: rejected by the trainer's rules",
+                            pruned_name(ctx.doc))
+    except EditError:
+        return None
+    return Fix("suggest", f"prune the region ({cond})", [edit], changes=[("guards",)])
+
+
+def run(ctx: CheckContext) -> Iterable[Finding]:
+    space = space_of(ctx)
+    survey = survey_of(ctx) if space is not None else None
+    if space is None or survey is None or not survey.points:
+        return
+    from cfglint.space import expr as E
+    from cfglint.space.points import key_expressions
+
+    keys = key_expressions(space, ctx.settings)
+    for region in regions(survey, {k: E.params_in(e) for k, e in keys.items()}):
+        anchor = _anchor(space, region, keys)
+        if anchor is None:
+            continue
+        ex = region.example
+        point = ", ".join(f"{k}={fmt(v)}" for k, v in region.example_values.items())
+        how = "on every point" if region.every else f"on {len(region.points)} of " \
+            f"{len(survey.points)} points checked"
+        yield ctx.finding(
+            anchor.span,
+            f"the space admits {survey.trainer} configs its rules reject: {region.where} → "
+            f"{ex.code} ({ex.severity}) {how}; e.g. at {point}: {ex.message} (keys the search "
+            "does not set are the trainer's defaults)",
+            fix=_guard_fix(ctx, space, region))
