@@ -272,7 +272,7 @@ study = optuna.create_study(sampler=TPESampler(constraints_func=constraints))
     assert constraint.kind == "constraint"
     from cfglint.space.analysis import guard_verdict
 
-    assert guard_verdict(constraint, space) == "always"  # 512 - dim > 0 for dim <= 64: never feasible
+    assert guard_verdict(constraint, space) == "always"  # 512 - dim > 0: never feasible
 
 
 def test_wandb_sweep_dict_in_python_is_read_like_a_sweep_file() -> None:
@@ -283,3 +283,29 @@ def test_wandb_sweep_dict_in_python_is_read_like_a_sweep_file() -> None:
     assert detect(doc).family == "wandb-sweep"
     result = lint_document(doc, Settings())
     assert [f.code for f in result.findings] == ["CFG908"]
+
+
+def test_a_region_at_one_end_of_a_range_is_bisected_and_the_bound_narrowed() -> None:
+    text = ("import optuna\n\n\ndef objective(trial):\n"
+            '    lr = trial.suggest_float("learning_rate", 1e-5, 1e-2, log=True)\n'
+            '    opt = trial.suggest_categorical("optimizer_type", ["AdamW", "AdamW8bit"])\n'
+            '    return {"learning_rate": lr, "optimizer_type": opt, "network_dim": 16,\n'
+            '            "network_alpha": 16}\n')
+    result = lint_document(parse_text("s.py", text, "python"), Settings(),
+                           RunOptions(select=["CFG912"]))
+    by_rule = {f.message.split("→ ")[1].split(" ")[0]: f for f in result.findings}
+    cfg204 = by_rule["CFG204"]
+    assert "learning_rate above about 0.0004999" in cfg204.message
+    assert cfg204.fix is not None and cfg204.fix.safety == "suggest"
+    from cfglint.edit import apply_edits
+
+    narrowed = apply_edits(text, cfg204.fix.edits)
+    assert '"learning_rate", 1e-5, 0.00049, log=True' in narrowed
+    again = lint_document(parse_text("s.py", narrowed, "python"), Settings(),
+                          RunOptions(select=["CFG912"]))
+    assert not any("→ CFG204" in f.message for f in again.findings)
+    eight_bit = by_rule["CFG205"]
+    assert "optimizer_type='AdamW8bit' and learning_rate above about 0.0001199" in \
+        eight_bit.message
+    assert eight_bit.fix is not None
+    assert "if opt == 'AdamW8bit' and lr > 0.00012:" in apply_edits(text, eight_bit.fix.edits)

@@ -9,11 +9,12 @@ fires and an example point. Where the region is a set of categorical values, the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from cfglint.engine.context import CheckContext
-from cfglint.findings import Finding, Fix
+from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.writing import EditError
 from cfglint.space.analysis import fmt
 from cfglint.space.context import space_of, survey_of
@@ -38,6 +39,35 @@ def _anchor(space: Space, region: Region, survey_keys: dict[str, Any]) -> Param 
     return None
 
 
+def _two_digits(value: float, down: bool) -> float:
+    """``value`` to two significant digits, rounded towards the quiet side."""
+    if value <= 0:
+        return value
+    unit = 10.0 ** (math.floor(math.log10(value)) - 1)
+    steps = math.floor(value / unit) if down else math.ceil(value / unit)
+    return float(f"{steps * unit:.12g}")
+
+
+def _narrow_fix(ctx: CheckContext, space: Space, region: Region) -> Fix | None:
+    """A bound moved to where the rule stops firing (the region is one end of a range)."""
+    if region.bound is None or region.condition:
+        return None
+    name, side, value = region.bound
+    p = space.param(name)
+    if p is None or p.exponent_bounds:
+        return None
+    arg = {"above": ("high", "max"), "below": ("low", "min")}[side]
+    span = next((p.args[k] for k in (f"{arg[0]}.value", arg[0], arg[1]) if k in p.args), None)
+    if span is None:
+        return None
+    rounded = _two_digits(value, down=side == "above")
+    text = repr(int(rounded)) if p.kind == "int" else repr(rounded)
+    edit = Edit(span.start, span.end, text)
+    what = "high" if side == "above" else "low"
+    return Fix("suggest", f"{what} = {text} (where {region.code} stops firing)", [edit],
+               changes=[("params", name, what)])
+
+
 def _guard_fix(ctx: CheckContext, space: Space, region: Region) -> Fix | None:
     if space.library != "optuna" or not region.condition or not region.every:
         return None
@@ -55,6 +85,12 @@ def _guard_fix(ctx: CheckContext, space: Space, region: Region) -> Fix | None:
     after = ctx.doc.line_span(line + 1)
     cond = " and ".join(f"{names[n]} == {vs[0]!r}" if len(vs) == 1 else f"{names[n]} in {vs!r}"
                         for n, vs in region.condition)
+    if region.bound is not None:
+        bounded = space.param(region.bound[0])
+        if bounded is None or bounded.var is None:
+            return None
+        cond += f" and {bounded.var} {'>' if region.bound[1] == 'above' else '<'} " \
+                f"{region.bound[2]:.3g}"
     try:
         edit = insert_guard(ctx.doc, after, cond, f"{region.code}: rejected by the trainer's rules",
                             pruned_name(ctx.doc))
@@ -85,4 +121,4 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
             f"the space admits {survey.trainer} configs its rules reject: {region.where} → "
             f"{ex.code} ({ex.severity}) {how}; e.g. at {point}: {ex.message} (keys the search "
             "does not set are the trainer's defaults)",
-            fix=_guard_fix(ctx, space, region))
+            fix=_narrow_fix(ctx, space, region) or _guard_fix(ctx, space, region))

@@ -4,7 +4,6 @@ the range is silently lowered (Optuna ``step``)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -14,8 +13,10 @@ from cfglint.space.analysis import fmt
 from cfglint.space.context import space_of
 
 
-def _multiple(x: float, q: float) -> bool:
-    r = Decimal(str(x)) % Decimal(str(q))
+def _multiple(x: float, q: float, base: float = 0.0) -> bool:
+    """Whether x - base is a whole number of q, in decimal as Optuna checks it
+    (``_adjust_discrete_uniform_high``), so 0.01 - 0.001 is 9 steps of 0.001."""
+    r = (Decimal(str(x)) - Decimal(str(base))) % Decimal(str(q))
     return r == 0
 
 
@@ -29,9 +30,10 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
         assert p.low is not None and p.high is not None
         lo, hi, q = p.low, p.high, p.step
         if p.library == "optuna":
-            if p.log or _multiple(hi - lo, q):
+            if p.log or _multiple(hi, q, lo):
                 continue
-            top = lo + math.floor((hi - lo) / q + 1e-9) * q
+            steps = (Decimal(str(hi)) - Decimal(str(lo))) // Decimal(str(q))
+            top = float(steps * Decimal(str(q)) + Decimal(str(lo)))
             yield ctx.finding(
                 p.args.get("step", p.span),
                 f"`{p.name}`: the range {fmt(lo)}..{fmt(hi)} is not a whole number of steps of "

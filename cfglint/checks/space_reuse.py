@@ -1,5 +1,7 @@
-"""CFG907: one parameter name suggested with two different distributions: Optuna keeps the
-first and warns (``optuna/trial/_trial.py::_check_distribution``)."""
+"""CFG907: one parameter name suggested with two different distributions in one objective:
+Optuna keeps the first and warns (``optuna/trial/_trial.py::_check_distribution``).
+Different functions of one file are different objectives, so only names within one
+function are compared."""
 
 from __future__ import annotations
 
@@ -20,14 +22,14 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     space = space_of(ctx)
     if space is None or space.library != "optuna":
         return
-    first: dict[str, Param] = {}
+    first: dict[tuple[str, str], Param] = {}
     for p in space.params:
         if "dynamic-name" in p.notes:
             continue
-        if p.name not in first:
-            first[p.name] = p
+        if (p.scope, p.name) not in first:
+            first[(p.scope, p.name)] = p
             continue
-        other = first[p.name]
+        other = first[(p.scope, p.name)]
         if _dist(p) == _dist(other) or (None in (p.low, other.low) and p.kind != "categorical"):
             continue
         line = ctx.doc.line_col(other.span.start)[0]

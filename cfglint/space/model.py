@@ -41,6 +41,7 @@ class Param:
     statement: Span | None = None  # the statement that suggests it (where guards go)
     exponent_bounds: bool = False  # bounds are exponents (W&B log_uniform, hyperopt)
     high_inclusive: bool = True
+    scope: str = ""  # the function that suggests it (one trial runs one objective)
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -42,6 +42,7 @@ class _State:
     space: Space
     conds: list[Expr] = field(default_factory=list)
     statement: Span | None = None
+    scope: str = ""
 
 
 def is_pruned(stmt: ast.stmt) -> bool:
@@ -99,7 +100,8 @@ class _Reader:
         name: str | None = name_value if isinstance(name_value, str) else None
         kind: Kind = _KINDS.get(method, "float")
         p = Param(name or f"<{conv.text(bound['name']) if 'name' in bound else '?'}>", kind,
-                  "optuna", method, pos.span(node), args=spans, statement=self.st.statement)
+                  "optuna", method, pos.span(node), args=spans, statement=self.st.statement,
+                  scope=self.st.scope)
         if name is None:
             p.notes.append("dynamic-name")
         if kind == "categorical":
@@ -284,6 +286,7 @@ def read_optuna(doc: Document) -> Space:
     reader = _Reader(doc, tree)
     for fn in _functions(tree):
         reader.conv.env = {}
+        reader.st.scope = f"{fn.name}:{fn.lineno}"
         reader.block(fn.body)
     for fn in _constraint_functions(tree):
         reader.conv.env = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,6 +46,8 @@ class Survey:
     hits: dict[str, dict[int, Finding]] = field(default_factory=dict)  # code → point → finding
     facts: list[Facts] = field(default_factory=list)
     searched_keys: set[str] = field(default_factory=set)
+    # lints one more point (for bisecting where a rule starts to fire)
+    lint: Callable[[dict[str, Any]], tuple[list[Finding], Facts]] | None = None
 
 
 def levels(p: Param) -> list[Any]:
@@ -181,6 +184,9 @@ def _pruned(point: dict[str, Any], space: Space) -> bool:
     return False
 
 
+Linted = tuple[list[Finding], Facts]
+
+
 def survey(space: Space, trainer: str, settings: Settings) -> Survey | None:
     """Lint every point of the space as a ``trainer`` config."""
     from cfglint.families import get_family
@@ -200,23 +206,26 @@ def survey(space: Space, trainer: str, settings: Settings) -> Survey | None:
                              search_space={})
     rules = rules_for(point_settings)
     options = RunOptions(family=trainer)
-    result = Survey(trainer, params, lv, searched_keys=searched)
-    cache: dict[str, tuple[list[Finding], Facts]] = {}
-    for row in design(lv):
-        values = {n: lv[n][i] for n, i in row.items()}
-        if _pruned(values, space):
-            continue
-        config = _config(values, keys)
-        text = render_config(config, fmt)
+    cache: dict[str, Linted] = {}
+
+    def lint(values: dict[str, Any]) -> Linted:
+        text = render_config(_config(values, keys), fmt)
         if text not in cache:
             doc = parse_text(f"point.{fmt}", text, fmt)  # type: ignore[arg-type]
             findings = [f for f in lint_document(doc, point_settings, options, rules).findings
                         if f.severity in COUNTED and f.key and str(f.key[0]) in searched
                         and not f.code.startswith("CFG9")]
             cache[text] = (findings, build_facts(doc, family, point_settings))
-        findings, facts = cache[text]
+        return cache[text]
+
+    result = Survey(trainer, params, lv, searched_keys=searched, lint=lint)
+    for row in design(lv):
+        values = {n: lv[n][i] for n, i in row.items()}
+        if _pruned(values, space):
+            continue
+        findings, facts = lint(values)
         index = len(result.points)
-        result.points.append(Point(values, config))
+        result.points.append(Point(values, _config(values, keys)))
         result.facts.append(facts)
         for f in findings:
             result.hits.setdefault(f.code, {}).setdefault(index, f)

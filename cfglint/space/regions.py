@@ -5,6 +5,7 @@ described by the parameters ("optimizer_type='Prodigy' with learning_rate in [6e
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,10 @@ def trainer_for(space: Space, settings: Settings) -> str | None:
     lv = {n: v for n, v in lv.items() if v}
     rows = design(lv)[:1] or [{}]
     values = {n: lv[n][i] for n, i in rows[0].items()}
-    config = {k: v for k, e in keys.items() if E.params_in(e)
-              and (v := E.evaluate(e, values)) is not E.UNKNOWN and v is not None
+    if not any(E.params_in(e) for e in keys.values()):
+        return None
+    config = {k: v for k, e in keys.items()
+              if (v := E.evaluate(e, values)) is not E.UNKNOWN and v is not None
               and not isinstance(v, E.Interval)}
     if len(config) < 3:
         return None
@@ -58,6 +61,8 @@ class Region:
     example: Finding
     example_values: dict[str, Any]
     condition: list[tuple[str, list[Any]]]  # (parameter, values) that define the region
+    # a continuous parameter past which the rule fires: (name, "above" | "below", value)
+    bound: tuple[str, str, float] | None = None
 
 
 def _discrete(survey: Survey) -> list[str]:
@@ -93,6 +98,45 @@ def _ranges(survey: Survey, members: list[int], skip: set[str], show: set[str]) 
     return " and ".join(parts)
 
 
+BISECT_STEPS = 12
+
+
+def _bisect(survey: Survey, code: str, point: dict[str, Any], name: str, quiet: float,
+            loud: float, log: bool) -> float | None:
+    """The value of ``name`` between ``quiet`` (the rule does not fire) and ``loud`` (it
+    fires) where the rule starts to fire, at ``point``; returns the last quiet value."""
+    if survey.lint is None:
+        return None
+    lint = survey.lint
+    for _ in range(BISECT_STEPS):
+        mid = math.sqrt(quiet * loud) if log and quiet > 0 and loud > 0 else (quiet + loud) / 2
+        fires = any(f.code == code for f in lint({**point, name: mid})[0])
+        quiet, loud = (quiet, mid) if fires else (mid, loud)
+    return quiet
+
+
+def _threshold(survey: Survey, code: str, region: set[int],
+               fired: set[int]) -> tuple[str, str, float] | None:
+    """A continuous parameter whose upper (or lower) levels are exactly where the rule
+    fires within the region, with the boundary found by bisection."""
+    for p in survey.params:
+        lv = sorted(survey.levels.get(p.name, []))
+        if p.values() is not None or len(lv) < 2:
+            continue
+        at = {i: survey.points[i].values.get(p.name) for i in region}
+        for k in range(1, len(lv)):
+            for side, chosen in (("above", {i for i, v in at.items() if v >= lv[k]}),
+                                 ("below", {i for i, v in at.items() if v <= lv[-1 - k]})):
+                if chosen != fired:
+                    continue
+                quiet, loud = (lv[k - 1], lv[k]) if side == "above" else (lv[-k], lv[-1 - k])
+                point = survey.points[min(fired)].values
+                t = _bisect(survey, code, point, p.name, quiet, loud, p.log)
+                if t is not None:
+                    return p.name, side, t
+    return None
+
+
 def regions(survey: Survey, about: dict[str, set[str]] | None = None) -> list[Region]:
     """One region per rule that fires; ``about`` maps a config key to the parameters its
     value reads (their ranges are shown for a finding on that key)."""
@@ -113,13 +157,21 @@ def regions(survey: Survey, about: dict[str, set[str]] | None = None) -> list[Re
                 cond = next((c for c in _conditions(survey) if fired <= _members(survey, c)),
                             None)
         cond = cond or []
+        bound = None
+        if not every:
+            bound = _threshold(survey, code, _members(survey, cond) if cond else total, fired)
+            every = bound is not None
         members = sorted(fired)
         words = " and ".join(f"{n}={fmt(vs[0])}" if len(vs) == 1 else f"{n} in {vs}"
                              for n, vs in cond)
         key = str(hits[members[0]].key[0]) if hits[members[0]].key else ""
-        ranges = _ranges(survey, members, {n for n, _ in cond}, (about or {}).get(key, set()))
+        skip = {n for n, _ in cond} | ({bound[0]} if bound else set())
+        ranges = _ranges(survey, members, skip, (about or {}).get(key, set()))
+        if bound is not None:
+            words = " and ".join(x for x in (words, f"{bound[0]} {bound[1]} about "
+                                                    f"{fmt(bound[2])}") if x)
         where = " with ".join(x for x in (words, ranges) if x) or "the whole space"
         first = members[0]
         out.append(Region(code, where, every, members, hits[first],
-                          survey.points[first].values, cond))
+                          survey.points[first].values, cond, bound))
     return out
