@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cfglint.discover import discover
 from cfglint.families import detect, get_family
-from cfglint.findings import FileResult
+from cfglint.findings import FileResult, Finding
 from cfglint.pipeline import RunOptions, lint_document
 from cfglint.settings import Settings, SettingsError, parse_settings
 from cfglint.source.document import Mapping, Scalar
@@ -285,27 +285,39 @@ def test_wandb_sweep_dict_in_python_is_read_like_a_sweep_file() -> None:
     assert [f.code for f in result.findings] == ["CFG908"]
 
 
-def test_a_region_at_one_end_of_a_range_is_bisected_and_the_bound_narrowed() -> None:
-    text = ("import optuna\n\n\ndef objective(trial):\n"
-            '    lr = trial.suggest_float("learning_rate", 1e-5, 1e-2, log=True)\n'
-            '    opt = trial.suggest_categorical("optimizer_type", ["AdamW", "AdamW8bit"])\n'
-            '    return {"learning_rate": lr, "optimizer_type": opt, "network_dim": 16,\n'
-            '            "network_alpha": 16}\n')
+def _regions(text: str) -> dict[str, Finding]:
     result = lint_document(parse_text("s.py", text, "python"), Settings(),
                            RunOptions(select=["CFG912"]))
-    by_rule = {f.message.split("→ ")[1].split(" ")[0]: f for f in result.findings}
-    cfg204 = by_rule["CFG204"]
-    assert "learning_rate above about 0.0004999" in cfg204.message
-    assert cfg204.fix is not None and cfg204.fix.safety == "suggest"
+    return {f.message.split("→ ")[1].split(" ")[0]: f for f in result.findings}
+
+
+SPACE = ("import optuna\n\n\ndef objective(trial):\n"
+         '    lr = trial.suggest_float("learning_rate", 1e-5, 1e-2, log=True)\n'
+         '    opt = trial.suggest_categorical("optimizer_type", {choices})\n'
+         '    return {{"learning_rate": lr, "optimizer_type": opt, "network_dim": 16,\n'
+         '             "network_alpha": 16}}\n')
+
+
+def test_a_region_at_one_end_of_a_range_is_bisected_and_the_bound_narrowed() -> None:
     from cfglint.edit import apply_edits
 
+    text = SPACE.format(choices='["AdamW", "AdamW"]')
+    cfg204 = _regions(text)["CFG204"]
+    assert "learning_rate above about 0.0004999" in cfg204.message
+    assert cfg204.fix is not None and cfg204.fix.safety == "suggest"
     narrowed = apply_edits(text, cfg204.fix.edits)
     assert '"learning_rate", 1e-5, 0.00049, log=True' in narrowed
-    again = lint_document(parse_text("s.py", narrowed, "python"), Settings(),
-                          RunOptions(select=["CFG912"]))
-    assert not any("→ CFG204" in f.message for f in again.findings)
-    eight_bit = by_rule["CFG205"]
+    assert "CFG204" not in _regions(narrowed)
+
+
+def test_a_region_inside_one_categorical_value_gets_a_guard_with_the_bisected_bound() -> None:
+    from cfglint.edit import apply_edits
+
+    text = SPACE.format(choices='["AdamW", "AdamW8bit"]')
+    eight_bit = _regions(text)["CFG205"]
     assert "optimizer_type='AdamW8bit' and learning_rate above about 0.0001199" in \
         eight_bit.message
     assert eight_bit.fix is not None
-    assert "if opt == 'AdamW8bit' and lr > 0.00012:" in apply_edits(text, eight_bit.fix.edits)
+    guarded = apply_edits(text, eight_bit.fix.edits)
+    assert "if opt == 'AdamW8bit' and lr > 0.00012:" in guarded
+    assert "CFG205" not in _regions(guarded)

@@ -53,7 +53,8 @@ class Survey:
 def levels(p: Param) -> list[Any]:
     values = p.values()
     if values is not None:
-        return list(values)
+        return list(dict.fromkeys(values)) if all(
+            isinstance(v, int | float | str | bool) or v is None for v in values) else values
     if not p.bounded or p.kind == "categorical":
         return []
     lo, hi = p.value_range()

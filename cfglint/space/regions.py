@@ -153,9 +153,9 @@ def regions(survey: Survey, about: dict[str, set[str]] | None = None) -> list[Re
                 if _members(survey, c) == fired:
                     cond, every = c, True
                     break
-            if cond is None:
-                cond = next((c for c in _conditions(survey) if fired <= _members(survey, c)),
-                            None)
+            if cond is None:  # the narrowest categorical condition that holds all of it
+                cond = next((c for c in _conditions(survey)
+                             if fired <= (m := _members(survey, c)) and m != total), None)
         cond = cond or []
         bound = None
         if not every:
