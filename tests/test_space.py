@@ -288,7 +288,7 @@ def test_wandb_sweep_dict_in_python_is_read_like_a_sweep_file() -> None:
 def _regions(text: str) -> dict[str, Finding]:
     result = lint_document(parse_text("s.py", text, "python"), Settings(),
                            RunOptions(select=["CFG912"]))
-    return {f.message.split("→ ")[1].split(" ")[0]: f for f in result.findings}
+    return {part.split(" ")[0]: f for f in result.findings for part in f.message.split("→ ")[1:]}
 
 
 SPACE = ("import optuna\n\n\ndef objective(trial):\n"

@@ -99,6 +99,17 @@ def _guard_fix(ctx: CheckContext, space: Space, region: Region) -> Fix | None:
     return Fix("suggest", f"prune the region ({cond})", [edit], changes=[("guards",)])
 
 
+def _groups(found: list[Region]) -> list[list[Region]]:
+    """Regions with the same defining condition: one cause, one finding."""
+    groups: dict[tuple[Any, ...], list[Region]] = {}
+    for r in found:
+        key = (tuple((n, tuple(vs)) for n, vs in r.condition), r.bound, r.every)
+        groups.setdefault(key, []).append(r)
+    order = {"error": 0, "warning": 1, "info": 2}
+    return [sorted(g, key=lambda r: (order[r.example.severity], r.code))
+            for g in groups.values()]
+
+
 def run(ctx: CheckContext) -> Iterable[Finding]:
     space = space_of(ctx)
     survey = survey_of(ctx) if space is not None else None
@@ -108,17 +119,23 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     from cfglint.space.points import key_expressions
 
     keys = key_expressions(space, ctx.settings)
-    for region in regions(survey, {k: E.params_in(e) for k, e in keys.items()}):
-        anchor = _anchor(space, region, keys)
+    found = regions(survey, {k: E.params_in(e) for k, e in keys.items()})
+    for group in _groups(found):
+        first = group[0]
+        anchor = _anchor(space, first, keys)
         if anchor is None:
             continue
-        ex = region.example
-        point = ", ".join(f"{k}={fmt(v)}" for k, v in region.example_values.items())
-        how = "on every point" if region.every else f"on {len(region.points)} of " \
-            f"{len(survey.points)} points checked"
+        point = ", ".join(f"{k}={fmt(v)}" for k, v in first.example_values.items())
+        parts = []
+        for region in group:
+            how = "on every point" if region.every else f"on {len(region.points)} of " \
+                f"{len(survey.points)} points checked"
+            parts.append(f"{region.where} → {region.code} ({region.example.severity}) {how}")
+        said = "; ".join(f"{r.code}: {r.example.message}" for r in group) if len(group) > 1 \
+            else first.example.message
         yield ctx.finding(
             anchor.span,
-            f"the space admits {survey.trainer} configs its rules reject: {region.where} → "
-            f"{ex.code} ({ex.severity}) {how}; e.g. at {point}: {ex.message} (keys the search "
-            "does not set are the trainer's defaults)",
-            fix=_narrow_fix(ctx, space, region) or _guard_fix(ctx, space, region))
+            f"the space admits {survey.trainer} configs its rules reject: {'; '.join(parts)}; "
+            f"e.g. at {point}: {said} (keys the search does not set are the trainer's "
+            "defaults)",
+            fix=_narrow_fix(ctx, space, first) or _guard_fix(ctx, space, first))
