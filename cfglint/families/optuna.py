@@ -9,7 +9,7 @@ the space feeds is linted through points of the space (``cfglint.space.points``)
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cfglint.facts.model import Facts
@@ -17,9 +17,17 @@ from cfglint.families.base import CERTAIN, STRONG, Family
 from cfglint.source.document import Document
 
 if TYPE_CHECKING:
+    import re
+
     from cfglint.space.model import Space
 
-_SUGGEST = re.compile(r"\.suggest_(?:float|int|categorical|uniform|loguniform|discrete_uniform)\(")
+
+@cache
+def _suggest() -> re.Pattern[str]:
+    """Compiled on the first Python file only: YAML checks never pay for it."""
+    import re
+
+    return re.compile(r"\.suggest_(?:float|int|categorical|uniform|loguniform|discrete_uniform)\(")
 
 
 class Optuna(Family):
@@ -30,7 +38,7 @@ class Optuna(Family):
     def detect(self, doc: Document) -> float:
         from cfglint.space.imports import search_libraries
 
-        if doc.format != "python" or not _SUGGEST.search(doc.text):
+        if doc.format != "python" or not _suggest().search(doc.text):
             return 0.0
         if "optuna" in search_libraries(doc.text):
             return CERTAIN

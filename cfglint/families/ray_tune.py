@@ -7,7 +7,7 @@ by ``cfglint.space.ray``.
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cfglint.facts.model import Facts
@@ -15,9 +15,17 @@ from cfglint.families.base import CERTAIN, Family
 from cfglint.source.document import Document
 
 if TYPE_CHECKING:
+    import re
+
     from cfglint.space.model import Space
 
-_SAMPLER = re.compile(r"\btune\.(?:q?(?:log)?uniform|q?(?:log)?randint|q?randn|choice|"
+
+@cache
+def _sampler() -> re.Pattern[str]:
+    """Compiled on the first Python file only: YAML checks never pay for it."""
+    import re
+
+    return re.compile(r"\btune\.(?:q?(?:log)?uniform|q?(?:log)?randint|q?randn|choice|"
                       r"grid_search|sample_from)\(")
 
 
@@ -31,7 +39,7 @@ class RayTune(Family):
 
         if doc.format != "python" or "ray.tune" not in search_libraries(doc.text):
             return 0.0
-        return CERTAIN if _SAMPLER.search(doc.text) else 0.0
+        return CERTAIN if _sampler().search(doc.text) else 0.0
 
     def facts(self, doc: Document) -> Facts:
         return Facts(self.name)
