@@ -321,3 +321,22 @@ def test_a_region_inside_one_categorical_value_gets_a_guard_with_the_bisected_bo
     guarded = apply_edits(text, eight_bit.fix.edits)
     assert "if opt == 'AdamW8bit' and lr > 0.00012:" in guarded
     assert "CFG205" not in _regions(guarded)
+
+
+_SNIPPETS = st.sampled_from([
+    "import optuna\n", "from ray import tune\n", "def f(trial):\n", "    x = trial.suggest_float(",
+    "'lr', 1e-5, 1e-2", ", log=True)\n", "    if x > 1:\n        raise optuna.TrialPruned()\n",
+    "    return {'learning_rate': x}\n", "cfg = {'lr': tune.loguniform(1e-4, 1e-1)}\n",
+    "trial.suggest_categorical('c', [1, 2, 3])\n", "    y = int(x * 2)\n", "é\n", "(((", "**",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=st.lists(_SNIPPETS, max_size=10))
+def test_any_python_text_gives_findings_or_a_parse_error_never_an_exception(
+        parts: list[str]) -> None:
+    text = "".join(parts)
+    doc = parse_text("s.py", text, "python")
+    for family in ("optuna", "ray-tune", "wandb-sweep", None):
+        result = lint_document(doc, Settings(), RunOptions(family=family))
+        assert all(f.line >= 1 for f in result.findings)
