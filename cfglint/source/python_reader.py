@@ -113,7 +113,8 @@ class _Builder:
         out = Mapping(span, path, flow=True)
         if nested:
             callee = self.pos.span(expr.func)
-            out.entries.append(Entry(Scalar(callee, (*path, CALLEE_KEY), CALLEE_KEY, ""),
+            at = Span(callee.start, callee.start)  # the key is not written: an empty span
+            out.entries.append(Entry(Scalar(at, (*path, CALLEE_KEY), CALLEE_KEY, ""),
                                      Scalar(callee, (*path, CALLEE_KEY),
                                             dotted_name(expr.func), self.text(callee))))
         for i, arg in enumerate(expr.args):
