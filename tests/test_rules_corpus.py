@@ -42,6 +42,9 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
      "lr_warmup_steps"): "warmup 100 steps in a 100-step run: the LR never reaches its peak",
     ("other/bghira__SimpleTuner/simpletuner/examples/hidream.peft-lora/config.json", "CFG302",
      "lr_warmup_steps"): "warmup 400000 steps in a 100-step run",
+    ("search-spaces/Gyllz98__pixel_art_diffusion/configs/sweep.yaml", "CFG908",
+     "parameters.learning_rate"): "W&B log_uniform takes exponents: min 0.0001, max 0.1 sample "
+                                  "exp(...) in [1, 1.105], an LR near 1 in every run",
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs/config_uniref_test.yaml",
      "CFG302", "optim.warmup"): "warmup 2500 steps in a 20-iteration test run: the LR stays "
                                 "below 1% of its peak for the whole run",
