@@ -56,6 +56,7 @@ class CheckRequest:
     show_settings: bool = False
     show_files: bool = False
     show_fixes: bool = True
+    python_search_only: bool = False  # a named .py file only when it is a search space
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
     @property
@@ -120,11 +121,11 @@ def _targets(req: CheckRequest, paths: list[str], err: Callable[[str], None]) ->
 
     def skipped(path: str) -> None:
         if req.named_by_person:
-            err(f"cfglint: skipped {path}: not a YAML, TOML or JSON file name "
+            err(f"cfglint: skipped {path}: not a YAML, TOML, JSON or Python file name "
                 "(pipe it with --stdin-filename NAME.yaml to lint it)\n")
 
     return discover(paths, lambda p: _settings(req, p), named_by_person=req.named_by_person,
-                    skipped=skipped)
+                    python_search_only=req.python_search_only, skipped=skipped)
 
 
 def _check_selectors(options: RunOptions, settings: list[Settings]) -> None:

@@ -134,6 +134,9 @@ _config_option = click.option(
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="Name of the input read from - (its suffix gives the format, its folder "
                    "the settings); without it the format is detected from the text.")
+@click.option("--python-search-only", is_flag=True,
+              help="Lint a named .py file only when it imports optuna, ray.tune or wandb, "
+                   "as folder walks do (the pre-commit hooks pass this).")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
               help="Colour the text report (auto: on a terminal, unless NO_COLOR is set or "
                    "TERM=dumb; FORCE_COLOR forces it).")

@@ -13,6 +13,11 @@ A file is *explicit* when a person named it: not when a folder walk found it, an
 when pre-commit (``PRE_COMMIT=1``) passed it. The pipeline keeps quiet about explicit
 files only where the person could not have meant them; about the others it reports
 nothing unless they state training settings (``cfglint.pipeline``).
+
+Python files are linted only as search spaces: a walk takes a ``.py`` file only when its
+text imports optuna, ray.tune or wandb (checked before anything parses it), and with
+``python_search_only`` (what the pre-commit hooks ask for) named ``.py`` files pass the
+same test.
 """
 
 from __future__ import annotations
@@ -208,13 +213,26 @@ def _walk(folder: str) -> list[str]:
     return out
 
 
+def _wanted_python(path: str) -> bool:
+    from cfglint.space.imports import is_search_space_source
+
+    return is_search_space_source(path)
+
+
+def _lintable(path: str, search_only: bool) -> bool:
+    """Config formats always; a Python file only as a search space when ``search_only``."""
+    fmt = format_for(path)
+    return fmt is not None and (fmt != "python" or not search_only or _wanted_python(path))
+
+
 def discover(paths: list[str], settings_of: Callable[[str], Settings], *,
-             named_by_person: bool = True,
+             named_by_person: bool = True, python_search_only: bool = False,
              skipped: Callable[[str], None] | None = None) -> list[Target]:
     """The files to lint, each once, in the order given (folders sorted).
 
     ``named_by_person`` is False under pre-commit, which names files itself. A named
-    file whose suffix is no config format is skipped (``skipped`` hears of it).
+    file whose suffix is no config format is skipped (``skipped`` hears of it). A walk, or
+    ``python_search_only``, takes a Python file only when it is a search space.
     """
     targets: list[Target] = []
     for p in paths:
@@ -222,12 +240,15 @@ def discover(paths: list[str], settings_of: Callable[[str], Settings], *,
             listed = _git_files(p)
             candidates = listed if listed is not None else _walk(p)
             for f in sorted(candidates):
-                if format_for(f) and os.path.isfile(f) and not _excluded(f, settings_of(f)):
+                if (_lintable(f, True) and os.path.isfile(f)
+                        and not _excluded(f, settings_of(f))):
                     targets.append(Target(os.path.normpath(f), walked=p))
             continue
         if format_for(p) is None:
             if skipped is not None:
                 skipped(p)
+            continue
+        if not _lintable(p, python_search_only or not named_by_person):
             continue
         settings = settings_of(p)
         if (not named_by_person and not_a_config(p)) or (

@@ -15,7 +15,7 @@ from typing import Any
 from cfglint.edit import EditError, apply_edits
 from cfglint.families import get_family
 from cfglint.findings import SAFETY_RANK, FileResult, Finding, Fix
-from cfglint.source.document import Document, ExpansionLimit, KeyPath, to_python
+from cfglint.source.document import Document, ExpansionLimit, KeyPath
 from cfglint.source.read import parse_text
 
 MAX_ROUNDS = 10
@@ -39,8 +39,7 @@ def allowed(fix: Fix | None, unsafe: bool) -> bool:
 
 
 def _view(doc: Document, family: str) -> Any:
-    fam = get_family(family)
-    return to_python(doc.root, view=lambda s: fam.value(s, doc.format))
+    return get_family(family).view(doc)
 
 
 def _diff_paths(a: Any, b: Any, path: KeyPath = ()) -> list[KeyPath]:

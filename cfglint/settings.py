@@ -23,8 +23,9 @@ KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
     "force-exclude", "per-file-ignores", "families", "params", "rule-folders", "mapping",
     "max-file-size", "yaml-loader", "family", "output-format", "allow-external-rule-folders",
-    "docs-url",
+    "docs-url", "search-space",
 }
+SEARCH_SPACE_KEYS = {"trainer", "keys"}
 YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
 SELECTOR_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
 
@@ -57,6 +58,8 @@ class Settings:
     output_format: str | None = None
     # where each key was set (``path:line:col``), for errors found after parsing
     where: dict[str, str] = field(default_factory=dict)
+    # search spaces: the trainer their points are linted for, and search name → config key
+    search_space: dict[str, Any] = field(default_factory=dict)
 
     def rule_url(self, code: str) -> str:
         """The page of rule ``code`` where the user serves rule pages, else ""."""
@@ -257,6 +260,8 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
             if value not in FORMATS:
                 raise _located(doc, node, f"`output-format` must be one of {', '.join(FORMATS)}")
             s.output_format = value
+        elif key == "search-space":
+            s.search_space = _search_space(doc, node, value, FAMILY_NAMES)
         elif key == "yaml-loader":
             if value not in YAML_LOADERS:
                 raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")
@@ -288,6 +293,27 @@ def _docs_url(doc: Document, node: Any, value: Any) -> str:
         raise _located(doc, node, "`docs-url` must be an http(s) URL with a `{code}` field, "
                        "e.g. \"https://example.org/cfglint/rules/{code}.html\"")
     return value
+
+
+def _search_space(doc: Document, node: Any, value: Any,
+                  families: tuple[str, ...]) -> dict[str, Any]:
+    """``[search-space]``: ``trainer`` (a trainer family) and ``keys`` (search name →
+    config key), for search spaces whose code does not say where values go."""
+    if not isinstance(value, dict):
+        raise _located(doc, node, "`search-space` is a table with `trainer` and `keys`")
+    extra = sorted(set(value) - SEARCH_SPACE_KEYS)
+    if extra:
+        raise _located(doc, node, f"unknown `search-space` setting `{extra[0]}`; known: "
+                       f"{', '.join(sorted(SEARCH_SPACE_KEYS))}")
+    trainer = value.get("trainer")
+    if trainer is not None and trainer not in families:
+        raise _located(doc, node, f"`search-space.trainer`: unknown family `{trainer}`; known: "
+                       f"{', '.join(families)}")
+    keys = value.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                             for k, v in keys.items()):
+        raise _located(doc, node, "`search-space.keys` maps search names to config keys")
+    return {"trainer": trainer, "keys": dict(keys)}
 
 
 @lru_cache(maxsize=256)

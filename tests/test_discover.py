@@ -175,7 +175,7 @@ def test_a_named_file_with_an_unknown_suffix_is_skipped_not_parsed_as_yaml(tmp_p
     no_traceback(proc)
     assert proc.returncode == 0
     assert "CFG001" not in proc.stdout
-    assert "skipped poetry.lock: not a YAML, TOML or JSON file name" in proc.stderr
+    assert "skipped poetry.lock: not a YAML, TOML, JSON or Python file name" in proc.stderr
 
 
 def test_show_files_lists_what_a_check_would_lint(tmp_path):

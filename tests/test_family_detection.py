@@ -19,10 +19,17 @@ AGREES = {
     "kohya": {"kohya", "kohya-dataset", "kohya-gui"},
     "basicsr": {"basicsr", "traiNNer"},
     "other": {"generic"},
+    "search-spaces": {"optuna", "ray-tune", "wandb-sweep"},
 }
 
 # (corpus path prefix, detected family) → why detection differs from the manifest
 EXPECTED_MISSES: dict[tuple[str, str], str] = {
+    ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs_OLD/sweep", "wandb-sweep"):
+        "W&B sweeps (program, method, parameters) kept beside the SEDD configs they tune",
+    ("search-spaces/korguchi__ACE-Step@s2a/config/accompaniment/optuna_search.json", "generic"):
+        "a project's own JSON description of an Optuna space, read by its own script",
+    ("search-spaces/wandb__sweeps/src/sweeps/config/schema.json", "generic"):
+        "W&B's JSON Schema for sweep configs, not a sweep",
     ("ai-toolkit/ostris__ai-toolkit/config/examples/train_lora_omnigen2_24gb.yaml", "generic"):
         "does not parse (unterminated quote), so there is no content to detect",
     ("kohya/kohya-ss__sd-scripts/docs/train_network_README-ja.md.block01.toml", "generic"):

@@ -38,8 +38,9 @@ def _hooks() -> dict[str, dict[str, object]]:
 def test_manifest_declares_check_and_fix_hooks_for_the_files_cfglint_reads():
     hooks = _hooks()
     assert set(hooks) == {"cfglint", "cfglint-fix"}
-    assert hooks["cfglint"]["entry"] == "cfglint check"
-    assert hooks["cfglint-fix"]["entry"] == "cfglint check --fix"
+    # Python files reach cfglint only to be filtered to search spaces before any parse
+    assert hooks["cfglint"]["entry"] == "cfglint check --python-search-only"
+    assert hooks["cfglint-fix"]["entry"] == "cfglint check --fix --python-search-only"
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["files"] == hook_files()
@@ -57,7 +58,8 @@ def test_manifest_exclude_is_the_list_discovery_skips():
 
 @pytest.mark.parametrize(("path", "passed"), [
     ("configs/train.yaml", True), ("presets/lora.json", True), ("x.jsonc", True),
-    ("train.toml", True), ("poetry.lock", False), ("uv.lock", False), ("Cargo.lock", False),
+    ("train.toml", True), ("search/optuna_lora.py", True), ("poetry.lock", False),
+    ("uv.lock", False), ("Cargo.lock", False),
     ("Pipfile.lock", False), ("package-lock.json", False), ("nb.ipynb", False),
     ("tsconfig.json", False), (".vscode/settings.json", False), ("docker-compose.yml", False),
     (".github/workflows/ci.yml", False), (".pre-commit-config.yaml", False),

@@ -93,6 +93,9 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
     ('simpletuner/AmericanPresidentJimmyCarter__simple-flux-lora-training/config.json',
      'CFG701', '--allow_tf32'):
         'removed option: argparse rejects it',
+    ("search-spaces/Gyllz98__pixel_art_diffusion/configs/sweep.yaml", "CFG908",
+     "parameters.learning_rate"): "W&B log_uniform takes exponents: min 0.0001, max 0.1 sample "
+                                  "exp(...) in [1, 1.105], an LR near 1 in every run",
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs/config_uniref_test.yaml",
      "CFG302", "optim.warmup"): "warmup 2500 steps in a 20-iteration test run: the LR stays "
                                 "below 1% of its peak for the whole run",

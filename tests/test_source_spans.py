@@ -68,6 +68,13 @@ def check_scalar(doc: Document, s: Scalar) -> None:
             assert cut == s.value or tomllib.loads(f"{cut} = 1") == {s.value: 1}
         else:
             assert _same(tomllib.loads(f"k = {cut}")["k"], s.value), (doc.path, s.path, cut)
+    elif doc.format == "python":
+        if s.tag == "expr" or not cut or not isinstance(s.value, int | float | str | bool):
+            assert s.value in (cut, s.path[-1]) or s.value is None or not cut, (doc.path, cut)
+        elif cut.lstrip("+-")[:1].isdigit() or cut[:1] in "\"'" or cut in ("True", "False"):
+            import ast
+
+            assert _same(ast.literal_eval(f"({cut})"), s.value), (doc.path, s.path, cut)
     else:
         assert _same(json.loads(cut), s.value), (doc.path, s.path, cut)
 

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 CHECKS: frozenset[str] = frozenset({
     "gui_string_numbers", "latent_cache", "noise_offset", "schedule_horizon", "sedd_sigma",
     "te_cache", "two_sources", "unusable_numbers", "yaml_exponent",
+    # search spaces (Optuna, Ray Tune, W&B); they read cfglint.space
+    "space_categorical", "space_deprecated", "space_effective_lr", "space_exponent",
+    "space_guards", "space_invalid", "space_points", "space_quantized", "space_reuse",
+    "space_scale", "space_unsatisfiable", "space_wandb_int", "space_wandb_log",
 })
 PIPELINE_CHECKS: frozenset[str] = frozenset({"schema", "builtin"})
 

@@ -23,6 +23,8 @@ class FileState:
     settings: Settings
     facts: Facts
     functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # results several checks share, computed by the first that needs them (a search space)
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -21,9 +21,12 @@ from cfglint.families.kohya_dataset import KohyaDataset
 from cfglint.families.kohya_gui import KohyaGui
 from cfglint.families.musubi_tuner import MusubiTuner
 from cfglint.families.onetrainer import OneTrainer
+from cfglint.families.optuna import Optuna
+from cfglint.families.ray_tune import RayTune
 from cfglint.families.sedd import Sedd
 from cfglint.families.simpletuner import SimpleTuner
 from cfglint.families.trainner import TraiNNer
+from cfglint.families.wandb_sweep import WandbSweep
 from cfglint.source.document import Document, Scalar
 
 __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "declared_family", "detect",
@@ -31,7 +34,7 @@ __all__ = ["FAMILY_CLASSES", "FAMILY_NAMES", "Detection", "claim", "declared_fam
 
 FAMILY_CLASSES: tuple[type[Family], ...] = (
     AiToolkit, Kohya, KohyaDataset, KohyaGui, Sedd, Hydra, BasicSR, TraiNNer,
-    DiffusionPipe, MusubiTuner, OneTrainer, SimpleTuner,
+    DiffusionPipe, MusubiTuner, OneTrainer, SimpleTuner, Optuna, RayTune, WandbSweep,
     Generic,  # last: it claims what no other family does
 )
 FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)

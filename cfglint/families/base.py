@@ -10,12 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from cfglint.facts.model import Facts
 from cfglint.repo.declare import OpenRegistry
-from cfglint.source.document import Document, KeyPath, Mapping, Node, Scalar, resolve_alias
+from cfglint.source.document import (
+    Document,
+    KeyPath,
+    Mapping,
+    Node,
+    Scalar,
+    resolve_alias,
+    to_python,
+)
 from cfglint.source.yaml_dialect import Dialect
+
+if TYPE_CHECKING:
+    from cfglint.space.model import Space
 
 # How a trainer writes several optimizer keyword arguments in one value:
 # ``kv-list`` ["k=v", ...] (sd-scripts), ``kv-string`` "k=v k=v" (kohya_ss GUI),
@@ -126,6 +137,15 @@ class Family:
 
             return scalar_view(node, self.yaml_dialect)
         return node.value
+
+    def view(self, doc: Document) -> Any:
+        """What a run reads from ``doc`` as plain data; a fix may change only the parts it
+        declares (fix verification compares this before and after)."""
+        return to_python(doc.root, view=lambda s: self.value(s, doc.format))
+
+    def space(self, doc: Document) -> Space | None:
+        """The search space ``doc`` defines, for the families of search-space files."""
+        return None
 
 
 def root_mapping(doc: Document) -> Mapping | None:

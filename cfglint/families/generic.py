@@ -47,6 +47,8 @@ class Generic(Family):
         return _FALLBACK_CONFIDENCE
 
     def facts(self, doc: Document) -> Facts:
+        if doc.format == "python":
+            return Facts(self.name)  # Python code is read only as a search space
         return facts_by_name(doc, self)
 
 

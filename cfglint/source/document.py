@@ -2,8 +2,8 @@
 
 A Document keeps the original text and, for every node, the exact character span
 it came from. Fixes are edits on those spans, so nothing outside an edit can move
-(DESIGN §3.1). Readers for YAML, TOML and JSON (and later Python) all produce
-this shape, so rules and the fixer never care which format they are looking at.
+(DESIGN §3.1). Readers for YAML, TOML, JSON and Python all produce this shape, so
+rules and the fixer never care which format they are looking at.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Format = Literal["yaml", "toml", "json"]
+Format = Literal["yaml", "toml", "json", "python"]
 KeyPart = str | int
 KeyPath = tuple[KeyPart, ...]
 
@@ -142,6 +142,9 @@ class Document:
     # what a lenient reader accepted that a strict loader rejects (JSONC comments and
     # trailing commas); the pipeline decides per trainer whether it is an error
     lenient: list[ParseProblem] = field(default_factory=list)
+    # the reader's own syntax tree where the Node tree is only a view of it (Python: the
+    # ``ast.Module``), for analyses that need statements and expressions
+    syntax: Any = field(default=None, repr=False)
     _line_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:

@@ -34,6 +34,8 @@ FORMATS: dict[Format, SourceFormat] = {
                          "cfglint.source.toml_writer"),
     "json": SourceFormat("json", (".json", ".jsonc"), "cfglint.source.json_reader:read_json",
                          "cfglint.source.json_writer"),
+    "python": SourceFormat("python", (".py",), "cfglint.source.python_reader:read_python",
+                           "cfglint.source.python_writer"),
 }
 SUFFIXES: dict[str, Format] = {s: f.name for f in FORMATS.values() for s in f.suffixes}
 
