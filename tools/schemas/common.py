@@ -105,6 +105,24 @@ def describe(key: str, types: list[str], default: Any = None, *, where: str = ""
     return text + "."
 
 
+# What a value becomes, for trainers that convert values (int(), float(), str(), a truth
+# test) rather than check their type.
+VALUE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "string": "text"}
+
+
+def describe_converted(key: str, words: str, default: Any = None, *,
+                       nullable: bool = False) -> str:
+    """One line for a key of a trainer that converts values (OneTrainer, SimpleTuner): its
+    name, what its value becomes (``words``) and its default, however long."""
+    text = humanize(key) + (f" ({words})" if words else "")
+    if nullable:
+        text += ", may be null"
+    if default not in (None, "", [], {}):
+        text += f"; default {json.dumps(default)}"
+    return text + "."
+
+
 def first_sentence(note: str) -> str:
     note = " ".join(note.split())
     m = re.match(r"(.+?[.;])(\s|$)", note)
