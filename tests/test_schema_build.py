@@ -32,6 +32,15 @@ def test_every_committed_schema_has_a_builder() -> None:
     assert committed == built
 
 
+def test_a_condition_keeps_its_properties_untyped_while_declared_keys_get_any_type() -> None:
+    render = _tools("common").render
+    schema = {"properties": {"free": {"description": "Any value."}},
+              "if": {"properties": {"__version": {"minimum": 1}}}}
+    rendered = json.loads(render(schema))
+    assert rendered["if"] == schema["if"]
+    assert rendered["properties"]["free"]["type"] == _tools("common").ANY_TYPE
+
+
 def test_check_reports_a_hand_edited_or_missing_schema(tmp_path: Path) -> None:
     main, data = _tools("build").main, _tools("common").DATA
     assert main(["kohya-dataset"], data=data, out=tmp_path) == 0

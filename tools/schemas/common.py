@@ -221,7 +221,7 @@ _TYPED = {"type", "$ref", "allOf", "anyOf", "oneOf", "const", "enum"}
 
 def with_explicit_types(node: Any) -> Any:
     if isinstance(node, dict):
-        out = {k: with_explicit_types(v) for k, v in node.items()}
+        out = {k: _typed_member(k, v) for k, v in node.items()}
         props = out.get("properties")
         if isinstance(props, dict):
             for name, sub in props.items():
@@ -231,6 +231,15 @@ def with_explicit_types(node: Any) -> Any:
     if isinstance(node, list):
         return [with_explicit_types(v) for v in node]
     return node
+
+
+def _typed_member(key: str, value: Any) -> Any:
+    """A condition (``if``) tests values and declares no key: it stays as written."""
+    if key == "if":
+        return value
+    if key in _NAMED and isinstance(value, dict):
+        return {name: with_explicit_types(sub) for name, sub in value.items()}
+    return with_explicit_types(value)
 
 
 # --- editor hovers ------------------------------------------------------------------------------
