@@ -23,14 +23,17 @@ from tools.schemas import (
     hydra,
     kohya_ss,
     musubi_tuner,
+    onetrainer,
     sd_scripts,
     sedd,
+    simpletuner,
     trainner,
 )
 from tools.schemas.common import DATA, OUT, Json, write_or_check
 
 BUILDERS: tuple[ModuleType, ...] = (ai_toolkit, sd_scripts, kohya_ss, sedd, hydra, basicsr,
-                                    trainner, diffusion_pipe, musubi_tuner)
+                                    trainner, diffusion_pipe, musubi_tuner, onetrainer,
+                                    simpletuner)
 
 
 def builder_of(name: str) -> ModuleType:

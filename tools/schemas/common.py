@@ -105,6 +105,24 @@ def describe(key: str, types: list[str], default: Any = None, *, where: str = ""
     return text + "."
 
 
+# What a value becomes, for trainers that convert values (int(), float(), str(), a truth
+# test) rather than check their type.
+VALUE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "string": "text"}
+
+
+def describe_converted(key: str, words: str, default: Any = None, *,
+                       nullable: bool = False) -> str:
+    """One line for a key of a trainer that converts values (OneTrainer, SimpleTuner): its
+    name, what its value becomes (``words``) and its default, however long."""
+    text = humanize(key) + (f" ({words})" if words else "")
+    if nullable:
+        text += ", may be null"
+    if default not in (None, "", [], {}):
+        text += f"; default {json.dumps(default)}"
+    return text + "."
+
+
 def first_sentence(note: str) -> str:
     note = " ".join(note.split())
     m = re.match(r"(.+?[.;])(\s|$)", note)
@@ -203,7 +221,7 @@ _TYPED = {"type", "$ref", "allOf", "anyOf", "oneOf", "const", "enum"}
 
 def with_explicit_types(node: Any) -> Any:
     if isinstance(node, dict):
-        out = {k: with_explicit_types(v) for k, v in node.items()}
+        out = {k: _typed_member(k, v) for k, v in node.items()}
         props = out.get("properties")
         if isinstance(props, dict):
             for name, sub in props.items():
@@ -213,6 +231,15 @@ def with_explicit_types(node: Any) -> Any:
     if isinstance(node, list):
         return [with_explicit_types(v) for v in node]
     return node
+
+
+def _typed_member(key: str, value: Any) -> Any:
+    """A condition (``if``) tests values and declares no key: it stays as written."""
+    if key == "if":
+        return value
+    if key in _NAMED and isinstance(value, dict):
+        return {name: with_explicit_types(sub) for name, sub in value.items()}
+    return with_explicit_types(value)
 
 
 # --- editor hovers ------------------------------------------------------------------------------

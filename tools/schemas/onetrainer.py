@@ -22,10 +22,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tools.schemas.common import (
+    ANY_KEY,
+    ITEMS,
+    VALUE_WORDS,
+    Json,
+    Tree,
+    describe_converted,
+    header,
+    load_keys,
+)
+
 SCHEMAS = ["onetrainer", "onetrainer-concepts", "onetrainer-samples"]
 TRAINER = "OneTrainer"
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
-Json = dict[str, Any]
 
 # Our one-liners for the keys that decide a run (inventory path, list indices dropped).
 DESCRIPTIONS: dict[str, str] = {
@@ -75,8 +84,8 @@ SAMPLE_DESCRIPTIONS = {"prompt": "Prompt of this sample image."}
 
 
 def build(data: Path) -> dict[str, Json]:
-    inv = _load(data)
-    tree = _Tree()
+    inv = load_keys(data, "onetrainer")
+    tree = Tree()
     for path, meta in inv["keys"].items():
         tree.add(path, meta)
     legacy = _legacy(inv)
@@ -95,43 +104,6 @@ def build(data: Path) -> dict[str, Json]:
             "The list sample_definition_file_name points to; each entry is one sample prompt.",
             _node(sample, "samples[]", legacy)),
     }
-
-
-def _load(data: Path) -> Json:
-    with open(data / "keys" / "onetrainer.json", encoding="utf-8") as fh:
-        out: Json = json.load(fh)
-    return out
-
-
-class _Tree:
-    """Inventory paths (``a.b[].c``, ``a.*.b``) as nested nodes; ``[]`` are list items,
-    ``*`` the values of a mapping with free keys."""
-
-    def __init__(self) -> None:
-        self.meta: Json | None = None
-        self.children: dict[str, _Tree] = {}
-
-    def add(self, path: str, meta: Json) -> None:
-        node = self
-        for part in _split(path):
-            node = node.children.setdefault(part, _Tree())
-        node.meta = node.meta or meta
-
-    def find(self, path: str) -> _Tree | None:
-        node: _Tree | None = self
-        for part in _split(path):
-            node = node.children.get(part) if node else None
-        return node
-
-
-def _split(path: str) -> list[str]:
-    out: list[str] = []
-    for seg in path.split("."):
-        name, arrays = seg, 0
-        while name.endswith("[]"):
-            name, arrays = name[:-2], arrays + 1
-        out += [name] + ["[]"] * arrays
-    return out
 
 
 # --- what a value turns into -----------------------------------------------------------------
@@ -170,37 +142,35 @@ def _scalar(meta: Json) -> Json:
     return {"type": t}
 
 
-def _node(tree: _Tree, path: str, legacy: dict[str, Json]) -> Json:
-    meta = tree.meta or {}
+def _node(tree: Tree, path: str, legacy: dict[str, Json]) -> Json:
+    meta = tree.entry or {}
     kind = meta.get("coercion")
     s: Json
-    if kind in ("object_config", None) and (set(tree.children) - {"[]"}):
+    if kind in ("object_config", None) and (set(tree.children) - {ITEMS}):
         s = _object(tree, path, legacy)
-    elif kind == "array_config" or "[]" in tree.children:
+    elif kind == "array_config" or tree.item is not None:
         s = {"type": ["array", "null"] if meta.get("nullable") else "array"}
-        item = tree.children.get("[]")
-        if item is not None:
-            s["items"] = _node(item, path + "[]", legacy)
+        if tree.item is not None:
+            s["items"] = _node(tree.item, path + ITEMS, legacy)
         s["x-cfglint-consequence"] = {
             "wrong-type": "OneTrainer reads it only as a list of entries; other values keep "
                           "the default (text becomes one default entry per character)"}
     else:
         s = _scalar(meta)
-    s["description"] = _describe(path, meta, s)
+    s["description"] = _describe(path, meta)
     default = meta.get("default")
-    if default is not None and not isinstance(default, dict | list) \
-            and meta.get("coercion") != "version":
+    if default is not None and not isinstance(default, dict | list) and kind != "version":
         s["default"] = default
     return s
 
 
-def _object(tree: _Tree, path: str, legacy: dict[str, Json]) -> Json:
+def _object(tree: Tree, path: str, legacy: dict[str, Json]) -> Json:
     props = {name: _node(sub, f"{path}.{name}" if path else name, legacy)
-             for name, sub in sorted(tree.children.items()) if name not in ("*", "[]")}
+             for name, sub in sorted(tree.keys.items())}
     s: Json = {"type": "object", "properties": props}
-    free = tree.children.get("*")
+    free = tree.children.get(ANY_KEY)
     if free is not None:
-        s["additionalProperties"] = _node(free, f"{path}.*", legacy)
+        s["additionalProperties"] = _node(free, f"{path}.{ANY_KEY}", legacy)
     else:
         s["additionalProperties"] = False
     if path in legacy:
@@ -210,26 +180,22 @@ def _object(tree: _Tree, path: str, legacy: dict[str, Json]) -> Json:
     return s
 
 
-def _describe(path: str, meta: Json, s: Json) -> str:
-    short = path.replace("[]", "")
+# What each registered kind of value is, in a description.
+KIND_WORDS = {**VALUE_WORDS, "enum": "one of the names", "object_config": "settings",
+              "array_config": "a list", "version": "format version"}
+
+
+def _describe(path: str, meta: Json) -> str:
+    short = path.replace(ITEMS, "")
     for prefix, table in (("concepts.", CONCEPT_DESCRIPTIONS), ("samples.", SAMPLE_DESCRIPTIONS),
                           ("", DESCRIPTIONS)):
         if short.startswith(prefix) and short[len(prefix):] in table:
             return table[short[len(prefix):]]
-    name = short.split(".")[-1]
-    words = re.sub(r"[_\-]+", " ", name).strip() or name
-    text = words[:1].upper() + words[1:]
     kind = meta.get("coercion")
-    text += {"integer": " (a whole number)", "number": " (a number)",
-             "boolean": " (true or false)", "string": " (text)", "enum": " (one of the names)",
-             "object_config": " (settings)", "array_config": " (a list)",
-             "version": " (format version)"}.get(str(kind), "")
-    if meta.get("nullable") and kind not in ("object_config", "array_config"):
-        text += ", may be null"
-    default = meta.get("default")
-    if default not in (None, "", [], {}) and kind != "version":
-        text += f"; default {json.dumps(default)}"
-    return text + "."
+    return describe_converted(
+        short.split(".")[-1], KIND_WORDS.get(str(kind), ""),
+        None if kind == "version" else meta.get("default"),
+        nullable=bool(meta.get("nullable")) and kind not in ("object_config", "array_config"))
 
 
 # --- migrations ---------------------------------------------------------------------------------
@@ -260,12 +226,7 @@ def _legacy(inv: Json) -> dict[str, Json]:
 
 # --- documents ----------------------------------------------------------------------------------
 
-def _header(name: str, title: str, description: str) -> Json:
-    return {"$schema": DRAFT, "$id": f"urn:cfglint:schema:{name}", "title": title,
-            "description": description, "x-cfglint-trainer": TRAINER}
-
-
-def _config(tree: _Tree, legacy: dict[str, Json]) -> Json:
+def _config(tree: Tree, legacy: dict[str, Json]) -> Json:
     root = _object(tree, "", legacy)
     root.pop("x-cfglint-consequence")
     optimizer = root["properties"]["optimizer"]
@@ -276,19 +237,13 @@ def _config(tree: _Tree, legacy: dict[str, Json]) -> Json:
         "then": {"properties": {"optimizer": {
             "type": "object", "x-cfglint-consequence": optimizer["x-cfglint-consequence"]}}},
     }]
-    return {**_header("onetrainer", "OneTrainer training config",
-                      "Nerogar/OneTrainer JSON config, preset or export (TrainConfig). Unknown "
-                      "keys are ignored; a value that does not convert keeps the default."),
+    return {**header("onetrainer", "OneTrainer training config",
+                     "Nerogar/OneTrainer JSON config, preset or export (TrainConfig). Unknown "
+                     "keys are ignored; a value that does not convert keeps the default.",
+                     TRAINER),
             **root}
 
 
 def _list_document(name: str, title: str, description: str, item: Json) -> Json:
-    return {**_header(name, title, description), "type": "array", "items": item}
+    return {**header(name, title, description, TRAINER), "type": "array", "items": item}
 
-
-if __name__ == "__main__":  # until tools/schemas/build.py runs every builder
-    ROOT = Path(__file__).resolve().parents[2]
-    for name, schema in build(ROOT / "tools" / "data").items():
-        (ROOT / "schemas" / f"{name}.schema.json").write_text(
-            json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote schemas/{name}.schema.json")

@@ -17,16 +17,22 @@ refuses, so the run does not start.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from tools.schemas.common import (
+    ANY_TYPE,
+    VALUE_WORDS,
+    Json,
+    ci_pattern,
+    describe_converted,
+    header,
+    load_keys,
+)
+
 SCHEMAS = ["simpletuner", "simpletuner-dataloader", "simpletuner-lycoris", "simpletuner-prompts"]
 TRAINER = "SimpleTuner"
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
-Json = dict[str, Any]
-ANY = ["string", "number", "boolean", "array", "object", "null"]  # a value of any type
 
 STOPS = "argparse rejects it and SimpleTuner does not start"
 # Keys the loader rewrites or drops before argparse (cli_utils.py legacy handlers, fields
@@ -79,54 +85,42 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def build(data: Path) -> dict[str, Json]:
-    inv = _load(data)
+    inv = load_keys(data, "simpletuner")
     return {"simpletuner": _config(inv), "simpletuner-dataloader": _dataloader(inv),
             "simpletuner-lycoris": _lycoris(), "simpletuner-prompts": _prompts()}
 
 
-def _load(data: Path) -> Json:
-    with open(data / "keys" / "simpletuner.json", encoding="utf-8") as fh:
-        out: Json = json.load(fh)
-    return out
-
-
-def _header(name: str, title: str, description: str) -> Json:
-    return {"$schema": DRAFT, "$id": f"urn:cfglint:schema:{name}", "title": title,
-            "description": description, "x-cfglint-trainer": TRAINER}
-
-
-def _ci(word: str) -> str:
-    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+def _words(words: list[str], *, optional: bool = False) -> str:
+    """A pattern for one of ``words`` in any case, with blanks around it."""
+    either = "|".join(ci_pattern(w) for w in words)
+    return r"^\s*(" + either + (")?" if optional else ")") + r"\s*$"
 
 
 BOOL_WORDS = ["1", "true", "yes", "y", "on", "0", "false", "no", "n", "off"]
-BOOL_TEXT = r"^\s*(" + "|".join(_ci(w) for w in BOOL_WORDS) + r")\s*$"
+BOOL_TEXT = _words(BOOL_WORDS)
+# What argparse's converter (the option's `type`) makes of the text.
+CONVERTS_TO = {"int": "integer", "float": "number", "bool-parser": "boolean", "str": "string"}
 
 
-def _describe(name: str, meta: Json) -> str:
-    if name in DESCRIPTIONS:
-        return DESCRIPTIONS[name]
-    words = re.sub(r"[_\-]+", " ", name).strip() or name
-    kind = str(meta.get("argparse_type", "")).split(" ")[0].rstrip(",")
-    text = words[:1].upper() + words[1:] + {
-        "int": " (a whole number)", "float": " (a number)", "bool-parser": " (true or false)",
-        "str": " (text)"}.get(kind, "")
-    default = meta.get("default")
-    if default not in (None, "", [], {}):
-        text += f"; default {json.dumps(default)}"
-    return text + "."
+def _describe(name: str, converter: str, default: Any) -> str:
+    return DESCRIPTIONS.get(name) or describe_converted(
+        name, VALUE_WORDS.get(CONVERTS_TO.get(converter, ""), ""), default)
+
+
+def _converter(meta: Json) -> str:
+    return str(meta.get("argparse_type", "str")).split(" ")[0].rstrip(",")
 
 
 # --- the config: one property per option --------------------------------------------------------
 
 def _option(name: str, meta: Json) -> Json:
     """What argparse accepts for one option, after the loader's value mapping."""
-    kind = str(meta.get("argparse_type", "str")).split(" ")[0].rstrip(",")
+    kind = _converter(meta)
     choices = [c for c in meta.get("choices") or [] if c is not None]
     s: Json
     if name in JSON_OPTIONS or meta.get("field_type") == "text_json" \
             or name == "validation_prompt_library":
-        s = {"type": ANY}  # passed on as JSON text, or read as a flag or a path
+        s = {"type": ANY_TYPE}  # passed on as JSON text, or read as a flag or a path
     elif kind == "int":
         s = {"type": ["integer", "string", "null"], "x-cfglint-numeric-text": "int"}
     elif kind == "float":
@@ -138,10 +132,10 @@ def _option(name: str, meta: Json) -> Json:
         s = {"type": ["string", "number", "null"], "enum": [*choices, *numeric, None]}
     else:
         s = {"type": ["string", "number", "boolean", "null"]}
-    if s["type"] is not ANY:
+    if s["type"] is not ANY_TYPE:
         s = {**s, "type": [*s["type"], "array"], "items": dict(s)}
         s["x-cfglint-consequence"] = {"wrong-type": STOPS, "bad-value": STOPS}
-    s["description"] = _describe(name, meta)
+    s["description"] = _describe(name, kind, meta.get("default"))
     default = meta.get("default")
     if default is not None and not isinstance(default, dict | list):
         s["default"] = default
@@ -169,13 +163,15 @@ def _options(inv: Json) -> tuple[Json, list[str]]:
         if meta.get("required"):
             required.append(name)
     for name, text in LOADER_KEYS.items():
-        props.setdefault(name, {"type": ANY, "description": text, "deprecated": True})
+        props.setdefault(name, {"type": ANY_TYPE, "description": text, "deprecated": True})
     return dict(sorted(props.items())), required
 
 
+WEBUI_METADATA: Json = {"type": "object", "x-cfglint-open": True,
+                        "description": "WebUI metadata of a saved template."}
 UNREAD: Json = {"anyOf": [
     {"type": "null"}, {"type": "object"}, {"type": "array", "maxItems": 0},
-    {"type": "string", "pattern": r"^\s*(" + _ci("false") + r")?\s*$"},
+    {"type": "string", "pattern": _words(["false"], optional=True)},
 ]}
 
 
@@ -183,19 +179,19 @@ def _config(inv: Json) -> Json:
     props, required = _options(inv)
     options: Json = {"type": "object", "properties": props, "additionalProperties": False}
     return {
-        **_header("simpletuner", "SimpleTuner training config",
-                  "bghira/SimpleTuner config.json / config.toml: command-line options as keys, "
-                  "with or without --. Unknown options and values argparse refuses stop the "
-                  "run; the WebUI's {_metadata, config} wrapper holds the same options."),
-        "x-cfglint-unknown-keys": "rejected", "x-cfglint-unknown-severity": "error",
+        **header("simpletuner", "SimpleTuner training config",
+                 "bghira/SimpleTuner config.json / config.toml: command-line options as keys, "
+                 "with or without --. Unknown options and values argparse refuses stop the "
+                 "run; the WebUI's {_metadata, config} wrapper holds the same options.",
+                 TRAINER, rejects_unknown=True),
+        "x-cfglint-unknown-severity": "error",
         "x-cfglint-key-prefix": "-", "x-cfglint-abbreviations": True,
         "x-cfglint-strict-integers": True, "x-cfglint-placeholders": r"\{env:",
         "x-cfglint-unread-values": UNREAD,
         "if": {"required": ["_metadata", "config"],
                "properties": {"_metadata": {"type": "object"}, "config": {"type": "object"}}},
         "then": {"type": "object", "properties": {
-            "_metadata": {"type": "object", "x-cfglint-open": True,
-                          "description": "WebUI metadata of a saved template."},
+            "_metadata": WEBUI_METADATA,
             "config": {"$ref": "#/$defs/options", "description": "The options."}},
             "additionalProperties": False},
         "else": {"$ref": "#/$defs/options", "required": required},
@@ -220,7 +216,7 @@ def _backend_key(meta: Json) -> Json:
                                                     "start-up"}}
     elif t == "boolean":
         s = {"type": ["boolean", "integer", "string", "null"],
-             "pattern": r"^\s*(" + "|".join(_ci(w) for w in ("true", "yes", "1", "on")) + r")\s*$",
+             "pattern": _words(["true", "yes", "1", "on"]),
              "x-cfglint-consequence": {"bad-value": TRUTHY, "wrong-type": TRUTHY}}
     elif t in ("integer", "number"):
         s = {"type": ["number", "string", "null"],
@@ -228,7 +224,7 @@ def _backend_key(meta: Json) -> Json:
     elif t == "object":
         s = {"type": ["object", "null"], "x-cfglint-open": True}
     else:
-        s = {"type": ANY}
+        s = {"type": ANY_TYPE}
     default = meta.get("default")
     if default is not None and not (isinstance(default, str) and default.startswith("--")) \
             and not isinstance(default, dict | list):
@@ -241,7 +237,7 @@ def _dataloader(inv: Json) -> Json:
     props: Json = {}
     for name, meta in sorted(keys.items()):
         s = _backend_key(meta)
-        s["description"] = _describe(name, {"default": s.get("default")})
+        s["description"] = _describe(name, "", s.get("default"))
         props[name] = s
         for alias in meta.get("aliases") or []:
             props.setdefault(alias, {**s, "description": f"Also read as {name}."})
@@ -250,13 +246,12 @@ def _dataloader(inv: Json) -> Json:
     if "metadata_backend" in backend["properties"]:
         backend["properties"]["metadata_backend"]["enum"].append("filesystem")
     return {
-        **_header("simpletuner-dataloader", "SimpleTuner dataset list (multidatabackend.json)",
-                  "The list --data_backend_config points to: one object per dataset or cache. "
-                  "Unknown keys are ignored; enforced choices stop the run."),
+        **header("simpletuner-dataloader", "SimpleTuner dataset list (multidatabackend.json)",
+                 "The list --data_backend_config points to: one object per dataset or cache. "
+                 "Unknown keys are ignored; enforced choices stop the run.", TRAINER),
         "if": {"type": "object"},
         "then": {"type": "object", "properties": {
-            "_metadata": {"type": "object", "x-cfglint-open": True,
-                          "description": "WebUI metadata of a saved template."},
+            "_metadata": WEBUI_METADATA,
             "datasets": {"type": "array", "items": {"$ref": "#/$defs/backend"},
                          "description": "The datasets."}}},
         "else": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/backend"}},
@@ -269,21 +264,21 @@ def _dataloader(inv: Json) -> Json:
 def _lycoris() -> Json:
     asserted = "SimpleTuner asserts it when lora_type is lycoris"
     return {
-        **_header("simpletuner-lycoris", "LyCORIS network config (--lycoris_config)",
-                  "Keyword arguments for LyCORIS' create_lycoris; SimpleTuner checks that algo, "
-                  "multiplier, linear_alpha and (unless full_matrix) linear_dim are present. "
-                  "The other keys belong to LyCORIS and are not checked."),
+        **header("simpletuner-lycoris", "LyCORIS network config (--lycoris_config)",
+                 "Keyword arguments for LyCORIS' create_lycoris; SimpleTuner checks that algo, "
+                 "multiplier, linear_alpha and (unless full_matrix) linear_dim are present. "
+                 "The other keys belong to LyCORIS and are not checked.", TRAINER),
         "type": "object", "x-cfglint-open": True,
         "required": ["algo", "multiplier", "linear_alpha"],
         "properties": {
             "algo": {"type": "string", "description": f"LyCORIS algorithm; {asserted}."},
-            "multiplier": {"type": ANY, "description": f"Output multiplier; {asserted}."},
-            "linear_alpha": {"type": ANY,
+            "multiplier": {"type": ANY_TYPE, "description": f"Output multiplier; {asserted}."},
+            "linear_alpha": {"type": ANY_TYPE,
                              "description": f"Alpha of the linear layers; {asserted}."},
-            "linear_dim": {"type": ANY, "description": "Rank of the linear layers; asserted "
-                                                      "unless full_matrix is true."},
-            "full_matrix": {"type": ANY, "description": "Train full matrices (then linear_dim "
-                                                       "may be left out)."},
+            "linear_dim": {"type": ANY_TYPE, "description": "Rank of the linear layers; "
+                                                           "asserted unless full_matrix is true."},
+            "full_matrix": {"type": ANY_TYPE, "description": "Train full matrices (then "
+                                                            "linear_dim may be left out)."},
         },
         "if": {"properties": {"full_matrix": {"const": True}}, "required": ["full_matrix"]},
         "else": {"required": ["linear_dim"]},
@@ -304,16 +299,10 @@ def _prompts() -> Json:
     ], "description": "A prompt, or an object with prompt (or caption or tags).",
         "x-cfglint-consequence": {"wrong-type": lost, "bad-value": lost}}
     return {
-        **_header("simpletuner-prompts", "SimpleTuner user prompt library",
-                  "Named validation prompts (--user_prompt_library): name to prompt text, or "
-                  "to an object with a prompt. One bad entry empties the whole library."),
+        **header("simpletuner-prompts", "SimpleTuner user prompt library",
+                 "Named validation prompts (--user_prompt_library): name to prompt text, or "
+                 "to an object with a prompt. One bad entry empties the whole library.",
+                 TRAINER),
         "type": "object", "additionalProperties": entry,
     }
 
-
-if __name__ == "__main__":  # until tools/schemas/build.py runs every builder
-    ROOT = Path(__file__).resolve().parents[2]
-    for name, schema in build(ROOT / "tools" / "data").items():
-        (ROOT / "schemas" / f"{name}.schema.json").write_text(
-            json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote schemas/{name}.schema.json")
