@@ -26,7 +26,6 @@ from click.testing import CliRunner
 import cfglint
 import cfglint.runner
 from cfglint.cli import main
-from cfglint.settings import load_settings_file, settings_for_dir
 
 # An unused suppression gives CFG006, an info finding (and nothing else under this selection).
 INFO_ONLY = "train:\n  optim_g:\n    lr: 2.0e-4  # cfglint: ignore[CFG705]\n"
@@ -36,14 +35,6 @@ UNKNOWN_KEY = ('pretrained_model_name_or_path = "m.safetensors"\nnetwork_module 
                "netwrk_dim = 8\n")
 OLD = 1_000_000_000  # an mtime in 2001, so that any write shows in st_mtime_ns
 
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
 
 
 def _config(folder: Path, name: str = "train.yml", text: str = BASICSR) -> Path:

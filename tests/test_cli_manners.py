@@ -16,19 +16,10 @@ from cli_helpers import BASICSR, env, no_traceback, run_cfglint
 from click.testing import CliRunner
 
 from cfglint.cli import main
-from cfglint.settings import load_settings_file, settings_for_dir
 from cfglint.terminal import use_color
 
 ALPHA = BASICSR.replace("name: demo", "name: demo α/r")  # a character cp1252 lacks
 
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
 
 
 def _config(folder: Path, name: str = "train.yml", text: str = BASICSR) -> Path:

@@ -20,17 +20,8 @@ from cfglint.discover import (
     not_a_config,
 )
 from cfglint.pipeline import lint_document
-from cfglint.settings import Settings, load_settings_file, settings_for, settings_for_dir
+from cfglint.settings import Settings, settings_for
 from cfglint.source.read import parse_text
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
 
 
 def _write(root: Path, name: str, text: str = BASICSR) -> Path:

@@ -21,19 +21,11 @@ from cfglint.engine.catalog import load_rules
 from cfglint.engine.expr import names_in
 from cfglint.facts.names import CANONICAL, FACTS
 from cfglint.families import family_from_schema_ref
-from cfglint.settings import SettingsError, load_settings_file, settings_for_dir
+from cfglint.settings import SettingsError, load_settings_file
 from tools.gen_docs import stale_pages
 
 RULES = load_rules()
 
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
 
 
 # --- identity -----------------------------------------------------------------------------

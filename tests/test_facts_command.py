@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from cfglint.cli import main
 from cfglint.facts.show import HIGHLIGHTS
-from cfglint.settings import load_settings_file, settings_for_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "families"
 # one config of every trainer family, and the fact each one must state with its key
@@ -35,14 +34,6 @@ FAMILY_FILES = {
 }
 ORIGINS = {"explicit", "default", "derived", "mapped", "unknown"}
 
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
 
 
 def _facts(*args: str) -> tuple[int, str]:

@@ -13,14 +13,6 @@ DUPLICATE = "val:\n  a: 1\n  a: 2\n"
 GENERIC = "learning_rate: 5e-5\n"  # CFG705: info for an unknown loader, error for PyYAML
 
 
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-
 
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,21 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from cli_helpers import codes, run_cfglint, run_json
-
-from cfglint.settings import load_settings_file, settings_for_dir
 
 SELECT = ("--select", "CFG005,CFG006,CFG705", "--family", "basicsr")
 
-
-@pytest.fixture(autouse=True)
-def _fresh_settings_cache():
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
-    yield
-    settings_for_dir.cache_clear()
-    load_settings_file.cache_clear()
 
 
 def _lint(tmp_path: Path, text: str, name: str = "train.yml") -> list[tuple[str, int]]:
