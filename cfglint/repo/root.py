@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from cfglint.project import git_work_tree
+
 How = Literal["git", "settings", "folder"]
 
 
@@ -45,13 +47,9 @@ def repo_root(config_path: str) -> RepoRoot | None:
 
 @cache
 def _root_of(folder: str) -> RepoRoot:
-    start = Path(folder)
-    for candidate in (start, *start.parents):
-        try:
-            if (candidate / ".git").exists():
-                return RepoRoot(candidate, "git")
-        except OSError:
-            break
+    work_tree = git_work_tree(folder)
+    if work_tree is not None:
+        return RepoRoot(Path(work_tree), "git")
     from cfglint.settings import settings_for_dir
 
     settings = settings_for_dir(folder)
@@ -61,3 +59,4 @@ def _root_of(folder: str) -> RepoRoot:
 
 def forget_roots() -> None:
     _root_of.cache_clear()
+    git_work_tree.cache_clear()
