@@ -21,6 +21,7 @@ from cfglint.facts.builder import MISSING, FactBuilder
 from cfglint.facts.model import Facts
 from cfglint.facts.values import as_int
 from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
+from cfglint.repo.declare import Dispatch, ForkPoints
 from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
 from cfglint.source.yaml_dialect import Dialect
 
@@ -35,6 +36,17 @@ _MODEL = frozenset({"hidden_size", "cond_dim", "length", "n_blocks", "n_heads",
                     "scale_by_sigma", "dropout"})
 _FORK_SECTIONS = ("curriculum", "lr_schedule", "memory")  # protein_lig_sedd's own sections
 _UPSTREAM = "louaaron/Score-Entropy-Discrete-Diffusion"
+# values upstream's code picks by name, which forks extend with branches and classes
+FORKS = ForkPoints("SEDD", dispatches=(
+    Dispatch("noise schedule", ("noise.type",), functions=("get_noise",),
+             lookup=f"{_UPSTREAM}:noise_lib.py, get_noise raises ValueError"),
+    Dispatch("graph", ("graph.type",), functions=("get_graph",),
+             lookup=f"{_UPSTREAM}:graph_lib.py, get_graph raises ValueError"),
+    Dispatch("predictor", ("sampling.predictor",), decorators=("register_predictor",),
+             lookup=f"{_UPSTREAM}:sampling.py, get_predictor raises KeyError"),
+    Dispatch("optimizer", ("optim.optimizer",), functions=("get_optimizer",),
+             lookup=f"{_UPSTREAM}:losses.py, get_optimizer raises NotImplementedError"),
+))
 # Keys upstream reads by attribute on every run, before or at the first step, per section
 # and the file that reads them. Hydra hands train.py the config in struct mode, so a key
 # missing there raises ConfigAttributeError and the run stops.
@@ -61,6 +73,7 @@ class Sedd(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
     schema: ClassVar[str | None] = "sedd"
+    forks: ClassVar[ForkPoints | None] = FORKS
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=3e-4, grad_clip=-1.0, clip_semantics="norm_zero_zeroes", ema_enabled=True,
         ema_decay=0.9999, ema_schedule="torch_ema", objective="score_entropy", surrogate="sedd")
