@@ -17,6 +17,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cfglint.families import detect
 from cfglint.findings import Finding
 from cfglint.pipeline import lint_document
 from cfglint.repo.structs import read_structs
@@ -272,6 +273,32 @@ def test_without_sedd_code_names_among_fork_keys_are_information(tmp_path: Path)
         ("noise.type", "info"), ("sampling.predictor", "info")}
     noise = next(f for f in found if f.key_text == "noise.type")
     assert "`sampling.guidance_scale`" in noise.message and "get_noise" in noise.message
+
+
+# --- detection: a DDiT model group file belongs to the app that selects it -------------------
+
+MODEL_GROUP = "name: small\ntype: ddit\nhidden_size: 768\ncond_dim: 128\nn_blocks: 12\n" \
+              "n_heads: 12\ndropout: 0.1\n"
+
+
+def test_a_model_group_file_of_a_sedd_config_is_sedd(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "sedd", {"configs/config.yaml": SEDD,
+                                         "configs/model/small.yaml": MODEL_GROUP})
+    found = detect(read_path(str(repo / "configs/model/small.yaml")))
+    assert (found.family, found.how) == ("sedd", "primary")
+
+
+def test_the_same_file_selected_by_another_hydra_app_is_that_apps(tmp_path: Path) -> None:
+    app = "defaults:\n  - _self_\n  - model: small\ntrainer:\n  max_steps: 1000\n"
+    repo = make_repo(tmp_path / "mdlm-like", {"configs/config.yaml": app,
+                                              "configs/model/small.yaml": MODEL_GROUP})
+    found = detect(read_path(str(repo / "configs/model/small.yaml")))
+    assert (found.family, found.how) == ("hydra", "primary")
+
+
+def test_a_model_group_file_alone_is_still_recognised_by_its_shape(tmp_path: Path) -> None:
+    (tmp_path / "small.yaml").write_text(MODEL_GROUP, encoding="utf-8")
+    assert detect(read_path(str(tmp_path / "small.yaml"))).family == "sedd"
 
 
 # --- the struct reader ---------------------------------------------------------------------

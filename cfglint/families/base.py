@@ -117,6 +117,12 @@ class Family:
         """Confidence in [0, 1] that ``doc`` is a config of this family."""
         return 0.0
 
+    def group_option_only(self, doc: Document) -> bool:
+        """Whether all ``doc`` shows of this trainer is the shape of one of its config-group
+        options (SEDD's ``configs/model/small.yaml``), which apps derived from the trainer
+        reuse: the primary config that selects the file then says whose it is."""
+        return False
+
     def schema_for(self, doc: Document) -> str | None:
         """The schema that checks ``doc``; a trainer with two file kinds (a training config
         and a dataset config) picks by the file's shape."""

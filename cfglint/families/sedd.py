@@ -82,27 +82,13 @@ class Sedd(Family):
         root = root_mapping(doc)
         if root is None:
             return 0.0
-        keys = set(root.keys())
-        score = 0.0
-        if keys_of(root.get("training")) & _TRAINING >= {"n_iters"} or len(
-                keys_of(root.get("training")) & _TRAINING) >= 3:
-            score += 0.5
-        noise_type = child(root, "noise", "type")
-        if isinstance(noise_type, Scalar) and noise_type.value in ("loglinear", "geometric"):
-            score += 0.3
-        graph_type = child(root, "graph", "type")
-        if isinstance(graph_type, Scalar) and graph_type.value in ("absorb", "uniform"):
-            score += 0.3
-        if len(keys & _TOP) >= 4:
-            score += 0.1
-        # a model group file: configs/model/small.yaml
-        model_type = root.get("type")
-        if len(keys & _MODEL) >= 4 and (
-            (isinstance(model_type, Scalar) and model_type.value == "ddit")
-            or "scale_by_sigma" in keys
-        ):
-            score += 0.7
-        return min(score, 1.0)
+        return min(_run_score(root) + _model_group_score(root), 1.0)
+
+    def group_option_only(self, doc: Document) -> bool:
+        """A bare model group file (``configs/model/small.yaml``): MDLM and other apps built
+        on SEDD's DDiT keep the same file, read by their own code."""
+        root = root_mapping(doc)
+        return root is not None and _run_score(root) == 0.0 and _model_group_score(root) > 0
 
     def missing_key_fatal(self, doc: Document, section: KeyPath, key: str) -> str | None:
         """Upstream's struct-mode reads, in a file that is not the fork's (which loads
@@ -132,6 +118,36 @@ class Sedd(Family):
         _noise(b)
         _curriculum(b)
         return b.facts
+
+
+def _run_score(root: Mapping) -> float:
+    """Evidence of a run config: SEDD's training, noise and graph sections."""
+    keys = set(root.keys())
+    score = 0.0
+    if keys_of(root.get("training")) & _TRAINING >= {"n_iters"} or len(
+            keys_of(root.get("training")) & _TRAINING) >= 3:
+        score += 0.5
+    noise_type = child(root, "noise", "type")
+    if isinstance(noise_type, Scalar) and noise_type.value in ("loglinear", "geometric"):
+        score += 0.3
+    graph_type = child(root, "graph", "type")
+    if isinstance(graph_type, Scalar) and graph_type.value in ("absorb", "uniform"):
+        score += 0.3
+    if len(keys & _TOP) >= 4:
+        score += 0.1
+    return score
+
+
+def _model_group_score(root: Mapping) -> float:
+    """Evidence of a model group file: the DDiT's sizes at the top level."""
+    keys = set(root.keys())
+    model_type = root.get("type")
+    if len(keys & _MODEL) >= 4 and (
+        (isinstance(model_type, Scalar) and model_type.value == "ddit")
+        or "scale_by_sigma" in keys
+    ):
+        return 0.7
+    return 0.0
 
 
 def _default_groups(root: Mapping) -> set[str]:
