@@ -21,6 +21,8 @@ from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
 from cfglint.families.base import Family
 from cfglint.findings import Finding, Fix, Severity, make_finding
+from cfglint.repo.declare import ForkPoints
+from cfglint.repo.verdict import UpstreamOnly
 from cfglint.resources import schemas_dir
 from cfglint.source.document import (
     Document,
@@ -327,6 +329,7 @@ class _Err:
     kind: str = ""  # "wrong-type" / "bad-value": a consequence in the schema may follow
     severity: Severity | None = None  # None: the rule's own
     missing: str | None = None  # a required key that is absent
+    upstream: UpstreamOnly | None = None  # holds against upstream's code only (forks)
 
 
 @dataclass
@@ -436,7 +439,9 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
         best = closest(value, [str(c) for c in choices])
         if best is not None:
             msg += f" (did you mean {best!r}?)"
-    return _Err("CFG003", span, path, msg, kind="bad-value")
+    slip = isinstance(value, str) and near_miss(value, [str(c) for c in choices]) is not None
+    return _Err("CFG003", span, path, msg, kind="bad-value",
+                upstream=UpstreamOnly("choice", str(value), "", slip))
 
 
 def _converts(text: str, kind: str) -> bool:
@@ -755,8 +760,11 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
         fix = _rename(s, entry, path, target, "safe" if safety == "safe" else "unsafe", ctx)
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
+    own = rejected and not s.aliases.get(name) and renamed not in s.properties
+    upstream = UpstreamOnly("key", name, where, near_miss(name, list(s.properties)) is not None
+                            ) if own else None
     return _Err("CFG701", entry.key.span, path, msg, fix,
-                severity=ctx.compiled.unknown_severity if rejected else None)
+                severity=ctx.compiled.unknown_severity if rejected else None, upstream=upstream)
 
 
 def _unread(entry: Entry, ctx: _Ctx) -> bool:
@@ -859,6 +867,36 @@ def _near_misses(ctx: _Ctx) -> list[_Err]:
         out.append(_Err("CFG701", c.entry.key.span, c.path, msg, fix,
                         severity="error" if fatal else None))
     return out
+
+
+def _unread_keys(ctx: _Ctx) -> tuple[tuple[KeyPath, bool], ...]:
+    """Keys of open sections that no schema seeing their mapping knows, each with whether it
+    is a slip of a key read there (what ``_near_misses`` reports)."""
+    out: dict[KeyPath, bool] = {}
+    for c in ctx.near:
+        if c.path in out or any(_knows(other, c.entry.name)
+                                for other in ctx.visits.get(id(c.mapping), ())):
+            continue
+        out[c.path] = near_miss(c.entry.name, c.schema.readable_keys()) is not None
+    return tuple(out.items())
+
+
+def _for_forks(points: ForkPoints, errs: list[_Err], ctx: _Ctx) -> list[_Err]:
+    """Problems that hold only against upstream's code, judged against the repository's
+    own code or weighed against the rest of the file (``cfglint.repo.forks``)."""
+    if not any(e.upstream is not None for e in errs):
+        return errs
+    from cfglint.repo.forks import Context, revise
+
+    names = ctx.registry.unlisted() if ctx.registry is not None else []
+    fork_ctx = Context(
+        unread_keys=_unread_keys(ctx),
+        unlisted_names=tuple((n.path, n.value, near_miss(n.value, n.upstream) is not None)
+                             for n in names),
+        registries=ctx.family.registries)
+    return revise(ctx.doc, points, errs, fork_ctx)
+
+
 def _table_path(table: str) -> KeyPath:
     return (table,) if table else ()
 
@@ -1023,6 +1061,8 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
     if ctx.registry is not None:
         errs, verdicts = ctx.registry.finish(errs)
         errs += [_Err(v.code, v.span, v.path, v.message, severity=v.severity) for v in verdicts]
+    if fam.forks is not None:
+        errs = _for_forks(fam.forks, errs, ctx)
     findings: list[Finding] = []
     seen: set[tuple[str, int, int, str]] = set()
     for e in sorted(errs, key=lambda e: (e.span.start, e.code, e.message)):

@@ -540,7 +540,8 @@ _WADV = "the fork's own weighted-adversarial class (esw0116/BasicSR_WeightedAdv)
 _PL = "the fork's own class, registered in its pl_modules registries (PL_*_REGISTRY); the corpus holds no Python, so information only"
 _NO_CODE = ("only against upstream's signature: the fork's own GANLoss takes var_weight "
             "(esw0116/BasicSR_WeightedAdv:basicsr/losses/gan_loss.py); inside that repository "
-            "cfglint reads the fork's signature and says nothing, the corpus holds no Python")
+            "cfglint reads the fork's signature and says nothing; the corpus holds no Python, "
+            "and the file names the fork's own dataset and arch, so information only")
 BASICSR: list[Reviewed] = [
     ('basicsr/XPixelGroup__BasicSR/options/train/EDVR/train_EDVR_L_x4_SR_REDS.yml',
      'CFG701', 'network_g.ema_decay',
@@ -656,13 +657,76 @@ HYDRA: list[Reviewed] = [
      'hydra.job.env was renamed env_set in Hydra 1.0; HEAD rejects it'),
 ]
 
-# sedd
+# sedd: noise.type, graph.type, sampling.predictor and optim.optimizer are names SEDD's code
+# branches on (get_noise, get_graph, register_predictor, get_optimizer), which forks extend:
+# inside a repository cfglint reads its own code; with no code, a name upstream lacks is an
+# error unless the file shows a fork (other keys or names upstream lacks), then information
+_KKJ = "sedd/kkj15dk__axolotl"
+_KKJ_WHY = ("kkj15dk/axolotl's own {} (axolotl/{}) handles {!r}, upstream's does not; the "
+            "corpus holds no Python and the file sets the fork's own keys (t_sampling, "
+            "num_labels, sampling.cfg), so information only")
 SEDD: list[Reviewed] = [
+    (f'{_KKJ}/configs/config.yaml', 'CFG003', 'sampling.predictor',
+     _KKJ_WHY.format("register_predictor", "sampling.py", "ancestral_x0")),
+    (f'{_KKJ}@MD4/configs/config.yaml', 'CFG003', 'sampling.predictor',
+     _KKJ_WHY.format("register_predictor", "sampling.py", "ancestral_x0")),
+    (f'{_KKJ}@MD4/configs/config.yaml', 'CFG003', 'noise.type',
+     _KKJ_WHY.format("get_noise", "noise_lib.py", "linear")),
 ]
 
 # traiNNer: registry names as for basicsr (architectures, losses, datasets, optimizers,
 # metrics). The option keys these forks add to traiNNer-redux's strict option structs
-# (CFG701) are not reviewed here: each fork's own redux_options.py reads them.
+# (CFG701): inside the fork's repository cfglint reads its own redux_options.py and says
+# nothing; the corpus holds no Python, and each file also has other keys or names upstream
+# lacks, so each is information ("upstream rejects it, a fork that adds it reads it").
+_STRUCTS = "traiNNer/utils/redux_options.py"
+_KIM_KEY = f"a field of Kim2091/traiNNer-redux-1's own ReduxOptions (feat/bgcc, {_STRUCTS}); no code in the corpus, and the file names the fork's BGCC classes: information"
+_RIFT_KEY = f"a degradation option of Rift73/traiNNer-redux's own ReduxOptions ({_STRUCTS}); no code in the corpus, and the file sets many more: information"
+_ALPACA_KEY = f"a field of alpacaMIE/traiNNer-redux_UnpairedSR's own option structs ({_STRUCTS}); no code in the corpus, and the file sets many more: information"
+_ALPACA_NAME = "a loss label the fork's PDMSRBlindModel pops before build_loss (alpacaMIE/traiNNer-redux_UnpairedSR:traiNNer/models/pdm_sr_blind_model.py); upstream would pass it to the loss: information here"
+_RIFT = "basicsr/Rift73__traiNNer-redux/options/train/"
+_RIFT_ARC = "compress_prob compress_jpeg_range compress_prob2 compress_jpeg_range2".split()
+_RIFT_DRFT = _RIFT_ARC + """
+    otf_degradation_combos otf_degradation_combo_weights otf_no_combo_weight
+    otf_global_degradations ntsc_prob ntsc_preset ntsc_comb_mode ntsc_enable_vhs ntsc_noise
+    ntsc_luma_noise ntsc_ghost_amplitude ntsc_ghost_delay_us ntsc_ghost_phase ntsc_jitter
+    ntsc_edge_ringing ntsc_vhs_luma_bw ntsc_color_under_bw ntsc_tape_trailing ntsc_intensity
+    rainbow_prob rainbow_subcarrier_freq rainbow_chroma_bandwidth rainbow_intensity
+    rainbow_phase_alternation ghosting_prob ghosting_shift_x ghosting_shift_y ghosting_opacity
+    interlace_prob interlace_field_shift interlace_dominant_field scanline_prob
+    scanline_strength scanline_even_lines lowpass_prob lowpass_cutoff lowpass_order
+    lowpass_detail_mask lowpass_mask_lines_brz overshoot_prob overshoot_amount overshoot_cutoff
+    overshoot_order shift_prob shift_types shift_percent shift_rgb_r shift_rgb_g shift_rgb_b
+    shift_yuv_y shift_yuv_u shift_yuv_v shift_cmyk_c shift_cmyk_m shift_cmyk_y shift_cmyk_k
+    subsampling_prob subsampling_down_algorithms subsampling_up_algorithms subsampling_formats
+    subsampling_blur_range subsampling_ycbcr_type compress_algorithms compress_algorithm_probs
+    compress_webp_range compress_h264_range compress_hevc_range compress_mpeg2_range
+    compress_mpeg4_range compress_vp9_range compress_video_sampling
+    compress_video_sampling_weights compress_algorithms2 compress_algorithm_probs2
+    compress_webp_range2 compress_h264_range2 compress_hevc_range2 compress_mpeg2_range2
+    compress_mpeg4_range2 compress_vp9_range2 compress_video_sampling2
+    compress_video_sampling_weights2 otf_hf_noise_prob otf_hf_noise_normalize
+    otf_hf_noise_alpha_range otf_hf_noise_beta_shape_range otf_hf_noise_beta_offset_range
+    otf_hf_noise_gray_prob otf_hf_noise_denoise_lq otf_hf_noise_denoise_strength dithering_prob
+    dithering_types dithering_quantize_range dithering_map_size dithering_history_range
+    dithering_ratio_range dithering_palette_mode dithering_palette_size""".split()
+_ALPACA = "basicsr/alpacaMIE__traiNNer-redux_UnpairedSR/options/blind_pdm/"
+_ALPACA_KEYS = """blind network_deg network_d_lr network_d_sr path.pretrain_network_deg
+    path.pretrain_network_d_lr path.pretrain_network_d_sr path.strict_load_deg
+    path.strict_load_d_lr path.strict_load_d_sr train.optim_deg train.optim_d_lr
+    train.optim_d_sr train.pdm val.pdm""".split()
+_ALPACA_LOSSES = [f"train.losses[{i}].name" for i in (0, 1, 2, 3, 4, 6, 7)]
+_FORK_KEYS: list[Reviewed] = [
+    ('basicsr/Kim2091__traiNNer-redux-1@feat_bgcc/options/train/BGCC/bgcc_2x.yml',
+     'CFG701', 'bgcc_mode', _KIM_KEY),
+    *[(f"{_RIFT}ARC/2x_ARC_fidelity.yml", 'CFG701', k, _RIFT_KEY) for k in _RIFT_ARC],
+    *[(f"{_RIFT}DRFT/4x_DRFT_L_ws32_GAN_finetune.yml", 'CFG701', k, _RIFT_KEY)
+      for k in _RIFT_DRFT],
+    *[(f"{_ALPACA}{name}", 'CFG701', k, _ALPACA_KEY)
+      for name in ("train.yml", "train_plksr_x4_satellite.yml") for k in _ALPACA_KEYS],
+    *[(f"{_ALPACA}{name}", 'CFG701', k, _ALPACA_NAME)
+      for name in ("train.yml", "train_plksr_x4_satellite.yml") for k in _ALPACA_LOSSES],
+]
 _BGCC = "the fork's own BGCC class (Kim2091/traiNNer-redux-1, feat/bgcc); the corpus holds no Python to find it in, so information only"
 _UNPAIRED = "the fork's own unpaired-SR class (alpacaMIE/traiNNer-redux_UnpairedSR); the corpus holds no Python, so information only"
 _RIFT = 'registered nowhere in Rift73/traiNNer-redux at this commit (a warning inside that repository); no Python in the corpus, so information only'
@@ -687,6 +751,7 @@ TRAINNER: list[Reviewed] = [
      'CFG003', 'datasets.train.type', _UNPAIRED),
     ('basicsr/alpacaMIE__traiNNer-redux_UnpairedSR/options/blind_pdm/train_plksr_x4_satellite.yml',
      'CFG003', 'train.losses[5].type', _UNPAIRED),
+    *_FORK_KEYS,
 ]
 
 # diffusion-pipe (training and dataset TOMLs)

@@ -630,6 +630,21 @@ _WADV = "basicsr/esw0116__BasicSR_WeightedAdv/options/train/ESRGAN/"
 _NO_CODE = ("var_weight is not an argument of upstream's GANLoss, but the fork's own GANLoss "
             "takes it (esw0116/BasicSR_WeightedAdv:basicsr/losses/gan_loss.py); inside that "
             "repository the engine reads the fork's signature, the corpus holds no Python")
+_KKJ = "sedd/kkj15dk__axolotl"
+_KKJ_PREDICTOR = ("'ancestral_x0' is not a predictor upstream SEDD registers; kkj15dk/axolotl "
+                  "registers it (axolotl/sampling.py, @register_predictor), which the engine "
+                  "reads inside that repository; the corpus holds no Python")
+_STRUCTS = "traiNNer/utils/redux_options.py"
+_KIM = "basicsr/Kim2091__traiNNer-redux-1@feat_bgcc/options/train/BGCC/bgcc_2x.yml"
+_KIM_DATASET = ("dataroot_hr and bgcc_aug are options of the fork's own pairedccdataset; the "
+                "engine leaves the keys beside a dataset type upstream lacks to that type's code")
+_RIFT = "basicsr/Rift73__traiNNer-redux/options/train/"
+_RIFT_WHY = "degradation options of Rift73/traiNNer-redux's own ReduxOptions (" + _STRUCTS + ")"
+_ALPACA = "basicsr/alpacaMIE__traiNNer-redux_UnpairedSR/options/blind_pdm/"
+_ALPACA_WHY = ("fields of alpacaMIE/traiNNer-redux_UnpairedSR's own option structs (blind, "
+               "network_deg, optim_deg, pdm, ...: " + _STRUCTS + ")")
+_ALPACA_NAME = ("a loss label the fork's PDMSRBlindModel pops before build_loss "
+                "(traiNNer/models/pdm_sr_blind_model.py); upstream passes it to the loss")
 REVIEWED: dict[str, dict[tuple[str, str, str], str]] = {
     "basicsr": {
         (_EDVR + "train_EDVR_L_x4_SR_REDS.yml", "network_g", "additionalProperties"):
@@ -652,8 +667,29 @@ REVIEWED: dict[str, dict[tuple[str, str, str], str]] = {
          "hydra/job", "additionalProperties"):
             "hydra.job.env was renamed env_set in Hydra 1.0; current Hydra rejects it",
     },
-    "sedd": {},
-    "traiNNer": {},  # the corpus has no traiNNer-redux files
+    "sedd": {
+        (_KKJ + "/configs/config.yaml", "sampling/predictor", "enum"): _KKJ_PREDICTOR,
+        (_KKJ + "@MD4/configs/config.yaml", "sampling/predictor", "enum"): _KKJ_PREDICTOR,
+        (_KKJ + "@MD4/configs/config.yaml", "noise/type", "enum"):
+            "'linear' is not a schedule upstream SEDD's get_noise handles; kkj15dk/axolotl's "
+            "own get_noise does (axolotl/noise_lib.py), which the engine reads inside that "
+            "repository; the corpus holds no Python",
+    },
+    # the option keys three traiNNer-redux forks add to their own option structs, which the
+    # engine reads inside each fork's repository (the corpus holds no Python)
+    "traiNNer": {
+        **{(_KIM, path, "additionalProperties"): why for path, why in (
+            ("", "bgcc_mode, a field of the fork's own ReduxOptions (" + _STRUCTS + ")"),
+            ("datasets/train", _KIM_DATASET), ("datasets/val", _KIM_DATASET))},
+        **{(_RIFT + name, "", "additionalProperties"): _RIFT_WHY
+           for name in ("ARC/2x_ARC_fidelity.yml", "DRFT/4x_DRFT_L_ws32_GAN_finetune.yml")},
+        **{(_ALPACA + name, path, "additionalProperties"): _ALPACA_WHY
+           for name in ("train.yml", "train_plksr_x4_satellite.yml")
+           for path in ("", "datasets/train", "path", "train", "val")},
+        **{(_ALPACA + name, f"train/losses/{i}", "additionalProperties"): _ALPACA_NAME
+           for name in ("train.yml", "train_plksr_x4_satellite.yml")
+           for i in (0, 1, 2, 3, 4, 6, 7)},
+    },
 }
 
 

@@ -152,7 +152,9 @@ def detect(doc: Document, override: str | None = None) -> Detection:
     if doc.root is None:
         return Detection("generic", "unknown")
     found = claim(detect_scores(doc))
-    if found.how == "unknown" and doc.format == "yaml" and doc.path and doc.path != "-":
+    on_disk = doc.format == "yaml" and bool(doc.path) and doc.path != "-"
+    if on_disk and (found.how == "unknown" or (
+            found.how == "content" and get_family(found.family).group_option_only(doc))):
         primary = _family_of_primary(doc.path)
         if primary != "generic":
             return Detection(primary, "primary")

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from cfglint.facts.model import Facts
-from cfglint.repo.declare import OpenRegistry
+from cfglint.repo.declare import ForkPoints, OpenRegistry
 from cfglint.source.document import (
     Document,
     KeyPath,
@@ -109,10 +109,19 @@ class Family:
     # registries users extend with their own code: a name outside upstream's list is looked
     # up in the config's repository before anything is said (cfglint.repo)
     registries: ClassVar[tuple[OpenRegistry, ...]] = ()
+    # where forks extend what upstream accepts: a key or name only upstream's code rejects is
+    # judged against the repository's own code, or weighed against the file (cfglint.repo.forks)
+    forks: ClassVar[ForkPoints | None] = None
 
     def detect(self, doc: Document) -> float:
         """Confidence in [0, 1] that ``doc`` is a config of this family."""
         return 0.0
+
+    def group_option_only(self, doc: Document) -> bool:
+        """Whether all ``doc`` shows of this trainer is the shape of one of its config-group
+        options (SEDD's ``configs/model/small.yaml``), which apps derived from the trainer
+        reuse: the primary config that selects the file then says whose it is."""
+        return False
 
     def schema_for(self, doc: Document) -> str | None:
         """The schema that checks ``doc``; a trainer with two file kinds (a training config

@@ -18,7 +18,7 @@ from cfglint.facts.model import Facts, Unknown
 from cfglint.facts.taxonomy import optimizer_is_adam
 from cfglint.facts.values import as_int, as_number
 from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
-from cfglint.repo.declare import NameRegistry, OpenRegistry
+from cfglint.repo.declare import ForkPoints, NameRegistry, OpenRegistry
 from cfglint.source.document import Document, KeyPath
 from cfglint.source.yaml_dialect import Dialect
 
@@ -94,6 +94,9 @@ class BasicSR(Family):
     loader: ClassVar[str] = "BasicSR's PyYAML loader (YAML 1.1)"
     schema: ClassVar[str | None] = "basicsr"
     registries: ClassVar[tuple[OpenRegistry, ...]] = REGISTRIES
+    # projects built on BasicSR change its classes' arguments (a loss of their own that takes
+    # one more keyword): checked against the repository's class, or weighed against the file
+    forks: ClassVar[ForkPoints | None] = ForkPoints("BasicSR")
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=1e-4, optimizer="adam", objective="l1", surrogate="sr")
     # where the defaults below come from

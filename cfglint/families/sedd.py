@@ -21,6 +21,7 @@ from cfglint.facts.builder import MISSING, FactBuilder
 from cfglint.facts.model import Facts
 from cfglint.facts.values import as_int
 from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
+from cfglint.repo.declare import Dispatch, ForkPoints
 from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
 from cfglint.source.yaml_dialect import Dialect
 
@@ -35,6 +36,17 @@ _MODEL = frozenset({"hidden_size", "cond_dim", "length", "n_blocks", "n_heads",
                     "scale_by_sigma", "dropout"})
 _FORK_SECTIONS = ("curriculum", "lr_schedule", "memory")  # protein_lig_sedd's own sections
 _UPSTREAM = "louaaron/Score-Entropy-Discrete-Diffusion"
+# values upstream's code picks by name, which forks extend with branches and classes
+FORKS = ForkPoints("SEDD", dispatches=(
+    Dispatch("noise schedule", ("noise.type",), functions=("get_noise",),
+             lookup=f"{_UPSTREAM}:noise_lib.py, get_noise raises ValueError"),
+    Dispatch("graph", ("graph.type",), functions=("get_graph",),
+             lookup=f"{_UPSTREAM}:graph_lib.py, get_graph raises ValueError"),
+    Dispatch("predictor", ("sampling.predictor",), decorators=("register_predictor",),
+             lookup=f"{_UPSTREAM}:sampling.py, get_predictor raises KeyError"),
+    Dispatch("optimizer", ("optim.optimizer",), functions=("get_optimizer",),
+             lookup=f"{_UPSTREAM}:losses.py, get_optimizer raises NotImplementedError"),
+))
 # Keys upstream reads by attribute on every run, before or at the first step, per section
 # and the file that reads them. Hydra hands train.py the config in struct mode, so a key
 # missing there raises ConfigAttributeError and the run stops.
@@ -61,6 +73,7 @@ class Sedd(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
     schema: ClassVar[str | None] = "sedd"
+    forks: ClassVar[ForkPoints | None] = FORKS
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=3e-4, grad_clip=-1.0, clip_semantics="norm_zero_zeroes", ema_enabled=True,
         ema_decay=0.9999, ema_schedule="torch_ema", objective="score_entropy", surrogate="sedd")
@@ -69,27 +82,13 @@ class Sedd(Family):
         root = root_mapping(doc)
         if root is None:
             return 0.0
-        keys = set(root.keys())
-        score = 0.0
-        if keys_of(root.get("training")) & _TRAINING >= {"n_iters"} or len(
-                keys_of(root.get("training")) & _TRAINING) >= 3:
-            score += 0.5
-        noise_type = child(root, "noise", "type")
-        if isinstance(noise_type, Scalar) and noise_type.value in ("loglinear", "geometric"):
-            score += 0.3
-        graph_type = child(root, "graph", "type")
-        if isinstance(graph_type, Scalar) and graph_type.value in ("absorb", "uniform"):
-            score += 0.3
-        if len(keys & _TOP) >= 4:
-            score += 0.1
-        # a model group file: configs/model/small.yaml
-        model_type = root.get("type")
-        if len(keys & _MODEL) >= 4 and (
-            (isinstance(model_type, Scalar) and model_type.value == "ddit")
-            or "scale_by_sigma" in keys
-        ):
-            score += 0.7
-        return min(score, 1.0)
+        return min(_run_score(root) + _model_group_score(root), 1.0)
+
+    def group_option_only(self, doc: Document) -> bool:
+        """A bare model group file (``configs/model/small.yaml``): MDLM and other apps built
+        on SEDD's DDiT keep the same file, read by their own code."""
+        root = root_mapping(doc)
+        return root is not None and _run_score(root) == 0.0 and _model_group_score(root) > 0
 
     def missing_key_fatal(self, doc: Document, section: KeyPath, key: str) -> str | None:
         """Upstream's struct-mode reads, in a file that is not the fork's (which loads
@@ -119,6 +118,36 @@ class Sedd(Family):
         _noise(b)
         _curriculum(b)
         return b.facts
+
+
+def _run_score(root: Mapping) -> float:
+    """Evidence of a run config: SEDD's training, noise and graph sections."""
+    keys = set(root.keys())
+    score = 0.0
+    if keys_of(root.get("training")) & _TRAINING >= {"n_iters"} or len(
+            keys_of(root.get("training")) & _TRAINING) >= 3:
+        score += 0.5
+    noise_type = child(root, "noise", "type")
+    if isinstance(noise_type, Scalar) and noise_type.value in ("loglinear", "geometric"):
+        score += 0.3
+    graph_type = child(root, "graph", "type")
+    if isinstance(graph_type, Scalar) and graph_type.value in ("absorb", "uniform"):
+        score += 0.3
+    if len(keys & _TOP) >= 4:
+        score += 0.1
+    return score
+
+
+def _model_group_score(root: Mapping) -> float:
+    """Evidence of a model group file: the DDiT's sizes at the top level."""
+    keys = set(root.keys())
+    model_type = root.get("type")
+    if len(keys & _MODEL) >= 4 and (
+        (isinstance(model_type, Scalar) and model_type.value == "ddit")
+        or "scale_by_sigma" in keys
+    ):
+        return 0.7
+    return 0.0
 
 
 def _default_groups(root: Mapping) -> set[str]:

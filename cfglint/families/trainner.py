@@ -11,7 +11,7 @@ from typing import ClassVar
 from cfglint.facts.builder import FactBuilder
 from cfglint.families.base import ProbeDefaults, Program
 from cfglint.families.basicsr import _D, _T, BasicSR, _processes, sr_score, trainner_markers
-from cfglint.repo.declare import NameRegistry, OpenRegistry
+from cfglint.repo.declare import ForkPoints, NameRegistry, OpenRegistry, OptionStructs
 from cfglint.source.document import Document
 from cfglint.source.yaml_dialect import Dialect
 
@@ -43,6 +43,11 @@ REGISTRIES: tuple[OpenRegistry, ...] = (
 )
 
 
+# forks add fields to the option structs the file is decoded into
+FORKS = ForkPoints("traiNNer-redux", structs=OptionStructs(
+    "redux_options.py", "ReduxOptions", f"{_UP}/utils/redux_options.py"))
+
+
 class TraiNNer(BasicSR):
     name: ClassVar[str] = "traiNNer"
     program: ClassVar[Program] = Program.TRAINNER
@@ -51,6 +56,7 @@ class TraiNNer(BasicSR):
     loader: ClassVar[str] = "traiNNer-redux's strict msgspec YAML decoder (YAML 1.1 typing)"
     schema: ClassVar[str | None] = "traiNNer"
     registries: ClassVar[tuple[OpenRegistry, ...]] = REGISTRIES
+    forks: ClassVar[ForkPoints | None] = FORKS
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(
         lr=1e-4, optimizer="adamw", objective="l1", surrogate="sr")
     source: ClassVar[str] = SRC_T

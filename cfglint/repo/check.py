@@ -46,6 +46,11 @@ class RegistryCheck:
         self._noted.append(Noted(reg, path, node, value, upstream))
         return True
 
+    def unlisted(self) -> list[Noted]:
+        """Names noted for a registry whose upstream list lacks them: a fork's, or a typo."""
+        return [n for n in self._noted if isinstance(n.reg, NameRegistry)
+                and n.reg.key(n.value) not in keyed(n.reg, n.upstream)]
+
     def root(self) -> RepoRoot | None:
         """The config's repository, looked up once and only when asked."""
         if self._root is False:

@@ -65,6 +65,46 @@ class ModuleRegistry:
 OpenRegistry = NameRegistry | ModuleRegistry
 
 
+@dataclass(frozen=True)
+class OptionStructs:
+    """Classes the trainer decodes a whole option file into, rejecting keys they lack
+    (traiNNer-redux's msgspec structs): forks add fields to them (``cfglint.repo.structs``)."""
+
+    module: str  # the file that defines them, in any folder: "redux_options.py"
+    root: str  # the struct the whole file decodes into: "ReduxOptions"
+    source: str  # upstream's file (repo:path), for messages
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """A value the trainer's code branches on by name (``cfglint.repo.dispatch``): forks add
+    branches of their own, so a name upstream lacks may be a fork's."""
+
+    what: str  # the value in words: "noise schedule"
+    where: tuple[str, ...]  # key-path patterns, as for NameRegistry
+    functions: tuple[str, ...] = ()  # functions that compare the value with names
+    decorators: tuple[str, ...] = ()  # decorators that register a class under a name
+    lookup: str = ""  # upstream's code that fails on another name (repo:path), for messages
+
+
+@dataclass(frozen=True)
+class ForkPoints:
+    """Where forks of a trainer extend what upstream accepts. A finding that holds only
+    against upstream's code (a key its strict loader rejects, a name its code does not
+    branch on) is judged against the config's repository when that has the trainer's code,
+    and otherwise weighed against the rest of the file (``cfglint.repo.forks``)."""
+
+    trainer: str  # upstream's name in messages: "traiNNer-redux"
+    structs: OptionStructs | None = None
+    dispatches: tuple[Dispatch, ...] = ()
+
+    def dispatch_at(self, path: KeyPath) -> Dispatch | None:
+        for d in self.dispatches:
+            if any(matches(p, path) for p in d.where):
+                return d
+        return None
+
+
 @cache
 def _segments(pattern: str) -> tuple[str, ...]:
     out: list[str] = []

@@ -43,6 +43,8 @@ class RepoIndex:
     _bytes_read: int = 0
     # per registry (its objects, whether case is ignored): what a full read found
     searches: dict[tuple[tuple[str, ...], bool], Search] = field(default_factory=dict)
+    # what other readers found in the repository (option structs, dispatched names)
+    extras: dict[tuple[str, object], object] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from cfglint.findings import Severity
+from cfglint.findings import Fix, Severity
 from cfglint.repo.declare import OpenRegistry
 from cfglint.source.document import KeyPath, Scalar, Span
 
@@ -28,6 +28,29 @@ class Problem(Protocol):
 
 
 P = TypeVar("P", bound=Problem)
+
+
+@dataclass(frozen=True)
+class UpstreamOnly:
+    """A problem that holds against upstream's code only: a key its strict loader rejects
+    (``key``), a name its code does not branch on (``choice``). A fork may accept either."""
+
+    kind: str  # "key" | "choice"
+    name: str  # the key, or the value
+    where: str  # where the key is, as the message says it ("at the top level", "here")
+    slip: bool  # one keystroke from something upstream reads: a typo, never a fork's
+
+
+class Revisable(Problem, Protocol):
+    """What ``cfglint.repo.forks`` revises: the message, severity and fix of a problem."""
+
+    message: str
+    severity: Severity | None
+    fix: Fix | None
+    upstream: UpstreamOnly | None
+
+
+R = TypeVar("R", bound=Revisable)
 
 
 @dataclass
