@@ -33,6 +33,7 @@ from cfglint.source.document import (
     Scalar,
     Sequence,
     Span,
+    key_label,
     resolve_alias,
     to_python,
 )
@@ -402,17 +403,6 @@ def _expected(types: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _label(path: KeyPath) -> str:
-    """The key as messages name it: the last key, with list indices after it."""
-    out = ""
-    for part in reversed(path):
-        if isinstance(part, int):
-            out = f"[{part}]" + out
-        else:
-            return part + out
-    return out or "the document"
-
-
 def _json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
@@ -433,7 +423,7 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
     if len(choices) > _MAX_CHOICES_SHOWN:
         shown += f", … ({len(choices)} in all)"
     case = " (case-insensitive)" if ci else ""
-    msg = (f"`{_label(path)}` is {_describe(value)}; "
+    msg = (f"`{key_label(path)}` is {_describe(value)}; "
            f"{ctx.compiled.trainer} accepts one of {shown}{case}")
     if isinstance(value, str):
         best = closest(value, [str(c) for c in choices])
@@ -461,7 +451,7 @@ def _with_consequence(s: _S, errs: list[_Err], path: KeyPath, value: Any) -> lis
     for e in errs:
         text = s.consequence.get(e.kind) if e.path == path else None
         if text:
-            e.message += "; " + text.replace("{key}", _label(path)).replace(
+            e.message += "; " + text.replace("{key}", key_label(path)).replace(
                 "{value}", _py_str(value))
             e.kind = ""  # said once
     return errs
@@ -481,7 +471,7 @@ def _validate(s: _S, node: Node | None, path: KeyPath, anchor: Span, ctx: _Ctx,
     if node is None:
         return []
     if s.reject:
-        return [_Err("CFG002", node.span, path, f"`{_label(path)}` is not allowed here")]
+        return [_Err("CFG002", node.span, path, f"`{key_label(path)}` is not allowed here")]
     value: Any = ctx.value(node) if isinstance(node, Scalar) else None
     plain = value if isinstance(node, Scalar) else None
     if s.consequence and not isinstance(node, Scalar):
@@ -505,14 +495,14 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
     kinds = _kinds(value, node, ctx.compiled.strict_integers)
     if s.types is not None and not (kinds & s.types):
         errs.append(_Err("CFG002", node.span, path,
-                         f"`{_label(path)}` is {_describe(value, node)} to "
+                         f"`{key_label(path)}` is {_describe(value, node)} to "
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
                          expected=s.types, kind="wrong-type"))
         return errs
     if s.numeric_text is not None and isinstance(value, str) and not _converts(value,
                                                                                 s.numeric_text):
         errs.append(_Err("CFG002", node.span, path,
-                         f"`{_label(path)}` is {_describe(value, node)}, which "
+                         f"`{key_label(path)}` is {_describe(value, node)}, which "
                          f"{ctx.compiled.trainer} cannot convert with {s.numeric_text}()",
                          expected=frozenset({"number"}), kind="wrong-type"))
         return errs
@@ -525,7 +515,7 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
         errs.append(_choice_error(value, list(s.enum_ci.values()), path, node.span, ctx, True))
     if isinstance(value, str) and s.pattern is not None and not s.pattern.search(value):
         errs.append(_Err("CFG003", node.span, path,
-                         f"`{_label(path)}` is {value!r}, which does not have the form "
+                         f"`{key_label(path)}` is {value!r}, which does not have the form "
                          f"{ctx.compiled.trainer} requires (/{s.pattern.pattern}/)",
                          kind="bad-value"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -547,7 +537,7 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
             errs += _best(branches, node, path, ctx)
         elif passing > 1:
             errs.append(_Err("CFG002", node.span, path,
-                             f"`{_label(path)}` fits more than one of the forms "
+                             f"`{key_label(path)}` fits more than one of the forms "
                              f"{ctx.compiled.trainer} distinguishes; make it unambiguous"))
     if s.if_ is not None:
         ctx.probing += 1
@@ -585,7 +575,7 @@ def _bounds(s: _S, value: float, path: KeyPath, span: Span) -> list[_Err]:
     for bound, broken, words in checks:
         if broken:
             return [_Err("CFG003", span, path,
-                         f"`{_label(path)}` is {value!r}; it must be {words} {bound!r}",
+                         f"`{key_label(path)}` is {value!r}; it must be {words} {bound!r}",
                          kind="bad-value")]
     return []
 
@@ -603,7 +593,7 @@ def _best(branches: list[list[_Err]], node: Node, path: KeyPath, ctx: _Ctx) -> l
         first = branches[0][0]
         value = ctx.value(node) if isinstance(node, Scalar) else None
         return [_Err("CFG002", first.span, path,
-                     f"`{_label(path)}` is {_describe(value, node)} to {ctx.family.loader}; "
+                     f"`{key_label(path)}` is {_describe(value, node)} to {ctx.family.loader}; "
                      f"{_expected(types)} is required", expected=frozenset(types),
                      kind="wrong-type")]
     return min(branches, key=lambda b: (shallow_type(b), len(b)))
@@ -641,7 +631,7 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
     present = {ctx.key(e.name) for e in entries}
     for req in s.required:
         if req not in present:
-            where = f"`{_label(path)}`" if path else "the document"
+            where = f"`{key_label(path)}`" if path else "the document"
             errs.append(_Err("CFG002", anchor, path,
                              f"{where} has no `{req}`, which {ctx.compiled.trainer} requires",
                              missing=req))
@@ -854,7 +844,7 @@ def _near_misses(ctx: _Ctx) -> list[_Err]:
             continue
         seen.add((id(c.mapping), name))
         section = c.path[:-1]
-        where = f"in `{_label(section)}`" if section else "at the top level"
+        where = f"in `{key_label(section)}`" if section else "at the top level"
         trainer = ctx.compiled.trainer
         fatal = ctx.family.missing_key_fatal(ctx.doc, section, target)
         msg = (f"`{name}` is not a key {trainer} reads {where}; it reads `{target}`, which "
@@ -970,10 +960,10 @@ def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,
     n = len(node.items)
     if s.min_items is not None and n < s.min_items:
         errs.append(_Err("CFG003", node.span, path,
-                         f"`{_label(path)}` has {n} items; at least {s.min_items} are required"))
+                         f"`{key_label(path)}` has {n} items; at least {s.min_items} are required"))
     if s.max_items is not None and n > s.max_items:
         errs.append(_Err("CFG003", node.span, path,
-                         f"`{_label(path)}` has {n} items; at most {s.max_items} are allowed"))
+                         f"`{key_label(path)}` has {n} items; at most {s.max_items} are allowed"))
     for i, item in enumerate(node.items):
         sub = s.prefix_items[i] if i < len(s.prefix_items) else s.items
         if sub is not None:

@@ -13,8 +13,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from cfglint.repo.declare import ModuleRegistry, NameRegistry, OpenRegistry, registry_at
-from cfglint.repo.verdict import Noted, P, Problem, Verdict, label
-from cfglint.source.document import Document, KeyPath, Scalar
+from cfglint.repo.verdict import Noted, P, Problem, Verdict
+from cfglint.source.document import Document, KeyPath, Scalar, key_label
 
 if TYPE_CHECKING:
     from cfglint.repo.root import RepoRoot
@@ -91,7 +91,7 @@ class RegistryCheck:
             return []
         severity, message = found
         return [Verdict("CFG003", noted.node.span, noted.path,
-                        f"`{label(noted.path)}` is {noted.value!r}: {message}", severity)]
+                        f"`{key_label(noted.path)}` is {noted.value!r}: {message}", severity)]
 
 
 @cache

@@ -16,7 +16,7 @@ from cfglint.repo.declare import NameRegistry
 from cfglint.repo.index import RepoIndex, Search, index_for
 from cfglint.repo.pyfacts import Registered, Signature, class_signature
 from cfglint.repo.root import RepoRoot
-from cfglint.repo.verdict import Noted, P, Verdict, label
+from cfglint.repo.verdict import Noted, P, Verdict
 from cfglint.source.document import (
     Document,
     Entry,
@@ -24,6 +24,7 @@ from cfglint.source.document import (
     Mapping,
     Span,
     format_path,
+    key_label,
     resolve_alias,
 )
 from cfglint.spelling import closest
@@ -114,13 +115,13 @@ def _kwargs(doc: Document, index: RepoIndex, noted: Noted, first: Definition,
         out.append(Verdict(
             "CFG701", entry.key.span, (*mapping_path, name),
             f"`{name}` is not an argument of {where}, which receives the other keys of "
-            f"`{label(mapping_path)}` as keyword arguments: the run stops with "
+            f"`{key_label(mapping_path)}` as keyword arguments: the run stops with "
             f"TypeError{hint}"))
     anchor = _anchor(doc, mapping_path, mapping)
     for req in sig.required:
         if req not in entries and not _named(index, req):
             out.append(Verdict("CFG002", anchor, mapping_path,
-                               f"`{label(mapping_path)}` has no `{req}`, which {where} "
+                               f"`{key_label(mapping_path)}` has no `{req}`, which {where} "
                                "requires: the run stops with TypeError"))
     return out
 

@@ -264,6 +264,17 @@ def format_path(path: KeyPath) -> str:
     return out
 
 
+def key_label(path: KeyPath) -> str:
+    """The key as messages name it: the last key, with list indices after it."""
+    out = ""
+    for part in reversed(path):
+        if isinstance(part, int):
+            out = f"[{part}]" + out
+        else:
+            return part + out
+    return out or "the document"
+
+
 class ExpansionLimit(Exception):
     """Raised when turning a tree into Python values would exceed the node budget."""
 
