@@ -265,26 +265,53 @@ def _derive_ema(facts: Facts) -> None:
         _derive_init_share(facts, first, float(decay), schedule)
 
 
+def _schedule_kw(facts: Facts) -> dict[str, float]:
+    """The schedule parameters of this run's EMA that ``cfglint.facts.ema`` takes."""
+    kw: dict[str, float] = {}
+    for name, arg in (("ema.warmup_steps", "warmup_steps"), ("ema.power", "power"),
+                      ("ema.update_after_step", "update_after_step")):
+        v = _num(facts, name)
+        if v is not None:
+            kw[arg] = v
+    return kw
+
+
+_FORMULAS = {
+    "constant": "{d}^{n}",
+    "torch_ema": "Π_k min({d}, (1+k)/(10+k)), {ks}",
+    "diffusers": "Π_k clip((1+s)/(10+s), s=k−1), {ks}",
+    "onetrainer": "Π_k min({d}, k/(9+k)), {ks}",
+    "copy_then_constant": "Π_k (0 before step {w}, else {d}), {ks}",
+    "ema_pytorch": "Π_k min({d}, 1 − (k − {a})^−{p}) after the first copy, {ks}",
+}
+
+
 def _derive_init_share(facts: Facts, first: int, decay: float, schedule: str) -> None:
     every = max(1, as_int(_num(facts, "ema.update_every")) or 1)
-    warmup = as_int(_num(facts, "ema.warmup_steps")) or 0
-    share = derived.ema_init_share(first, decay, schedule,  # type: ignore[arg-type]
-                                   every=every, warmup_steps=warmup)
+    kw = _schedule_kw(facts)
+    try:
+        share = derived.ema_init_share(first, decay, schedule,  # type: ignore[arg-type]
+                                       every=every, **kw)
+    except ValueError:
+        return
     ks = f"k={every}, {2 * every}, …, {first}" if every > 1 else f"k=1..{first}"
-    formula = {"constant": f"{_fmt(decay)}^{first // every}",
-               "torch_ema": f"Π_k min({_fmt(decay)}, (1+k)/(10+k)), {ks}",
-               "diffusers": f"Π_k clip((1+s)/(10+s), s=k−1), {ks}",
-               "onetrainer": f"Π_k min({_fmt(decay)}, k/(9+k)), {ks}",
-               "copy_then_constant": f"Π_k (0 before step {warmup}, else {_fmt(decay)}), {ks}",
-               }[schedule]
+    formula = _FORMULAS[schedule].format(
+        d=_fmt(decay), n=first // every, ks=ks, w=int(kw.get("warmup_steps", 0)),
+        a=int(kw.get("update_after_step", 0)), p=_fmt(kw.get("power", 2 / 3)))
     _set_derived(facts, "ema.init_share_at_first_eval", share,
                  f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step",
-                 inputs=("ema.decay", "ema.schedule", "ema.update_every", "ema.warmup_steps"))
+                 inputs=("ema.decay", "ema.schedule", "ema.update_every", "ema.warmup_steps",
+                         "ema.power", "ema.update_after_step"))
+
+
+_EMA_INPUTS = ("ema.schedule", "total_steps", "ema.update_every", "ema.warmup_steps",
+               "ema.power", "ema.update_after_step")
 
 
 def _derive_ema_run(facts: Facts) -> None:
-    """The EMA measured against the run: its time constant, its updates, the start's share
-    at the end."""
+    """The EMA measured against the run: its time constant, its updates, and where the
+    final EMA's weight comes from (the start, the first half, the last tenth of the run)
+    under the trainer's decay schedule."""
     if facts.value("ema.enabled", None) is False:
         return
     decay = _num(facts, "ema.decay")
@@ -304,11 +331,33 @@ def _derive_ema_run(facts: Facts) -> None:
         _set_derived(facts, "ema.updates", updates,
                      f"ema.updates = {total} optimizer steps / every {every} = {updates:.0f}",
                      like="total_steps", inputs=("ema.update_every",))
-    # with a warm-up schedule the start is forgotten within a few dozen updates; only a
-    # constant decay keeps a share worth stating (d^n, cheap for any run length)
-    if "ema.init_share_at_end" not in facts and facts.value("ema.schedule", "constant") \
-            == "constant":
-        share = derived.ema_init_share(int(updates), float(decay), "constant")
-        _set_derived(facts, "ema.init_share_at_end", share,
-                     f"ema.init_share_at_end = {_fmt(decay)}^{int(updates)} = {share:.4g}",
-                     like="ema.decay", inputs=("ema.schedule", "total_steps", "ema.update_every"))
+    schedule = facts.value("ema.schedule", "constant")
+    if schedule in derived.EMA_SCHEDULES:
+        _derive_final_shares(facts, total, float(decay), schedule, every)
+
+
+def _derive_final_shares(facts: Facts, total: int, decay: float, schedule: str,
+                         every: int) -> None:
+    kw = _schedule_kw(facts)
+    n = total // every
+    try:
+        start = derived.ema_init_share(total, decay, schedule,  # type: ignore[arg-type]
+                                       every=every, **kw)
+        half = derived.ema_recent_share(total, 0.5, decay, schedule,  # type: ignore[arg-type]
+                                        every=every, **kw)
+        tenth = derived.ema_recent_share(total, 0.1, decay, schedule,  # type: ignore[arg-type]
+                                         every=every, **kw)
+    except ValueError:
+        return
+    how = f"under the {schedule} schedule over {n} updates"
+    for name, value, note in (
+            ("ema.init_share_at_end", start,
+             f"ema.init_share_at_end = Π d_k over all {n} updates {how} = {start:.4g}"),
+            ("ema.final_share_first_half", 1 - half,
+             f"ema.final_share_first_half = Π d_k over the last {n - n // 2} updates "
+             f"{how} = {1 - half:.4g} (the start and the first half of the run)"),
+            ("ema.final_share_last_tenth", tenth,
+             f"ema.final_share_last_tenth = 1 − Π d_k over the last {n - int(n * 0.9 + 1e-9)} "
+             f"updates {how} = {tenth:.4g}")):
+        if name not in facts:
+            _set_derived(facts, name, value, note, like="ema.decay", inputs=_EMA_INPUTS)

@@ -21,6 +21,7 @@ from cfglint.facts.ema import ema_decay_at as ema_decay_at
 from cfglint.facts.ema import ema_half_life as ema_half_life
 from cfglint.facts.ema import ema_init_share as ema_init_share
 from cfglint.facts.ema import ema_mean_lag as ema_mean_lag
+from cfglint.facts.ema import ema_recent_share as ema_recent_share
 from cfglint.facts.ema import ema_time_constant as ema_time_constant
 
 WarmupUnit = Literal["steps", "ratio", "percent"]
@@ -217,7 +218,8 @@ def bound_functions(values: dict[str, object]) -> dict[str, Callable[..., float]
     """Functions for rule expressions, bound to one run's facts.
 
     ``ema_init_share(n)`` uses the run's ``ema.decay``, ``ema.schedule``,
-    ``ema.update_every`` and ``ema.warmup_steps``;
+    ``ema.update_every``, ``ema.warmup_steps``, ``ema.power`` and
+    ``ema.update_after_step``;
     ``lr_at(step)`` its ``scheduler.name``, ``lr``, ``warmup.steps`` and horizon
     (``scheduler.total_steps``, else ``total_steps``). Missing inputs raise
     ``ValueError``, which the evaluator reports as "not evaluated".
@@ -227,9 +229,11 @@ def bound_functions(values: dict[str, object]) -> dict[str, Callable[..., float]
         if schedule not in EMA_SCHEDULES:
             schedule = "constant"
         every = int(_number(values, "ema.update_every", 1))
-        warmup = _number(values, "ema.warmup_steps", 0)
+        kw = {arg: _number(values, name, default) for name, arg, default in (
+            ("ema.warmup_steps", "warmup_steps", 0), ("ema.power", "power", 2 / 3),
+            ("ema.update_after_step", "update_after_step", 0))}
         return ema_init_share(int(n), _number(values, "ema.decay"), schedule,  # type: ignore[arg-type]
-                              every=max(1, every), warmup_steps=warmup)
+                              every=max(1, every), **kw)
 
     def bound_lr_at(step: float) -> float:
         name = values.get("scheduler.name")

@@ -129,10 +129,16 @@ FACTS: tuple[FactName, ...] = (
     # EMA
     _f("ema.enabled", "bool", "an EMA of the weights is kept"),
     _f("ema.decay", "float", "EMA decay"),
-    _f("ema.schedule", "str", "`constant` (ai-toolkit, BasicSR, traiNNer), `torch_ema` "
+    _f("ema.schedule", "str", "`constant` (ai-toolkit, BasicSR), `torch_ema` "
        "(`min(d, (1+k)/(10+k))`, SEDD), `diffusers` (`EMAModel.get_decay`), `onetrainer` "
        "(`min(d, k/(9+k))` per update), `copy_then_constant` (SimpleTuner: the EMA copies the "
-       "weights until `ema.warmup_steps`, then decays at d)"),
+       "weights until `ema.warmup_steps`, then decays at d), `ema_pytorch` (traiNNer-redux: "
+       "lucidrains' ema-pytorch, `min(d, 1 − (k − ema.update_after_step)^−ema.power)` after "
+       "copies up to `ema.update_after_step`)"),
+    _f("ema.power", "float", "the warm-up exponent of an `ema_pytorch` schedule (traiNNer "
+       "`ema_power`; 10 is practically no warm-up)"),
+    _f("ema.update_after_step", "int", "updates during which an `ema_pytorch` EMA copies the "
+       "weights (traiNNer `ema_update_after_step`)"),
     _f("ema.warmup_steps", "int", "optimizer steps during which the EMA copies the weights "
        "(SimpleTuner `ema_warmup_steps`)"),
     _f("ema.validation", "str", "which weights SimpleTuner's validation uses (`ema_validation`: "
@@ -147,7 +153,11 @@ FACTS: tuple[FactName, ...] = (
     _d("ema.init_share_at_first_eval", "float", "share of the starting weights in the EMA at "
        "the first sample/validation/EMA save, under `ema.schedule`"),
     _r("ema.init_share_at_end", "float", "share of the starting weights in the EMA at the end "
-       "of the run (constant decay: d^updates)"),
+       "of the run, under `ema.schedule` (constant decay: d^updates)"),
+    _r("ema.final_share_first_half", "float", "share of the final EMA that comes from the "
+       "starting weights and the first half of the run's updates, under `ema.schedule`"),
+    _r("ema.final_share_last_tenth", "float", "share of the final EMA that comes from the last "
+       "10 % of the run's updates, under `ema.schedule`"),
     # LoRA
     _f("lora.rank", "number", "linear rank"),
     _f("lora.alpha", "number", "linear alpha (the trainer's default when missing, origin "
@@ -189,7 +199,14 @@ FACTS: tuple[FactName, ...] = (
        "needed)"),
     _f("sample_start", "int", "first sample step where the trainer has one (ai-toolkit "
        "`sample_start_step`, `skip_first_sample`)"),
-    _f("eval_every", "int", "optimizer steps between validations / eval losses"),
+    _f("eval_every", "int", "optimizer steps between validations / eval losses, only where "
+       "the trainer really validates (a validation dataset exists, validation is enabled)"),
+    _f("eval.configured_every", "int", "the validation interval the file writes, whether or "
+       "not validation can run (BasicSR/traiNNer `val.val_freq`)"),
+    _f("eval.dataset_count", "int", "validation datasets the file defines (BasicSR/traiNNer "
+       "`datasets.val*` entries)"),
+    _f("eval.metrics", "bool", "traiNNer-redux computes validation metrics (`val.metrics_enabled` "
+       "with `val.metrics`), which needs a paired validation dataset at start-up"),
     _f("save_every", "int", "optimizer steps between saved checkpoints"),
     _f("sample_every_epochs", "number", "sample interval given in epochs"),
     _f("eval_every_epochs", "number", "validation interval given in epochs"),

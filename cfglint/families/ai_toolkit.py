@@ -308,10 +308,24 @@ def _sampling(j: _Job) -> None:
         b.facts.set("sample_every", Unknown("sampling is disabled (train.disable_sampling)"),
                     "explicit", b.doc.path, p(*T, "disable_sampling"),
                     b.node(p(*T, "disable_sampling")).span)  # type: ignore[union-attr]
+    elif b.node(p("sample")) is not None and not _prompts(b, p("sample")):
+        b.facts.set("sample_every", Unknown("no sample prompts: nothing is generated"),
+                    "derived", b.doc.path, p("sample"), b.ancestor_span(p("sample")),
+                    "SampleConfig builds its samples from `prompts`/`samples`; with none, "
+                    "sample() generates no image (toolkit/config_modules.py)")
     elif b.node(p("sample")) is not None:
         b.get("sample_every", p("sample", "sample_every"), 100, source=SRC)
         b.get("sample_start", p("sample", "sample_start_step"), 0, source=SRC)
     b.get("save_every", p("save", "save_every"), 1000, source=SRC)
+
+
+def _prompts(b: FactBuilder, sample: KeyPath) -> bool:
+    """The sample section lists prompts (``prompts``, or ``samples`` with a ``prompt``)."""
+    for key in ("prompts", "samples"):
+        items = b.read((*sample, key))
+        if isinstance(items, list) and items:
+            return True
+    return False
 
 
 def _datasets_and_cache(j: _Job) -> None:
