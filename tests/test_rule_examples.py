@@ -7,6 +7,7 @@ import pytest
 from cfglint.engine.catalog import Example, Rule, load_rules
 from cfglint.findings import FileResult
 from cfglint.fix import fix_text
+from cfglint.gpus import parse_gpu
 from cfglint.pipeline import RunOptions, lint_document
 from cfglint.settings import Settings
 from cfglint.source.document import Document
@@ -19,7 +20,7 @@ CASES = [(rule, i, ex) for rule in RULES.values() for i, ex in enumerate(rule.ex
 def _settings(ex: Example) -> Settings:
     s = Settings()
     for key, value in ex.settings.items():
-        setattr(s, key.replace("-", "_"), value)
+        setattr(s, key.replace("-", "_"), parse_gpu(value) if key == "target-gpu" else value)
     return s
 
 
