@@ -9,6 +9,7 @@ from typing import Any
 
 from cfglint.facts import formulas as derived
 from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.taxonomy import NATIVE_RESOLUTION
 from cfglint.facts.values import as_int, as_number
 from cfglint.source.document import KeyPath, Span
 
@@ -49,7 +50,63 @@ def derive_common(facts: Facts) -> Facts:
     _derive_lora(facts)
     _derive_ema(facts)
     _derive_ema_run(facts)
+    _derive_native_resolution(facts)
+    _derive_experts(facts)
     return facts
+
+
+def _derive_native_resolution(facts: Facts) -> None:
+    fam = facts.value("model.family", None)
+    if "model.native_resolution" not in facts and fam in NATIVE_RESOLUTION:
+        _set_derived(facts, "model.native_resolution", NATIVE_RESOLUTION[fam],
+                     f"{fam} was trained at {NATIVE_RESOLUTION[fam]}²", like="model.family")
+
+
+# timestep samplers whose t is uniform on [noise.t_min, noise.t_max] (musubi-tuner's
+# `uniform`, and `sigma`, which indexes an unshifted linear schedule)
+_UNIFORM_T = frozenset({"uniform", "sigma"})
+
+
+def _derive_experts(facts: Facts) -> None:
+    """Wan 2.2's two experts: the high-noise one's share of the updates and their density
+    per unit of t against the low-noise one's, or, for a run that trains one expert, the
+    share of its timestep range that lies in that expert's own range."""
+    b = as_number(_num(facts, "moe.boundary"))
+    expert = facts.value("moe.expert", None)
+    if b is None or not 0.0 < b < 1.0 or expert not in ("both", "high", "low"):
+        return
+    lo = as_number(_num(facts, "noise.t_min"))
+    hi = as_number(_num(facts, "noise.t_max"))
+    lo, hi = (0.0 if lo is None else float(lo)), (1.0 if hi is None else float(hi))
+    if expert != "both":
+        if hi <= lo or facts.value("moe.split", None) == "one":
+            return  # the trainer keeps the expert in its own range by itself
+        own = (b, 1.0) if expert == "high" else (0.0, b)
+        inside = max(0.0, min(hi, own[1]) - max(lo, own[0])) / (hi - lo)
+        _set_derived(facts, "moe.range_in_expert", inside,
+                     f"share of t ∈ [{_fmt(lo)}, {_fmt(hi)}] inside the {expert}-noise expert's "
+                     f"range [{_fmt(own[0])}, {_fmt(own[1])}] = {inside:.3g}", like="moe.expert",
+                     inputs=("moe.boundary", "noise.t_min", "noise.t_max"))
+        return
+    split = facts.value("moe.split", None)
+    if split == "alternate":
+        share, how = 0.5, "the trainer alternates the experts"
+    elif split == "timestep" and facts.value("noise.timestep_sampling", None) in _UNIFORM_T \
+            and hi > lo:
+        share = max(0.0, hi - max(lo, b)) / (hi - lo)
+        how = f"t uniform on [{_fmt(lo)}, {_fmt(hi)}] picks the expert"
+    else:
+        return
+    if not 0.0 < share < 1.0:
+        return
+    _set_derived(facts, "moe.high_share", share, f"moe.high_share = {share:.3g} ({how})",
+                 like="moe.expert", inputs=("moe.split", "moe.boundary", "noise.t_min",
+                                            "noise.t_max", "noise.timestep_sampling"))
+    ratio = (share / (1 - b)) / ((1 - share) / b)
+    _set_derived(facts, "moe.density_ratio", ratio,
+                 f"moe.density_ratio = ({share:.3g} / {_fmt(round(1 - b, 6))}) / "
+                 f"({1 - share:.3g} / {_fmt(b)}) = {ratio:.3g} updates per unit of t, high "
+                 "against low", like="moe.expert", inputs=("moe.high_share", "moe.boundary"))
 
 
 def _derive_batch(facts: Facts) -> None:
