@@ -157,7 +157,8 @@ class BasicSR(Family):
 
     def _monitoring(self, b: FactBuilder) -> None:
         if b.node(("val",)) is not None and not _phases(b, "test"):
-            _validation(b, "BasicSR:basicsr/train.py")
+            _validation(b, "BasicSR:basicsr/train.py",
+                        loaderless=b.read(("model_type",)) in _LOADERLESS_VALIDATION)
         b.get("save_every", ("logger", "save_checkpoint_freq"), convert=_int_like)
 
 
@@ -193,12 +194,19 @@ def _phases(b: FactBuilder, phase: str) -> list[str]:
     return [k for k in node.keys() if str(k).split("_")[0] == phase]
 
 
-def _validation(b: FactBuilder, src: str) -> None:
+# models whose validation samples without data and asserts that it gets no loader
+# (BasicSR:basicsr/models/stylegan2_model.py): adding a val dataset would fail that assert
+_LOADERLESS_VALIDATION = frozenset({"StyleGAN2Model"})
+
+
+def _validation(b: FactBuilder, src: str, loaderless: bool = False) -> None:
     """The configured validation interval, and ``eval_every`` only when a validation
-    dataset exists: the training loop validates over the ``datasets.val*`` loaders."""
+    dataset exists: the training loop validates over the ``datasets.val*`` loaders.
+    ``eval.dataset_count`` is left out for a model whose validation takes no loader."""
     vals = _phases(b, "val")
-    b.derived("eval.dataset_count", len(vals), "datasets.val* entries: " + (
-        ", ".join(vals) or "none"), ("datasets",), b.ancestor_span(("datasets",)))
+    if not loaderless:
+        b.derived("eval.dataset_count", len(vals), "datasets.val* entries: " + (
+            ", ".join(vals) or "none"), ("datasets",), b.ancestor_span(("datasets",)))
     b.get("eval.configured_every", ("val", "val_freq"), convert=_int_like)
     if vals:
         b.get("eval_every", ("val", "val_freq"), convert=_int_like)
