@@ -31,7 +31,7 @@ _SERIES: tuple[tuple[str, float], ...] = (
     (r"rtx30\d0(ti)?", 8.6), (r"rtx40\d0(ti|super)?", 8.9), (r"rtx50\d0(ti)?", 12.0),
 )
 _PREFIX = re.compile(r"^(nvidia|tesla|geforce|quadro)+")
-_CC = re.compile(r"^(?:sm_?|cc)?(\d{1,2})(?:\.(\d))?$")
+_CC = re.compile(r"^(?:sm_?|cc)?(\d{1,3})(?:\.(\d))?$")
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,11 @@ def parse_gpu(value: object) -> Gpu:
         if m is None:
             raise ValueError(f"`target-gpu` {text!r} is not a compute capability")
         major, minor = m.groups()
-        # sm_75 is 7.5; 7.5 and 75 as written
+        # 7.5 as written; sm_75 / 75 is 7.5 and sm_120 / 120 is 12.0 (the last digit is minor)
         cc = float(f"{major}.{minor}") if minor is not None else (
-            float(f"{major[0]}.{major[1:]}") if len(major) == 2 else float(major))
+            float(f"{major[:-1]}.{major[-1]}") if len(major) > 1 else float(major))
+        if not 1.0 <= cc < 20.0:
+            raise ValueError(f"`target-gpu` {text!r} is not a compute capability")
         return Gpu(text, cc)
     key = _normal(text)
     # the longest card name the text starts with: "V100-SXM2-16GB" is a V100, "A100" no A10

@@ -165,9 +165,9 @@ REVIEWED_TRAINER_WARNINGS: dict[tuple[str, str, str], str] = {
     for name in ("dlay_lokr_prodigy_training_full", "dlay_lokr_training", "dlay_lora_training")
 }
 # CFG505/CFG510 (issue 9 item 7)
-_MT_QWEN_SHIFT = ("discrete_flow_shift 2.2 with timestep_sampling \"qwen_shift\", which computes its "
-                  "own shift from the image size: musubi-tuner reads discrete_flow_shift only in "
-                  "\"shift\" mode (training/trainer_base.py)")
+_MT_QWEN_SHIFT = ("discrete_flow_shift 2.2 with timestep_sampling \"qwen_shift\", which computes "
+                  "its own shift from the image size: musubi-tuner reads discrete_flow_shift "
+                  "only in \"shift\" mode (training/trainer_base.py)")
 REVIEWED_TRAINER_WARNINGS |= {
     (f"musubi-tuner/kohya-ss__musubi-tuner{path}", "CFG510", "training.discrete_flow_shift"):
         _MT_QWEN_SHIFT for path in (
