@@ -65,6 +65,7 @@ def test_ai_toolkit_alternating_experts_give_the_high_one_seven_times_the_densit
     assert (fact(f, "moe.expert").value, fact(f, "moe.split").value) == ("both", "alternate")
     assert fact(f, "moe.switch_every").value == 10
     assert fact(f, "moe.high_share").value == 0.5
+    assert fact(f, "moe.high_steps").value == 1000
     assert fact(f, "moe.density_ratio").value == pytest.approx(7.0)
 
 
@@ -79,6 +80,7 @@ def test_musubi_uniform_timesteps_split_updates_in_proportion_to_the_ranges() ->
     _, f = facts_of(MUSUBI, "toml", "musubi-tuner")
     assert fact(f, "moe.split").value == "timestep"
     assert fact(f, "moe.high_share").value == pytest.approx(0.125)
+    assert fact(f, "moe.high_steps").value == 250
     assert fact(f, "moe.density_ratio").value == pytest.approx(1.0)
 
 

@@ -88,6 +88,12 @@ def _derive_experts(facts: Facts) -> None:
                      f"range [{_fmt(own[0])}, {_fmt(own[1])}] = {inside:.3g}", like="moe.expert",
                      inputs=("moe.boundary", "noise.t_min", "noise.t_max"))
         return
+    _derive_expert_split(facts, b, lo, hi)
+
+
+def _derive_expert_split(facts: Facts, b: float, lo: float, hi: float) -> None:
+    """A run that trains both experts: the high-noise one's share of the steps, that share
+    in steps, and its density per unit of t against the low-noise one's."""
     split = facts.value("moe.split", None)
     if split == "alternate":
         share, how = 0.5, "the trainer alternates the experts"
@@ -102,6 +108,11 @@ def _derive_experts(facts: Facts) -> None:
     _set_derived(facts, "moe.high_share", share, f"moe.high_share = {share:.3g} ({how})",
                  like="moe.expert", inputs=("moe.split", "moe.boundary", "noise.t_min",
                                             "noise.t_max", "noise.timestep_sampling"))
+    total = as_int(_num(facts, "total_steps"))
+    if total is not None and total > 0:
+        _set_derived(facts, "moe.high_steps", round(total * share), f"moe.high_steps = "
+                     f"{total} × {share:.3g} = {round(total * share)}", like="moe.expert",
+                     inputs=("total_steps", "moe.high_share"))
     ratio = (share / (1 - b)) / ((1 - share) / b)
     _set_derived(facts, "moe.density_ratio", ratio,
                  f"moe.density_ratio = ({share:.3g} / {_fmt(round(1 - b, 6))}) / "

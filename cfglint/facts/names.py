@@ -206,6 +206,8 @@ FACTS: tuple[FactName, ...] = (
     _f("moe.switch_every", "int", "ai-toolkit `switch_boundary_every`: steps before the other "
        "expert trains"),
     _r("moe.high_share", "float", "share of the steps that train the high-noise expert"),
+    _r("moe.high_steps", "int", "steps that train the high-noise expert (total_steps × "
+       "moe.high_share)"),
     _r("moe.density_ratio", "float", "updates per unit of timestep of the high-noise expert "
        "against the low-noise one"),
     _r("moe.range_in_expert", "float", "for a run that trains one expert: share of its "
