@@ -93,7 +93,7 @@ def build_facts(doc: Document, family: Family, settings: Settings) -> Facts:
     """The facts stage: the trainer's adapter, the user mapping, the derived facts."""
     from cfglint.facts.collect import facts_for
 
-    return facts_for(doc, family, settings.mapping or None)
+    return facts_for(doc, family, settings.mapping or None, settings.target_gpu)
 
 
 @dataclass(frozen=True)

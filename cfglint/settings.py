@@ -19,11 +19,13 @@ from cfglint.source.document import Document, Mapping, Scalar, resolve_alias
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
+    from cfglint.gpus import Gpu
+
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "extend-ignore", "fail-on", "exclude", "extend-exclude",
     "force-exclude", "per-file-ignores", "families", "params", "rule-folders", "mapping",
     "max-file-size", "yaml-loader", "family", "output-format", "allow-external-rule-folders",
-    "docs-url", "search-space",
+    "docs-url", "search-space", "target-gpu",
 }
 SEARCH_SPACE_KEYS = {"trainer", "keys"}
 YAML_LOADERS = ("pyyaml", "omegaconf", "ruamel")
@@ -60,6 +62,8 @@ class Settings:
     where: dict[str, str] = field(default_factory=dict)
     # search spaces: the trainer their points are linted for, and search name → config key
     search_space: dict[str, Any] = field(default_factory=dict)
+    # the GPU the runs are meant for (a name or a compute capability), for precision rules
+    target_gpu: Gpu | None = None
 
     def rule_url(self, code: str) -> str:
         """The page of rule ``code`` where the user serves rule pages, else ""."""
@@ -262,6 +266,13 @@ def parse_settings(doc: Document, table: Mapping) -> Settings:
             s.output_format = value
         elif key == "search-space":
             s.search_space = _search_space(doc, node, value, FAMILY_NAMES)
+        elif key == "target-gpu":
+            from cfglint.gpus import parse_gpu
+
+            try:
+                s.target_gpu = parse_gpu(value)
+            except ValueError as err:
+                raise _located(doc, node, str(err)) from None
         elif key == "yaml-loader":
             if value not in YAML_LOADERS:
                 raise _located(doc, node, f"`yaml-loader` must be one of {', '.join(YAML_LOADERS)}")

@@ -193,8 +193,9 @@ def test_moving_the_key_changes_only_that_key_of_the_trainers_view() -> None:
     after = facts_for(fixed, get_family("diffusion-pipe")).items
     changed = {n for n in before.keys() | after.keys()
                if n not in before or n not in after or before[n].value != after[n].value}
-    assert changed == {"noise.t_min"}
+    assert changed == {"noise.t_min", "moe.range_in_expert"}  # and what is derived from it
     assert after["noise.t_min"].value == 0.875
+    assert after["moe.range_in_expert"].value == 1.0
 
 
 def test_model_keys_of_other_model_types_are_reported_without_a_rename() -> None:

@@ -30,6 +30,8 @@ config:
         is_flux: true
       sample:
         sample_every: 250
+        prompts:
+          - "a photo of sks dog"
 """
 
 
@@ -63,6 +65,13 @@ def test_legacy_accumulation_counts_micro_steps_and_bnb_eps() -> None:
     assert "2000" in total.note
     assert fact(f, "optimizer.eps").value == 1e-6
     assert fact(f, "optimizer.is_8bit").value is True
+
+
+def test_a_sample_section_without_prompts_samples_nothing() -> None:
+    text = CONFIG.replace('        prompts:\n          - "a photo of sks dog"\n', "")
+    _, f = facts_of(text, "yaml", "ai-toolkit")
+    assert "no sample prompts" in str(fact(f, "sample_every").value)
+    assert fact(f, "first_eval_step").value == 1000  # the EMA is still saved
 
 
 def test_ema_is_constant_and_used_for_samples_and_saves() -> None:

@@ -109,3 +109,10 @@ def test_the_webui_wrapper_is_read_from_its_config_without_epoch_defaults() -> N
 
 def test_legacy_validation_steps_is_the_validation_interval() -> None:
     assert fact(st(validation_steps=250), "sample_every").value == 250
+
+
+def test_validation_disable_means_no_validation_images() -> None:
+    f = st(use_ema=True, validation_disable=True, validation_step_interval=50)
+    assert isinstance(fact(f, "sample_every").value, Unknown)
+    assert "first_eval_step" not in f
+    assert fact(st(validation_step_interval=50), "sample_every").value == 50

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example_settings import settings_of
 
 from cfglint.cli import main
 from cfglint.engine.catalog import WHY_SECTIONS, Example, load_rules
@@ -103,9 +104,7 @@ def _files() -> Iterator[tuple[str, str]]:
 
 
 def _lint_example(ex: Example) -> FileResult:
-    settings = Settings()
-    for key, value in ex.settings.items():
-        setattr(settings, key.replace("-", "_"), value)
+    settings = settings_of(ex)
     doc = parse_text(f"example.{ex.format}", ex.config, ex.format)  # type: ignore[arg-type]
     family = None if ex.family == "auto" else ex.family
     return lint_document(doc, settings, RunOptions(family=family), RULES)

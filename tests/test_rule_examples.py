@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from example_settings import settings_of
 
 from cfglint.engine.catalog import Example, Rule, load_rules
 from cfglint.findings import FileResult
@@ -16,16 +17,9 @@ RULES = load_rules()
 CASES = [(rule, i, ex) for rule in RULES.values() for i, ex in enumerate(rule.examples)]
 
 
-def _settings(ex: Example) -> Settings:
-    s = Settings()
-    for key, value in ex.settings.items():
-        setattr(s, key.replace("-", "_"), value)
-    return s
-
-
 def _lint(ex: Example) -> tuple[Document, FileResult, Settings]:
     doc = parse_text(f"example.{ex.format}", ex.config, ex.format)  # type: ignore[arg-type]
-    settings = _settings(ex)
+    settings = settings_of(ex)
     return doc, lint_document(doc, settings, _options(ex), RULES), settings
 
 

@@ -164,6 +164,22 @@ REVIEWED_TRAINER_WARNINGS: dict[tuple[str, str, str], str] = {
      "training.mixed_precision"): _MT_WAN22_FP16
     for name in ("dlay_lokr_prodigy_training_full", "dlay_lokr_training", "dlay_lora_training")
 }
+# CFG505/CFG510 (issue 9 item 7)
+_MT_QWEN_SHIFT = ("discrete_flow_shift 2.2 with timestep_sampling \"qwen_shift\", which computes "
+                  "its own shift from the image size: musubi-tuner reads discrete_flow_shift "
+                  "only in \"shift\" mode (training/trainer_base.py)")
+REVIEWED_TRAINER_WARNINGS |= {
+    (f"musubi-tuner/kohya-ss__musubi-tuner{path}", "CFG510", "training.discrete_flow_shift"):
+        _MT_QWEN_SHIFT for path in (
+            "@pr-861/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_adamw_loraplus_cute_v1.toml",
+            "@pr-861/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_adamw_loraplus_cute_v2.toml",
+            "@pr-901/configs/DLAY/QWEN-IMAGE/dlay_qwen2512_lora_muon_cute_v1.toml")
+} | {
+    ("diffusion-pipe/luisclement__Diffusion-Pipe-Lora-Training/toml/wan_2.2_high.toml", "CFG505",
+     ""): "a high-noise Wan 2.2 LoRA whose range is written as top-level timestep_start/"
+          "timestep_end, which diffusion-pipe never reads ([model] min_t/max_t in "
+          "models/wan/wan.py): it trains on all timesteps",
+}
 SCHEMA_CODES = {"CFG001", "CFG002", "CFG003", "CFG005", "CFG701"}
 
 

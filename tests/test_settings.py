@@ -254,6 +254,7 @@ def test_unknown_key_in_cfglint_toml_is_located_too(tmp_path):
     ("max-file-size = -1\n", "`max-file-size` must be a positive number of bytes"),
     ('yaml-loader = "yaml"\n', "`yaml-loader` must be one of"),
     ('per-file-ignores = {"*.json" = "CFG005"}\n', "`per-file-ignores` maps globs"),
+    ('target-gpu = "Z100"\n', "unknown GPU `Z100` in `target-gpu`"),
 ])
 def test_invalid_setting_value_exits_2_with_location(tmp_path, text, message):
     _write(tmp_path / "cfglint.toml", text)

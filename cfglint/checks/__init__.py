@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 # check name → module in this package ("schema" and "builtin" are produced by the pipeline)
 CHECKS: frozenset[str] = frozenset({
-    "gui_string_numbers", "latent_cache", "noise_offset", "schedule_horizon", "sedd_sigma",
-    "te_cache", "two_sources", "unusable_numbers", "yaml_exponent",
+    "dataset_repeats", "gui_sd_scripts_names", "gui_string_numbers", "latent_cache",
+    "noise_offset", "schedule_horizon", "sedd_sigma", "te_cache", "two_sources",
+    "unusable_numbers", "yaml_exponent",
     # search spaces (Optuna, Ray Tune, W&B); they read cfglint.space
     "space_categorical", "space_deprecated", "space_effective_lr", "space_exponent",
     "space_guards", "space_invalid", "space_points", "space_quantized", "space_reuse",

@@ -20,21 +20,31 @@ from cfglint.source.document import Document
 
 if TYPE_CHECKING:
     from cfglint.families.base import Family
+    from cfglint.gpus import Gpu
 
 
-def facts_for(doc: Document, family: Family, mapping: dict[str, str] | None = None) -> Facts:
+def facts_for(doc: Document, family: Family, mapping: dict[str, str] | None = None,
+              gpu: Gpu | None = None) -> Facts:
     """Canonical facts of ``doc`` read as ``family``, with the user mapping applied.
 
     A mapping value is a dotted key path (``quality.ema.use_ema_weights_for_inference``,
     ``a.b[0].c``) read with the family's scalar typing; a value starting with ``=``
     is a literal (``"=constant"``, ``"=true"``, ``"=2600"``) for semantics the file
-    cannot state, such as ``ema.schedule``. Mapped facts replace the adapter's.
+    cannot state, such as ``ema.schedule``. Mapped facts replace the adapter's. ``gpu``
+    is the settings' ``target-gpu``: the hardware the run is meant for.
     """
     if doc.root is None:
         return Facts(family.name)
     facts = family.facts(doc)
     if mapping:
         apply_mapping(doc, family, facts, mapping)
+    if gpu is not None:
+        note = f"settings `target-gpu` = {gpu.name!r}"
+        facts.set("gpu.name", gpu.name, "mapped", doc.path, None, None, note)
+        facts.set("gpu.compute_capability", gpu.compute_capability, "mapped", doc.path, None,
+                  None, note)
+        facts.set("gpu.bf16", gpu.bf16, "mapped", doc.path, None, None,
+                  f"{note}: native bf16 needs compute capability 8.0 or newer")
     return derive_common(facts)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from cfglint.facts import formulas as derived
 from cfglint.facts.model import Facts, Unknown
+from cfglint.facts.taxonomy import NATIVE_RESOLUTION
 from cfglint.facts.values import as_int, as_number
 from cfglint.source.document import KeyPath, Span
 
@@ -49,7 +50,74 @@ def derive_common(facts: Facts) -> Facts:
     _derive_lora(facts)
     _derive_ema(facts)
     _derive_ema_run(facts)
+    _derive_native_resolution(facts)
+    _derive_experts(facts)
     return facts
+
+
+def _derive_native_resolution(facts: Facts) -> None:
+    fam = facts.value("model.family", None)
+    if "model.native_resolution" not in facts and fam in NATIVE_RESOLUTION:
+        _set_derived(facts, "model.native_resolution", NATIVE_RESOLUTION[fam],
+                     f"{fam} was trained at {NATIVE_RESOLUTION[fam]}²", like="model.family")
+
+
+# timestep samplers whose t is uniform on [noise.t_min, noise.t_max] (musubi-tuner's
+# `uniform`, and `sigma`, which indexes an unshifted linear schedule)
+_UNIFORM_T = frozenset({"uniform", "sigma"})
+
+
+def _derive_experts(facts: Facts) -> None:
+    """Wan 2.2's two experts: the high-noise one's share of the updates and their density
+    per unit of t against the low-noise one's, or, for a run that trains one expert, the
+    share of its timestep range that lies in that expert's own range."""
+    b = as_number(_num(facts, "moe.boundary"))
+    expert = facts.value("moe.expert", None)
+    if b is None or not 0.0 < b < 1.0 or expert not in ("both", "high", "low"):
+        return
+    lo = as_number(_num(facts, "noise.t_min"))
+    hi = as_number(_num(facts, "noise.t_max"))
+    lo, hi = (0.0 if lo is None else float(lo)), (1.0 if hi is None else float(hi))
+    if expert != "both":
+        if hi <= lo or facts.value("moe.split", None) == "one":
+            return  # the trainer keeps the expert in its own range by itself
+        own = (b, 1.0) if expert == "high" else (0.0, b)
+        inside = max(0.0, min(hi, own[1]) - max(lo, own[0])) / (hi - lo)
+        _set_derived(facts, "moe.range_in_expert", inside,
+                     f"share of t ∈ [{_fmt(lo)}, {_fmt(hi)}] inside the {expert}-noise expert's "
+                     f"range [{_fmt(own[0])}, {_fmt(own[1])}] = {inside:.3g}", like="moe.expert",
+                     inputs=("moe.boundary", "noise.t_min", "noise.t_max"))
+        return
+    _derive_expert_split(facts, b, lo, hi)
+
+
+def _derive_expert_split(facts: Facts, b: float, lo: float, hi: float) -> None:
+    """A run that trains both experts: the high-noise one's share of the steps, that share
+    in steps, and its density per unit of t against the low-noise one's."""
+    split = facts.value("moe.split", None)
+    if split == "alternate":
+        share, how = 0.5, "the trainer alternates the experts"
+    elif split == "timestep" and facts.value("noise.timestep_sampling", None) in _UNIFORM_T \
+            and hi > lo:
+        share = max(0.0, hi - max(lo, b)) / (hi - lo)
+        how = f"t uniform on [{_fmt(lo)}, {_fmt(hi)}] picks the expert"
+    else:
+        return
+    if not 0.0 < share < 1.0:
+        return
+    _set_derived(facts, "moe.high_share", share, f"moe.high_share = {share:.3g} ({how})",
+                 like="moe.expert", inputs=("moe.split", "moe.boundary", "noise.t_min",
+                                            "noise.t_max", "noise.timestep_sampling"))
+    total = as_int(_num(facts, "total_steps"))
+    if total is not None and total > 0:
+        _set_derived(facts, "moe.high_steps", round(total * share), f"moe.high_steps = "
+                     f"{total} × {share:.3g} = {round(total * share)}", like="moe.expert",
+                     inputs=("total_steps", "moe.high_share"))
+    ratio = (share / (1 - b)) / ((1 - share) / b)
+    _set_derived(facts, "moe.density_ratio", ratio,
+                 f"moe.density_ratio = ({share:.3g} / {_fmt(round(1 - b, 6))}) / "
+                 f"({1 - share:.3g} / {_fmt(b)}) = {ratio:.3g} updates per unit of t, high "
+                 "against low", like="moe.expert", inputs=("moe.high_share", "moe.boundary"))
 
 
 def _derive_batch(facts: Facts) -> None:
@@ -265,26 +333,53 @@ def _derive_ema(facts: Facts) -> None:
         _derive_init_share(facts, first, float(decay), schedule)
 
 
+def _schedule_kw(facts: Facts) -> dict[str, float]:
+    """The schedule parameters of this run's EMA that ``cfglint.facts.ema`` takes."""
+    kw: dict[str, float] = {}
+    for name, arg in (("ema.warmup_steps", "warmup_steps"), ("ema.power", "power"),
+                      ("ema.update_after_step", "update_after_step")):
+        v = _num(facts, name)
+        if v is not None:
+            kw[arg] = v
+    return kw
+
+
+_FORMULAS = {
+    "constant": "{d}^{n}",
+    "torch_ema": "Π_k min({d}, (1+k)/(10+k)), {ks}",
+    "diffusers": "Π_k clip((1+s)/(10+s), s=k−1), {ks}",
+    "onetrainer": "Π_k min({d}, k/(9+k)), {ks}",
+    "copy_then_constant": "Π_k (0 before step {w}, else {d}), {ks}",
+    "ema_pytorch": "Π_k min({d}, 1 − (k − {a})^−{p}) after the first copy, {ks}",
+}
+
+
 def _derive_init_share(facts: Facts, first: int, decay: float, schedule: str) -> None:
     every = max(1, as_int(_num(facts, "ema.update_every")) or 1)
-    warmup = as_int(_num(facts, "ema.warmup_steps")) or 0
-    share = derived.ema_init_share(first, decay, schedule,  # type: ignore[arg-type]
-                                   every=every, warmup_steps=warmup)
+    kw = _schedule_kw(facts)
+    try:
+        share = derived.ema_init_share(first, decay, schedule,  # type: ignore[arg-type]
+                                       every=every, **kw)
+    except ValueError:
+        return
     ks = f"k={every}, {2 * every}, …, {first}" if every > 1 else f"k=1..{first}"
-    formula = {"constant": f"{_fmt(decay)}^{first // every}",
-               "torch_ema": f"Π_k min({_fmt(decay)}, (1+k)/(10+k)), {ks}",
-               "diffusers": f"Π_k clip((1+s)/(10+s), s=k−1), {ks}",
-               "onetrainer": f"Π_k min({_fmt(decay)}, k/(9+k)), {ks}",
-               "copy_then_constant": f"Π_k (0 before step {warmup}, else {_fmt(decay)}), {ks}",
-               }[schedule]
+    formula = _FORMULAS[schedule].format(
+        d=_fmt(decay), n=first // every, ks=ks, w=int(kw.get("warmup_steps", 0)),
+        a=int(kw.get("update_after_step", 0)), p=_fmt(kw.get("power", 2 / 3)))
     _set_derived(facts, "ema.init_share_at_first_eval", share,
                  f"ema_init_share({first}) = {formula} = {share:.4g}", like="first_eval_step",
-                 inputs=("ema.decay", "ema.schedule", "ema.update_every", "ema.warmup_steps"))
+                 inputs=("ema.decay", "ema.schedule", "ema.update_every", "ema.warmup_steps",
+                         "ema.power", "ema.update_after_step"))
+
+
+_EMA_INPUTS = ("ema.schedule", "total_steps", "ema.update_every", "ema.warmup_steps",
+               "ema.power", "ema.update_after_step")
 
 
 def _derive_ema_run(facts: Facts) -> None:
-    """The EMA measured against the run: its time constant, its updates, the start's share
-    at the end."""
+    """The EMA measured against the run: its time constant, its updates, and where the
+    final EMA's weight comes from (the start, the first half, the last tenth of the run)
+    under the trainer's decay schedule."""
     if facts.value("ema.enabled", None) is False:
         return
     decay = _num(facts, "ema.decay")
@@ -304,11 +399,33 @@ def _derive_ema_run(facts: Facts) -> None:
         _set_derived(facts, "ema.updates", updates,
                      f"ema.updates = {total} optimizer steps / every {every} = {updates:.0f}",
                      like="total_steps", inputs=("ema.update_every",))
-    # with a warm-up schedule the start is forgotten within a few dozen updates; only a
-    # constant decay keeps a share worth stating (d^n, cheap for any run length)
-    if "ema.init_share_at_end" not in facts and facts.value("ema.schedule", "constant") \
-            == "constant":
-        share = derived.ema_init_share(int(updates), float(decay), "constant")
-        _set_derived(facts, "ema.init_share_at_end", share,
-                     f"ema.init_share_at_end = {_fmt(decay)}^{int(updates)} = {share:.4g}",
-                     like="ema.decay", inputs=("ema.schedule", "total_steps", "ema.update_every"))
+    schedule = facts.value("ema.schedule", "constant")
+    if schedule in derived.EMA_SCHEDULES:
+        _derive_final_shares(facts, total, float(decay), schedule, every)
+
+
+def _derive_final_shares(facts: Facts, total: int, decay: float, schedule: str,
+                         every: int) -> None:
+    kw = _schedule_kw(facts)
+    n = total // every
+    try:
+        start = derived.ema_init_share(total, decay, schedule,  # type: ignore[arg-type]
+                                       every=every, **kw)
+        half = derived.ema_recent_share(total, 0.5, decay, schedule,  # type: ignore[arg-type]
+                                        every=every, **kw)
+        tenth = derived.ema_recent_share(total, 0.1, decay, schedule,  # type: ignore[arg-type]
+                                         every=every, **kw)
+    except ValueError:
+        return
+    how = f"under the {schedule} schedule over {n} updates"
+    for name, value, note in (
+            ("ema.init_share_at_end", start,
+             f"ema.init_share_at_end = Π d_k over all {n} updates {how} = {start:.4g}"),
+            ("ema.final_share_first_half", 1 - half,
+             f"ema.final_share_first_half = Π d_k over the last {n - n // 2} updates "
+             f"{how} = {1 - half:.4g} (the start and the first half of the run)"),
+            ("ema.final_share_last_tenth", tenth,
+             f"ema.final_share_last_tenth = 1 − Π d_k over the last {n - int(n * 0.9 + 1e-9)} "
+             f"updates {how} = {tenth:.4g}")):
+        if name not in facts:
+            _set_derived(facts, name, value, note, like="ema.decay", inputs=_EMA_INPUTS)

@@ -45,6 +45,10 @@ FACTS: tuple[FactName, ...] = (
     _f("model.vae", "str", "the VAE's name or path, where the config names one"),
     _f("model.prediction", "str", "`epsilon`, `v_prediction`, `flow` (flow matching), "
        "`score_entropy`, `l1`"),
+    _f("model.v_parameterization", "bool", "sd-scripts `v_parameterization` as written (the "
+       "flag `verify_training_args` checks the v-prediction options against)"),
+    _d("model.native_resolution", "int", "the resolution the model family was trained at "
+       "(SDXL, Flux, SD3 1024; SD 1.x 512; SD 2.x 768)"),
     _f("method", "str", "`lora`, `full`, `textual_inversion`, `lokr`, `loha`, ..."),
     # learning rates and optimizer
     _f("lr", "float", "the main (UNet/transformer/generator) learning rate as the optimizer "
@@ -129,10 +133,16 @@ FACTS: tuple[FactName, ...] = (
     # EMA
     _f("ema.enabled", "bool", "an EMA of the weights is kept"),
     _f("ema.decay", "float", "EMA decay"),
-    _f("ema.schedule", "str", "`constant` (ai-toolkit, BasicSR, traiNNer), `torch_ema` "
+    _f("ema.schedule", "str", "`constant` (ai-toolkit, BasicSR), `torch_ema` "
        "(`min(d, (1+k)/(10+k))`, SEDD), `diffusers` (`EMAModel.get_decay`), `onetrainer` "
        "(`min(d, k/(9+k))` per update), `copy_then_constant` (SimpleTuner: the EMA copies the "
-       "weights until `ema.warmup_steps`, then decays at d)"),
+       "weights until `ema.warmup_steps`, then decays at d), `ema_pytorch` (traiNNer-redux: "
+       "lucidrains' ema-pytorch, `min(d, 1 − (k − ema.update_after_step)^−ema.power)` after "
+       "copies up to `ema.update_after_step`)"),
+    _f("ema.power", "float", "the warm-up exponent of an `ema_pytorch` schedule (traiNNer "
+       "`ema_power`; 10 is practically no warm-up)"),
+    _f("ema.update_after_step", "int", "updates during which an `ema_pytorch` EMA copies the "
+       "weights (traiNNer `ema_update_after_step`)"),
     _f("ema.warmup_steps", "int", "optimizer steps during which the EMA copies the weights "
        "(SimpleTuner `ema_warmup_steps`)"),
     _f("ema.validation", "str", "which weights SimpleTuner's validation uses (`ema_validation`: "
@@ -147,7 +157,11 @@ FACTS: tuple[FactName, ...] = (
     _d("ema.init_share_at_first_eval", "float", "share of the starting weights in the EMA at "
        "the first sample/validation/EMA save, under `ema.schedule`"),
     _r("ema.init_share_at_end", "float", "share of the starting weights in the EMA at the end "
-       "of the run (constant decay: d^updates)"),
+       "of the run, under `ema.schedule` (constant decay: d^updates)"),
+    _r("ema.final_share_first_half", "float", "share of the final EMA that comes from the "
+       "starting weights and the first half of the run's updates, under `ema.schedule`"),
+    _r("ema.final_share_last_tenth", "float", "share of the final EMA that comes from the last "
+       "10 % of the run's updates, under `ema.schedule`"),
     # LoRA
     _f("lora.rank", "number", "linear rank"),
     _f("lora.alpha", "number", "linear alpha (the trainer's default when missing, origin "
@@ -168,10 +182,16 @@ FACTS: tuple[FactName, ...] = (
     _f("noise.timestep_sampling", "str", "how training timesteps are drawn, the trainer's own "
        "word (`sigma`, `shift`, `logit_normal`, ...)"),
     _f("noise.discrete_flow_shift", "float", "the constant timestep shift s "
-       "(t' = s·t / (1 + (s−1)·t)) as written; the note says when the trainer reads it "
-       "(musubi-tuner: only with `timestep_sampling = \"shift\"`)"),
+       "(t' = s·t / (1 + (s−1)·t)) as written; `noise.shift_mode` says whether the trainer "
+       "uses it (musubi-tuner: only with `timestep_sampling = \"shift\"`; sd-scripts' Flux "
+       "scripts: with `shift` and with `sigma`, whose scheduler is built with it)"),
     _f("noise.shift_mode", "str", "the shift the run trains with: `constant` (s above), "
        "`resolution` (a shift that depends on the image size), `none`"),
+    _f("noise.zero_terminal_snr", "bool", "sd-scripts `zero_terminal_snr` (rescaled betas)"),
+    _f("loss.scale_v_pred_like_noise_pred", "bool", "sd-scripts "
+       "`scale_v_pred_loss_like_noise_pred`"),
+    _f("loss.v_pred_like_loss", "float", "sd-scripts `v_pred_like_loss` (a v-prediction-like "
+       "loss term for ε-prediction)"),
     _f("noise.t_min", "float", "lowest training timestep on [0, 1] (1 = pure noise) the trainer "
        "samples (diffusion-pipe `[model] min_t`; musubi-tuner `min_timestep` / 1000, mirrored "
        "in its default `sigma` mode, which indexes a descending schedule)"),
@@ -180,6 +200,18 @@ FACTS: tuple[FactName, ...] = (
        "`high`, `low` or `both`"),
     _f("moe.boundary", "float", "the timestep on [0, 1] where the high-noise expert takes over "
        "(musubi-tuner `timestep_boundary`, above 1 divided by 1000)"),
+    _f("moe.split", "str", "how a run that trains both experts divides its steps: `alternate` "
+       "(ai-toolkit, every `moe.switch_every` steps), `timestep` (musubi-tuner: the sampled "
+       "timestep picks the expert); `one` where one expert trains on its own range"),
+    _f("moe.switch_every", "int", "ai-toolkit `switch_boundary_every`: steps before the other "
+       "expert trains"),
+    _r("moe.high_share", "float", "share of the steps that train the high-noise expert"),
+    _r("moe.high_steps", "int", "steps that train the high-noise expert (total_steps × "
+       "moe.high_share)"),
+    _r("moe.density_ratio", "float", "updates per unit of timestep of the high-noise expert "
+       "against the low-noise one"),
+    _r("moe.range_in_expert", "float", "for a run that trains one expert: share of its "
+       "timestep range [noise.t_min, noise.t_max] inside that expert's own range"),
     _f("noise.type", "str", "SEDD noise type (`loglinear`, `geometric`)"),
     _f("noise.sigma_min", "float", "SEDD geometric noise σ_min"),
     _f("noise.sigma_max", "float", "SEDD geometric noise σ_max"),
@@ -189,7 +221,14 @@ FACTS: tuple[FactName, ...] = (
        "needed)"),
     _f("sample_start", "int", "first sample step where the trainer has one (ai-toolkit "
        "`sample_start_step`, `skip_first_sample`)"),
-    _f("eval_every", "int", "optimizer steps between validations / eval losses"),
+    _f("eval_every", "int", "optimizer steps between validations / eval losses, only where "
+       "the trainer really validates (a validation dataset exists, validation is enabled)"),
+    _f("eval.configured_every", "int", "the validation interval the file writes, whether or "
+       "not validation can run (BasicSR/traiNNer `val.val_freq`)"),
+    _f("eval.dataset_count", "int", "validation datasets the file defines (BasicSR/traiNNer "
+       "`datasets.val*` entries)"),
+    _f("eval.metrics", "bool", "traiNNer-redux computes validation metrics (`val.metrics_enabled` "
+       "with `val.metrics`), which needs a paired validation dataset at start-up"),
     _f("save_every", "int", "optimizer steps between saved checkpoints"),
     _f("sample_every_epochs", "number", "sample interval given in epochs"),
     _f("eval_every_epochs", "number", "validation interval given in epochs"),
@@ -206,9 +245,15 @@ FACTS: tuple[FactName, ...] = (
     _f("aug.caption_dropout", "float", "caption dropout rate"),
     _f("aug.token_warmup", "bool", "caption token warmup"),
     _f("train_te", "bool", "the text encoder(s) are trained"),
+    _f("text.clip_skip", "int", "sd-scripts `clip_skip`: the text-encoder layer counted from the "
+       "end whose output conditions the model"),
     _f("resolution", "int", "training resolution (the larger side)"),
     _f("resolution.type", "str", "how a resolution is counted: `pixel` (the shorter side), "
        "`area` (megapixels) or `pixel_area` (SimpleTuner `resolution_type`)"),
+    # hardware the run is meant for (settings `target-gpu`)
+    _f("gpu.name", "str", "the GPU named by the settings key `target-gpu`"),
+    _f("gpu.compute_capability", "float", "its compute capability"),
+    _f("gpu.bf16", "bool", "it has native bf16 (compute capability 8.0 or newer)"),
     # SEDD
     _f("sedd.variant", "str", "`upstream` (Hydra) or `protein_lig_sedd` (a fork loaded with "
        "`yaml.safe_load`)"),

@@ -94,3 +94,10 @@ DIT_FAMILIES = FLOW_FAMILIES - {"wan22"} | {"pixart"}
 def optimizer_is_prodigy(name: str) -> bool:
     """Prodigy and its variants (prodigy8bit, ProdigyPlusScheduleFree)."""
     return name.lower().replace("_", "").startswith("prodigy")
+
+
+# The resolution each family was trained at: sd-scripts' docs/train_SDXL-en.md ("The default
+# resolution of SDXL is 1024x1024"); Flux and SD3 are trained at 1024² (Esser et al. 2024,
+# arXiv 2403.03206, for SD3); SD 1.x at 512²; SD 2.x at 768² (its v-prediction models).
+NATIVE_RESOLUTION: dict[str, int] = {"sdxl": 1024, "flux": 1024, "sd3": 1024, "sd15": 512,
+                                     "sd2": 768}

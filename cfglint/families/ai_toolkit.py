@@ -139,6 +139,34 @@ def _model(j: _Job) -> None:
                   p(*T, "noise_scheduler"), b.fact("noise.scheduler").span)  # type: ignore[union-attr]
     elif prediction_for(fam):
         b.derived("model.prediction", prediction_for(fam), f"default objective of {fam}")
+    if isinstance(arch, str) and arch.lower() in _WAN22_EXPERT_ARCHS:
+        _experts(j)
+
+
+# ai-toolkit's two-expert Wan 2.2 classes (extensions_built_in/diffusion_models/wan22/):
+# the I2V class inherits the T2V training boundaries [0.875, 0.0]
+_WAN22_EXPERT_ARCHS = frozenset({"wan22_14b", "wan22_14b_i2v"})
+_WAN22_SRC = "ostris/ai-toolkit:extensions_built_in/diffusion_models/wan22/wan22_14b_model.py"
+
+
+def _experts(j: _Job) -> None:
+    """Which Wan 2.2 experts train, where they split the timesteps, how they alternate."""
+    b, p = j.b, j.p
+    kw = p("model", "model_kwargs")
+    high = b.read((*kw, "train_high_noise")) is not False
+    low = b.read((*kw, "train_low_noise")) is not False
+    expert = "both" if high and low else "high" if high else "low" if low else None
+    if expert is None:
+        return  # a ValueError at start-up: at least one expert must train
+    b.derived("moe.expert", expert, "model.model_kwargs train_high_noise / train_low_noise "
+              f"(both default true; {_WAN22_SRC})", kw, b.ancestor_span(kw))
+    b.derived("moe.boundary", 0.875, f"multistage_boundaries [0.875, 0.0] ({_WAN22_SRC}); "
+              "each expert trains only on its own timesteps", p("model", "arch"),
+              b.ancestor_span(p("model", "arch")))
+    b.derived("moe.split", "alternate" if expert == "both" else "one",
+              "the trainer alternates the trainable experts (SDTrainer.py)" if expert == "both"
+              else "one expert trains on its own timesteps", kw, b.ancestor_span(kw))
+    b.get("moe.switch_every", p(*_T, "switch_boundary_every"), 1, source=SRC)
 
 
 def _network(j: _Job) -> None:
@@ -308,10 +336,24 @@ def _sampling(j: _Job) -> None:
         b.facts.set("sample_every", Unknown("sampling is disabled (train.disable_sampling)"),
                     "explicit", b.doc.path, p(*T, "disable_sampling"),
                     b.node(p(*T, "disable_sampling")).span)  # type: ignore[union-attr]
+    elif b.node(p("sample")) is not None and not _prompts(b, p("sample")):
+        b.facts.set("sample_every", Unknown("no sample prompts: nothing is generated"),
+                    "derived", b.doc.path, p("sample"), b.ancestor_span(p("sample")),
+                    "SampleConfig builds its samples from `prompts`/`samples`; with none, "
+                    "sample() generates no image (toolkit/config_modules.py)")
     elif b.node(p("sample")) is not None:
         b.get("sample_every", p("sample", "sample_every"), 100, source=SRC)
         b.get("sample_start", p("sample", "sample_start_step"), 0, source=SRC)
     b.get("save_every", p("save", "save_every"), 1000, source=SRC)
+
+
+def _prompts(b: FactBuilder, sample: KeyPath) -> bool:
+    """The sample section lists prompts (``prompts``, or ``samples`` with a ``prompt``)."""
+    for key in ("prompts", "samples"):
+        items = b.read((*sample, key))
+        if isinstance(items, list) and items:
+            return True
+    return False
 
 
 def _datasets_and_cache(j: _Job) -> None:

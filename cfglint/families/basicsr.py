@@ -3,10 +3,12 @@
 idiom in BasicSR's own files.
 
 Semantics: ``train.ema_decay > 0`` creates ``net_g_ema``, which validation uses and which
-is saved as ``params_ema`` (``BasicSR:basicsr/models/sr_model.py``); the decay is constant
-(``BasicSR:basicsr/models/base_model.py::model_ema``); ``train.warmup_iter`` is a linear
-warmup, ``-1`` none (``base_model.update_learning_rate``); ``train.total_iter`` optimizer
-iterations; ``datasets.train.batch_size_per_gpu`` × world size is the global batch.
+is saved as ``params_ema`` next to ``params`` (``BasicSR:basicsr/models/sr_model.py``); the
+decay is constant (``BasicSR:basicsr/models/base_model.py::model_ema``); validation runs
+every ``val.val_freq`` iterations over the ``datasets.val*`` loaders, so without one it
+never runs (``BasicSR:basicsr/train.py``); ``train.warmup_iter`` is a linear warmup, ``-1``
+none (``base_model.update_learning_rate``); ``train.total_iter`` optimizer iterations;
+``datasets.train.batch_size_per_gpu`` × world size is the global batch.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cfglint.facts.taxonomy import optimizer_is_adam
 from cfglint.facts.values import as_int, as_number
 from cfglint.families.base import Family, ProbeDefaults, Program, child, keys_of, root_mapping
 from cfglint.repo.declare import ForkPoints, NameRegistry, OpenRegistry
-from cfglint.source.document import Document, KeyPath
+from cfglint.source.document import Document, KeyPath, Mapping
 from cfglint.source.yaml_dialect import Dialect
 
 SRC_B = "BasicSR:basicsr/models/base_model.py"
@@ -116,7 +118,7 @@ class BasicSR(Family):
         self._batch(b)
         self._precision(b)
         self._ema(b)
-        _monitoring(b)
+        self._monitoring(b)
         return b.facts
 
     def _schedule(self, b: FactBuilder) -> None:
@@ -149,8 +151,15 @@ class BasicSR(Family):
         b.derived("ema.schedule", "constant", f"{self.source}: constant decay")
         b.derived("ema.used_for_sampling", True, "validation runs net_g_ema when it exists "
                   "(BasicSR:basicsr/models/sr_model.py)")
-        b.derived("ema.used_for_saving", True, "net_g_ema is saved as params_ema")
+        b.derived("ema.used_for_saving", False, "checkpoints hold params and params_ema side by "
+                  "side (BasicSR:basicsr/models/sr_model.py::save)")
         b.derived("ema.update_every", 1, "one EMA update per iteration")
+
+    def _monitoring(self, b: FactBuilder) -> None:
+        if b.node(("val",)) is not None and not _phases(b, "test"):
+            _validation(b, "BasicSR:basicsr/train.py",
+                        loaderless=b.read(("model_type",)) in _LOADERLESS_VALIDATION)
+        b.get("save_every", ("logger", "save_checkpoint_freq"), convert=_int_like)
 
 
 def _optimizer(b: FactBuilder) -> None:
@@ -176,10 +185,36 @@ def _processes(b: FactBuilder) -> None:
                     b.doc.path, ("num_gpu",), b.node(("num_gpu",)).span)  # type: ignore[union-attr]
 
 
-def _monitoring(b: FactBuilder) -> None:
-    if b.node(("val",)) is not None:
+def _phases(b: FactBuilder, phase: str) -> list[str]:
+    """The ``datasets`` entries of one phase: ``val``, ``val_1``, ... (BasicSR and traiNNer
+    take the part before the first ``_``)."""
+    node = b.node(("datasets",))
+    if not isinstance(node, Mapping):
+        return []
+    return [k for k in node.keys() if str(k).split("_")[0] == phase]
+
+
+# models whose validation samples without data and asserts that it gets no loader
+# (BasicSR:basicsr/models/stylegan2_model.py): adding a val dataset would fail that assert
+_LOADERLESS_VALIDATION = frozenset({"StyleGAN2Model"})
+
+
+def _validation(b: FactBuilder, src: str, loaderless: bool = False) -> None:
+    """The configured validation interval, and ``eval_every`` only when a validation
+    dataset exists: the training loop validates over the ``datasets.val*`` loaders.
+    ``eval.dataset_count`` is left out for a model whose validation takes no loader."""
+    vals = _phases(b, "val")
+    if not loaderless:
+        b.derived("eval.dataset_count", len(vals), "datasets.val* entries: " + (
+            ", ".join(vals) or "none"), ("datasets",), b.ancestor_span(("datasets",)))
+    b.get("eval.configured_every", ("val", "val_freq"), convert=_int_like)
+    if vals:
         b.get("eval_every", ("val", "val_freq"), convert=_int_like)
-    b.get("save_every", ("logger", "save_checkpoint_freq"), convert=_int_like)
+    elif b.node(("val", "val_freq")) is not None:
+        where: KeyPath = ("val", "val_freq")
+        b.facts.set("eval_every", Unknown("no datasets.val* entry: validation never runs"),
+                    "derived", b.doc.path, where, b.ancestor_span(where),
+                    f"the loop validates over the datasets.val* loaders ({src})")
 
 
 def _int_like(value: object) -> object:

@@ -141,6 +141,11 @@ def _model(b: FactBuilder) -> str:
             fam = "wan22"
             b.derived("moe.expert", expert, f"model path names the {expert}-noise expert",
                       (*_M, "transformer_path"), b.ancestor_span((*_M, "transformer_path")))
+            i2v = any(isinstance(p, str) and "i2v" in p.lower() for p in paths)
+            b.derived("moe.boundary", 0.9 if i2v else 0.875, "Wan 2.2's inference boundary, "
+                      "0.875 for T2V and 0.9 for I2V (diffusion-pipe:docs/supported_models.md);"
+                      " diffusion-pipe trains the expert on min_t..max_t",
+                      (*_M, "transformer_path"), b.ancestor_span((*_M, "transformer_path")))
     b.derived("model.family", fam, f"model.type {mtype_s!r}" + (
         " and the checkpoint paths" if mtype_s == "wan" else ""), (*_M, "type"),
         b.ancestor_span((*_M, "type")))

@@ -288,14 +288,39 @@ def _precision(r: _Reader) -> None:
     b.derived("ema.enabled", False, "sd-scripts has no EMA")
 
 
+# timestep_sampling values of the Flux/Lumina/Anima/HunyuanImage scripts that draw t without
+# discrete_flow_shift (library/flux_train_utils.py, library/lumina_train_util.py:
+# get_noisy_model_input_and_timesteps); `shift` applies it to the sampled t and `sigma` (and
+# a weighting scheme) index the FlowMatchEulerDiscreteScheduler built with shift=it.
+SHIFT_MODES = {"shift": "constant", "sigma": "constant", "uniform": "none", "sigmoid": "none",
+               "flux_shift": "resolution", "nextdit_shift": "resolution"}
+
+
 def _noise(r: _Reader, fam: str) -> None:
     f = r.f
     f.get("noise.offset", "noise_offset")
     f.get("noise.adaptive_scale", "adaptive_noise_scale")
     f.get("noise.min_snr_gamma", "min_snr_gamma")
     if fam == "flux" or "timestep_sampling" in r.keys:
-        f.get("noise.timestep_sampling", "timestep_sampling", "sigma",
-              source="sd-scripts:library/flux_train_utils.py")
+        mode = f.get("noise.timestep_sampling", "timestep_sampling", "sigma",
+                     source="sd-scripts:library/flux_train_utils.py")
+        f.get("noise.discrete_flow_shift", "discrete_flow_shift", 3.0,
+              source="sd-scripts:library/flux_train_utils.py",
+              note="read by timestep_sampling shift and sigma (the scheduler's timesteps)")
+        if isinstance(mode, str) and mode in SHIFT_MODES:
+            r.b.derived("noise.shift_mode", SHIFT_MODES[mode], f"timestep_sampling {mode!r} "
+                        "(library/flux_train_utils.py)", f.path("timestep_sampling"))
+    f.get("text.clip_skip", "clip_skip")
+    _v_prediction_flags(r)
+
+
+def _v_prediction_flags(r: _Reader) -> None:
+    """The flags ``verify_training_args`` checks against ``v_parameterization``."""
+    f = r.f
+    f.get("loss.scale_v_pred_like_noise_pred", "scale_v_pred_loss_like_noise_pred", False)
+    f.get("loss.v_pred_like_loss", "v_pred_like_loss")
+    f.get("noise.zero_terminal_snr", "zero_terminal_snr", False)
+    f.get("model.v_parameterization", "v_parameterization", False)
 
 
 def _sampling(r: _Reader) -> None:

@@ -42,7 +42,7 @@ from cfglint.families.base import (
     Program,
     root_mapping,
 )
-from cfglint.families.kohya import gui_app_layout
+from cfglint.families.kohya import SD_SCRIPTS_MARKERS, SHIFT_MODES, gui_app_layout
 from cfglint.source.document import Document, KeyPath
 
 SRC = "kohya_ss GUI default (kohya_ss:kohya_gui/class_basic_training.py)"
@@ -66,6 +66,31 @@ _GUI_ONLY = frozenset({"LoRA_type", "model_list", "epoch", "lr_warmup", "train_o
                        "flux1_checkbox", "sdxl_checkbox", "block_alphas", "block_dims",
                        "extra_accelerate_launch_args", "gpu_ids", "num_cpu_threads_per_process",
                        "dim_from_weights"})
+
+
+# sd-scripts option names a preset may carry by mistake → (the name the GUI's LoRA,
+# DreamBooth, fine-tune and textual-inversion tabs read instead, the tab that reads the
+# sd-scripts name itself). open_configuration reads only its own parameter names
+# (kohya_gui/lora_gui.py ...), so the value falls back to the GUI default.
+SD_SCRIPTS_NAMES: dict[str, tuple[str, str | None]] = {
+    "optimizer_type": ("optimizer", None),
+    "resolution": ("max_resolution", "anima_lllite"),
+    "network_module": ("LoRA_type", "leco"),
+}
+# parameters only one of those other tabs saves (kohya_gui/leco_gui.py, anima_lllite_gui.py)
+TAB_MARKERS: dict[str, frozenset[str]] = {
+    "leco": frozenset({"leco_denoise_guidance_scale", "max_denoising_steps", "prompts_file"}),
+    "anima_lllite": frozenset({"cond_emb_dim", "conditioning_data_dir", "lllite_cond_dim",
+                               "lllite_target_layers", "lllite_mlp_dim", "lllite_dropout"}),
+}
+# parameters only the LoRA, DreamBooth, fine-tune and textual-inversion tabs save
+MAIN_TAB_MARKERS = frozenset({"LoRA_type", "max_resolution", "epoch", "lr_warmup",
+                              "model_list", "train_on_input", "stop_text_encoder_training",
+                              "sdxl_no_half_vae", "image_folder", "template", "flux1_checkbox"})
+# the GUI widget defaults a preset falls back to (kohya_gui/class_basic_training.py,
+# kohya_gui/lora_gui.py)
+GUI_DEFAULTS: dict[str, str] = {"optimizer": "AdamW8bit", "max_resolution": "512,512",
+                                "LoRA_type": "Standard"}
 
 
 # GUI load coercions (kohya_ss:kohya_gui/common_gui.py).
@@ -103,7 +128,9 @@ class KohyaGui(Family):
         if doc.format != "json":
             return 0.0
         gui_only = len(keys & _GUI_ONLY) + any(k.startswith("anima_") for k in keys)
-        hits = len(keys & GUI_MARKERS) + gui_only
+        # sd-scripts reads only TOML, so its option names in a JSON that has GUI-only keys
+        # are a GUI preset written with the wrong names (they count as evidence too)
+        hits = len(keys & (GUI_MARKERS | SD_SCRIPTS_MARKERS)) + gui_only
         if gui_only and hits >= 3:
             return min(0.5 + 0.05 * hits, 1.0)
         return 0.0
@@ -206,7 +233,8 @@ def _method(r: _Gui) -> None:
 
 def _optimizer(r: _Gui) -> None:
     b, f, get = r.b, r.f, r.get
-    opt = get("optimizer.name", "optimizer", "adamw8bit", convert=lambda v: str(v).lower())
+    opt = get("optimizer.name", "optimizer", GUI_DEFAULTS["optimizer"].lower(),
+              convert=lambda v: str(v).lower())
     opt_s = opt if isinstance(opt, str) else ""
     args = parse_kv_args(f.read("optimizer_args"))
     if args:
@@ -292,11 +320,28 @@ def _precision(r: _Gui) -> None:
 
 
 def _noise(r: _Gui, fam: str) -> None:
-    get = r.get
+    get, num = r.get, r.num
     get("noise.offset", "noise_offset")
     get("noise.min_snr_gamma", "min_snr_gamma")
     if fam == "flux" or "timestep_sampling" in r.keys:
-        get("noise.timestep_sampling", "timestep_sampling", "sigma")
+        mode = get("noise.timestep_sampling", "timestep_sampling", "sigma")
+        if fam == "flux":
+            # the LoRA GUI passes both only with flux1_checkbox (kohya_gui/lora_gui.py)
+            get("noise.discrete_flow_shift", "discrete_flow_shift", 3.0,
+                convert=lambda v: gui_float(v, 3.0))
+            if isinstance(mode, str) and mode in SHIFT_MODES:
+                r.b.derived("noise.shift_mode", SHIFT_MODES[mode], f"timestep_sampling {mode!r}"
+                            " (sd-scripts:library/flux_train_utils.py)",
+                            r.f.path("timestep_sampling"))
+    clip = as_int(num("clip_skip"))
+    if clip:
+        get("text.clip_skip", "clip_skip", note="the GUI passes clip_skip when it is not 0")
+    get("loss.scale_v_pred_like_noise_pred", "scale_v_pred_loss_like_noise_pred", False)
+    vpl = gui_float(num("v_pred_like_loss"), 0.0)
+    if isinstance(vpl, float) and vpl:
+        get("loss.v_pred_like_loss", "v_pred_like_loss", convert=lambda v: gui_float(v, 0.0),
+            note="the GUI passes v_pred_like_loss when it is not 0")
+    get("model.v_parameterization", "v_parameterization", False)
 
 
 def _sampling(r: _Gui) -> None:
@@ -352,4 +397,6 @@ def _data(r: _Gui, fam: str) -> None:
     if res is not None:
         b.explicit("resolution", f.path("max_resolution"), res)
     else:
-        b.default("resolution", 512, ("max_resolution",), f"{SRC}: max_resolution '512,512'")
+        default = GUI_DEFAULTS["max_resolution"]
+        b.default("resolution", parse_resolution(default), ("max_resolution",),
+                  f"{SRC}: max_resolution {default!r}")

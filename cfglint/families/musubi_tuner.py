@@ -174,24 +174,29 @@ def _expert_of(path: Any) -> str | None:
 def _experts(b: FactBuilder, f: FlatView, task: Any, dit: Any) -> None:
     """Wan 2.2: which expert this run trains and where the high-noise one takes over."""
     src = "musubi-tuner:src/musubi_tuner/wan_train_network.py"
-    if f.has("dit_high_noise"):
+    both = f.has("dit_high_noise")
+    if both:
         b.derived("moe.expert", "both", "dit (low noise) and dit_high_noise (high noise) in one "
                   "run", f.path("dit_high_noise"))
-        boundary = as_number(f.read("timestep_boundary"))
-        if boundary is not None:
-            b.explicit("moe.boundary", f.path("timestep_boundary"),
-                       boundary / 1000 if boundary > 1 else boundary,
-                       note="values above 1 are divided by 1000")
-        elif task in _A14B_BOUNDARY:
-            b.default("moe.boundary", _A14B_BOUNDARY[task], f.path("timestep_boundary"),
-                      f"the {task} task's boundary ({src})")
-        else:
-            b.facts.set("moe.boundary", Unknown("no boundary: a ValueError at start-up"),
-                        "default", b.doc.path, f.path("timestep_boundary"), None,
-                        f"neither timestep_boundary nor an A14B task ({src})")
+        b.derived("moe.split", "timestep", "each step trains the expert whose range holds its "
+                  f"sampled timestep ({src})", f.path("dit_high_noise"))
     elif _expert_of(dit):
-        b.derived("moe.expert", _expert_of(dit), "the dit path names one expert",
-                  f.path("dit"), b.ancestor_span(f.path("dit")))
+        b.derived("moe.expert", _expert_of(dit), "the dit path names one expert; it trains on "
+                  "min_timestep..max_timestep", f.path("dit"), b.ancestor_span(f.path("dit")))
+    else:
+        return
+    boundary = as_number(f.read("timestep_boundary"))
+    if boundary is not None:
+        b.explicit("moe.boundary", f.path("timestep_boundary"),
+                   boundary / 1000 if boundary > 1 else boundary,
+                   note="values above 1 are divided by 1000")
+    elif task in _A14B_BOUNDARY:
+        b.default("moe.boundary", _A14B_BOUNDARY[task], f.path("timestep_boundary"),
+                  f"the {task} task's boundary ({src})")
+    elif both:
+        b.facts.set("moe.boundary", Unknown("no boundary: a ValueError at start-up"),
+                    "default", b.doc.path, f.path("timestep_boundary"), None,
+                    f"neither timestep_boundary nor an A14B task ({src})")
 
 
 def _network(b: FactBuilder, f: FlatView) -> None:

@@ -453,7 +453,13 @@ def _ema(r: _Reader) -> None:
 
 
 def _cadence_and_noise(r: _Reader) -> None:
-    r.get("sample_every", "validation_step_interval", 100, _int)
+    if r.flag("validation_disable", False):
+        r.b.facts.set("sample_every", Unknown("validation_disable: no validation images"),
+                      "explicit", r.b.doc.path, r.path("validation_disable"),
+                      r.b.ancestor_span(r.path("validation_disable")),
+                      f"init_validation_prompts returns early ({_TRAINER})")
+    else:
+        r.get("sample_every", "validation_step_interval", 100, _int)
     r.get("save_every", "checkpoint_step_interval", 500, _int)
     if r.flag("offset_noise", False) and r.b.value("model.prediction") != "flow":
         # the trainer adds offset noise only outside flow matching (models/common.py)

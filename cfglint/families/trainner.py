@@ -2,15 +2,33 @@
 (``msgspec.yaml.decode(..., strict=True)``), so an unknown key or a string where a number
 belongs fails at load. On top of BasicSR it adds ``use_amp``/``amp_bf16``, ``grad_clip`` +
 ``grad_clip_max_norm`` (100) and ``accum_iter``
-(``traiNNer-redux:traiNNer/utils/redux_options.py``)."""
+(``traiNNer-redux:traiNNer/utils/redux_options.py``).
+
+Its EMA is lucidrains' ``ema_pytorch.EMA`` (``traiNNer/models/sr_model.py``): updated after
+every optimizer step with the warm-up ``1 − (1 + epoch)^−ema_power`` capped at
+``ema_decay`` (``ema_power`` 10 by default, practically no warm-up), copying the weights
+until ``ema_update_after_step``; the models folder holds only ``net_g_ema``. Validation
+needs ``val.val_enabled`` and a ``datasets.val*`` entry (``train.py``); with metrics enabled
+and no paired validation dataset the run stops at start-up.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from cfglint.facts.builder import FactBuilder
+from cfglint.facts.model import Unknown
 from cfglint.families.base import ProbeDefaults, Program
-from cfglint.families.basicsr import _D, _T, BasicSR, _processes, sr_score, trainner_markers
+from cfglint.families.basicsr import (
+    _D,
+    _T,
+    BasicSR,
+    _int_like,
+    _processes,
+    _validation,
+    sr_score,
+    trainner_markers,
+)
 from cfglint.repo.declare import ForkPoints, NameRegistry, OpenRegistry, OptionStructs
 from cfglint.source.document import Document
 from cfglint.source.yaml_dialect import Dialect
@@ -86,3 +104,28 @@ class TraiNNer(BasicSR):
                   "grad_clip enables clip_grad_norm_ with grad_clip_max_norm" if clip is True
                   else "grad_clip is false: grad_clip_max_norm is ignored")
         b.derived("precision.train_dtype", "fp32", "fp32 parameters")
+
+    def _ema(self, b: FactBuilder) -> None:
+        super()._ema(b)
+        b.derived("ema.schedule", "ema_pytorch", "ema_pytorch.EMA with power=ema_power, "
+                  "update_after_step=ema_update_after_step (traiNNer/models/sr_model.py)",
+                  (*_T, "ema_power"), b.ancestor_span((*_T, "ema_power")))
+        b.get("ema.power", (*_T, "ema_power"), 10.0, source=self.source,
+              note="10: practically no warm-up")
+        b.get("ema.update_after_step", (*_T, "ema_update_after_step"), 0, source=self.source)
+        b.derived("ema.used_for_saving", True, "the models folder holds net_g_ema as params_ema;"
+                  " the live weights go to resume_models (traiNNer/models/sr_model.py::save)")
+
+    def _monitoring(self, b: FactBuilder) -> None:
+        if b.node(("val",)) is not None:
+            if b.read(("val", "val_enabled")) is True:
+                _validation(b, "traiNNer-redux:train.py")
+                metrics = b.read(("val", "metrics_enabled")) is True and b.has(("val", "metrics"))
+                b.derived("eval.metrics", metrics, "val.metrics_enabled with val.metrics",
+                          ("val", "metrics_enabled"), b.ancestor_span(("val", "metrics_enabled")))
+            else:
+                b.facts.set("eval_every", Unknown("val.val_enabled is not true"), "derived",
+                            b.doc.path, ("val", "val_enabled"),
+                            b.ancestor_span(("val", "val_enabled")),
+                            "traiNNer-redux validates only with val.val_enabled")
+        b.get("save_every", ("logger", "save_checkpoint_freq"), convert=_int_like)
