@@ -167,3 +167,13 @@ def test_toml_mostly_of_keys_sd_scripts_does_not_read_is_not_claimed_as_kohya() 
                        'output_dir = "out"\ndistill_knob = 1\n', "toml")
     assert detect_family(stock) == "kohya"
 
+
+def test_job_key_naming_no_ai_toolkit_job_kind_is_not_claimed_as_ai_toolkit() -> None:
+    """A W&B Launch config has a ``job:`` too; ai-toolkit's run.py knows only its own kinds."""
+    from cfglint.source.read import parse_text
+
+    launch = parse_text("a.yaml", "job: team/proj/job-train:latest\nresource: local-container\n"
+                        "entry_point: [python, train.py]\n", "yaml")
+    assert detect_family(launch) == "generic"
+    bare = parse_text("a.yaml", "job: train\nconfig:\n  name: run\n", "yaml")
+    assert detect_family(bare) == "ai-toolkit"

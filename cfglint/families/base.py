@@ -164,14 +164,26 @@ class Family:
 
 
 @cache
-def schema_keys(name: str) -> frozenset[str]:
-    """The top-level keys of ``schemas/<name>.schema.json``: the options a trainer reads,
-    generated from its source (detection asks what share of a file's keys they are)."""
+def _schema_properties(name: str) -> dict[str, Any]:
+    """The top-level properties of ``schemas/<name>.schema.json``: the options a trainer
+    reads, generated from its source (detection weighs a file's keys against them)."""
     from cfglint.resources import schemas_dir
 
     path = schemas_dir() / f"{name}.schema.json"
     props = json.loads(path.read_text(encoding="utf-8")).get("properties", {})
-    return frozenset(props)
+    return dict(props)
+
+
+def schema_keys(name: str) -> frozenset[str]:
+    """The top-level keys a trainer reads (detection asks what share of a file's keys
+    they are)."""
+    return frozenset(_schema_properties(name))
+
+
+def schema_enum(name: str, key: str) -> frozenset[Any]:
+    """The values a trainer accepts for top-level ``key``, as its schema lists them (empty
+    when it lists none): a key name several programs use is evidence only with one."""
+    return frozenset(_schema_properties(name).get(key, {}).get("enum", ()))
 
 
 def root_mapping(doc: Document) -> Mapping | None:
