@@ -303,7 +303,8 @@ KOHYA: list[Reviewed] = [
                   'timestep_sampling_mode')],
     (_SELF_DISTILL, 'CFG002', 'resolution',
      "the integer 640: every upstream script's prepare_dataset_args calls "
-     "args.resolution.split(',') (library/train_util.py), an AttributeError"),
+     "args.resolution.split(',') (library/train_util.py), an AttributeError; the fork's "
+     'self-distillation script it was written for is not in the corpus'),
 ]
 
 # kohya-dataset
