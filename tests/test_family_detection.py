@@ -67,8 +67,6 @@ EXPECTED_MISSES: dict[tuple[str, str], str] = {
     ("sedd/AlbertoForesti__Score-Entropy-Discrete-Diffusion/evaluate/config.d/", "hydra"):
         "evaluation configs of a SEDD fork: Hydra apps for MI estimators, not SEDD training "
         "configs",
-    ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/configs_OLD/sweep", "generic"):
-        "Weights & Biases sweep definitions, not SEDD configs",
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/wandb_config.yaml", "generic"):
         "Weights & Biases settings",
     ("sedd/architvasan__protein_lig_sedd@aurora-ddp-fixes/protlig_dd/configs/curriculum_examples",
@@ -85,6 +83,15 @@ EXPECTED_MISSES: dict[tuple[str, str], str] = {
     ("musubi-tuner/kohya-ss__musubi-tuner@pr-818/src/musubi_tuner/gui/gui_config.json",
      "generic"): "a PR-only GUI's table of model and VRAM presets, not a config a musubi-tuner "
                  "script reads",
+    ("axolotl/", "generic"):
+        "axolotl is not a supported trainer: its configs are generic by design (facts by "
+        "common key names, no unknown-key findings)",
+    ("kohya/FHfanshu__sd-scripts-anima/configs/examples/anima_quickstart_single.toml",
+     "generic"): "input of the fork's own converter ([dataset] data_dir, [lora] lora_rank, "
+                 "[optimizer] type): most of its keys are no sd-scripts option",
+    ("kohya/maruo555__sd-scripts@codex_sdxl-self-distill-v1/configs/self_distill/base.toml",
+     "generic"): "config of the fork's own self-distillation script: 31 of its 48 keys are no "
+                 "sd-scripts option",
     ("other/bghira__SimpleTuner/", "simpletuner"):
         "SimpleTuner's own examples (configs, dataset lists, LyCORIS configs, a prompt "
         "library, a WebUI template), filed under other/ by the manifest",
@@ -147,3 +154,26 @@ def test_schema_id_or_saved_copy_in_a_modeline_selects_the_family() -> None:
     for ref in ("urn:cfglint:schema:basicsr", ".cfglint/basicsr.schema.json"):
         text = f"# yaml-language-server: $schema={ref}\n{body}"
         assert detect_family(parse_text("a.yaml", text, "yaml")) == "basicsr"
+
+
+def test_toml_mostly_of_keys_sd_scripts_does_not_read_is_not_claimed_as_kohya() -> None:
+    from cfglint.source.read import parse_text
+
+    own = "".join(f"distill_knob_{i} = {i}\n" for i in range(6))
+    fork = parse_text("a.toml", 'network_module = "networks.lora"\nlearning_rate = 1e-4\n'
+                      'output_dir = "out"\n' + own, "toml")
+    assert detect_family(fork) == "generic"
+    stock = parse_text("a.toml", 'network_module = "networks.lora"\nlearning_rate = 1e-4\n'
+                       'output_dir = "out"\ndistill_knob = 1\n', "toml")
+    assert detect_family(stock) == "kohya"
+
+
+def test_job_key_naming_no_ai_toolkit_job_kind_is_not_claimed_as_ai_toolkit() -> None:
+    """A W&B Launch config has a ``job:`` too; ai-toolkit's run.py knows only its own kinds."""
+    from cfglint.source.read import parse_text
+
+    launch = parse_text("a.yaml", "job: team/proj/job-train:latest\nresource: local-container\n"
+                        "entry_point: [python, train.py]\n", "yaml")
+    assert detect_family(launch) == "generic"
+    bare = parse_text("a.yaml", "job: train\nconfig:\n  name: run\n", "yaml")
+    assert detect_family(bare) == "ai-toolkit"

@@ -115,7 +115,9 @@ def test_a_rebase_and_force_push_keep_every_comment_and_post_nothing_again(pr) -
 def test_sixty_findings_are_batched_thirty_per_review_and_the_rest_follow(pr) -> None:
     s, gh = pr
     base = s.start({"train/lora.toml": KOHYA.format(steps=4000)})
-    extra = "".join(f"custom_key_{i:02d} = {i}\n" for i in range(60))
+    # sixty unknown keys: the modeline keeps a file that is mostly unknown keys kohya's
+    extra = "# yaml-language-server: $schema=urn:cfglint:schema:kohya\n" + "".join(
+        f"custom_key_{i:02d} = {i}\n" for i in range(60))
     head = s.push({"train/lora.toml": KOHYA.format(steps=4000) + extra})
     gh.push(base, head)
     first = s.review("github", number=NUMBER)

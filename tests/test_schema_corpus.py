@@ -21,6 +21,32 @@ from cfglint.source.read import read_path
 Reviewed = tuple[str, str, str, str]
 
 # ai-toolkit
+_AITK_STUDIO = 'ai-toolkit/BadAtCaptchas__AITK-Studio/config/examples/'
+_AITK_MODEL_TE = ("under model:, where upstream's ModelConfig (toolkit/config_modules.py) does "
+                  'not read it (TrainConfig reads train.train_text_encoder); the fork may')
+_DOCTOR_TE = ("the fork's text-encoder overrides: upstream's ModelConfig "
+              '(toolkit/config_modules.py) reads none of them; the fork\'s code is not in the '
+              'corpus')
+_DOCTOR_FLUX = (
+    'clip_attention_dropout clip_bos_token_id clip_dropout clip_eos_token_id clip_hidden_act '
+    'clip_hidden_size clip_initializer_factor clip_initializer_range clip_intermediate_size '
+    'clip_layer_norm_eps clip_max_length clip_num_attention_heads clip_num_hidden_layers '
+    'clip_pad_token_id clip_projection_dim clip_vocab_size t5_classifier_dropout t5_d_ff t5_d_kv '
+    't5_d_model t5_decoder_start_token_id t5_dense_act_fn t5_dropout_rate t5_eos_token_id '
+    't5_feed_forward_proj t5_initializer_factor t5_is_encoder_decoder t5_is_gated_act '
+    't5_layer_norm_epsilon t5_max_length t5_num_decoder_layers t5_num_heads t5_num_layers '
+    't5_output_past t5_pad_token_id t5_relative_attention_max_distance '
+    't5_relative_attention_num_buckets t5_tie_word_embeddings t5_use_cache t5_vocab_size')
+_DOCTOR_SD35 = (
+    'clip1_eos_token_id clip1_hidden_act clip1_hidden_size clip1_intermediate_size '
+    'clip1_num_heads clip1_num_layers clip1_projection_dim clip2_eos_token_id clip2_hidden_act '
+    'clip2_hidden_size clip2_intermediate_size clip2_num_attention_heads clip2_num_hidden_layers '
+    'clip2_projection_dim clip_initializer_factor clip_initializer_range clip_layer_norm_eps '
+    'clip_max_length clip_pad_token_id clip_vocab_size t5_d_ff t5_d_kv t5_d_model '
+    't5_decoder_start_token_id t5_dense_act_fn t5_eos_token_id t5_layer_norm_epsilon '
+    't5_max_length t5_num_decoder_layers t5_num_heads t5_num_layers '
+    't5_relative_attention_max_distance t5_relative_attention_num_buckets t5_ropout_rate '
+    't5_vocab_size')
 AI_TOOLKIT: list[Reviewed] = [
     ('ai-toolkit/ostris__ai-toolkit/extensions/example/config/config.example.yaml',
      'CFG701', 'config.process[0].dtype',
@@ -205,9 +231,40 @@ AI_TOOLKIT: list[Reviewed] = [
     ('ai-toolkit/ostris__ai-toolkit@pr-941/config/examples/train_lora_flux_24gb.yaml',
      'CFG701', 'config.process[0].datasets[0].shuffle_caption',
      "PR 941's UI writes shuffle_caption; DatasetConfig reads shuffle_tokens"),
+    *[(f'{_AITK_STUDIO}{name}', 'CFG701', f'config.process[0].{key}', why)
+      for name, key, why in [
+        ('train_full_fine_tune_ideogram4.yaml', 'model.train_text_encoder', _AITK_MODEL_TE),
+        ('train_lora_ideogram4_48gb.yaml', 'model.train_text_encoder', _AITK_MODEL_TE),
+        ('train_lora_ideogram4_nvfp4_48gb.yaml', 'model.train_text_encoder', _AITK_MODEL_TE),
+        ('train_lora_boogu_image_edit_24gb.yaml', 'sample.samples[1].multi_ctrl_imgs',
+         "fork-only sample key: upstream's SampleItem (toolkit/config_modules.py) reads "
+         'ctrl_img and ctrl_img_1..3, never multi_ctrl_imgs'),
+        *[('train_lora_glm_image_auto_24gb.yaml', f'train.{k}',
+           "the fork's auto-train phases: upstream's TrainConfig (toolkit/config_modules.py) "
+           'reads no such key') for k in ('auto_train', 'phases', 'save_on_phase_change')],
+        *[('train_lora_hidream_o1_48gb.yaml', f'logging.{k}',
+           "the fork's monitors: upstream's LoggingConfig (toolkit/config_modules.py) reads "
+           'log_every, verbose, use_wandb, use_ui_logger, project_name, run_name only')
+          for k in ('monitor_every', 'monitor_gpu_stats', 'monitor_grad_stats',
+                    'monitor_tensor_stats')],
+    ]],
+    *[('ai-toolkit/Blutusz__ai-toolkit_loss/config/examples/train_lora_flux_24gb.yaml',
+       'CFG701', f'config.process[0].{k}',
+       "fork-only process key: no get_conf call at upstream's HEAD reads it (the fork's own "
+       'code is not in the corpus)') for k in ('stable_eval', 'validation_datasets')],
+    *[(f'ai-toolkit/DoctorDiffusion__ai-toolkit/config/examples/{name}', 'CFG701',
+       f'config.process[0].model.{k}', _DOCTOR_TE)
+      for name, keys in [('train_lora_flux_24gb.yaml', _DOCTOR_FLUX),
+                         ('train_lora_sd35_large_24gb.yaml', _DOCTOR_SD35)]
+      for k in keys.split()],
 ]
 
 # kohya
+_GUI_WRITTEN = ("the kohya_ss GUI writes it into the sd-scripts TOML it generates "
+                "(kohya_ss:kohya_gui/lora_gui.py); sd-scripts has no such option, so it is "
+                "never read")
+_HINABLUE = 'kohya/hinablue__sd-scripts/datasets/example_flux_config.toml'
+_SELF_DISTILL = 'kohya/maruo555__sd-scripts@codex_sdxl-self-distill-v1/configs/self_distill/vram16.toml'
 KOHYA: list[Reviewed] = [
     ('kohya/kohya-ss__sd-scripts@pr-1397/lora.toml',
      'CFG701', 'epoch',
@@ -215,6 +272,39 @@ KOHYA: list[Reviewed] = [
     ('kohya/kohya-ss__sd-scripts@pr-1397/lora.toml',
      'CFG701', 'noise_offset_type',
      'kohya_ss GUI key; sd-scripts has no such option'),
+    *[(path, 'CFG701', key, _GUI_WRITTEN)
+      for path in ('kohya/AlvaroBadiaAlcaraz__kohya_ss/config_lora/config_lora.toml',
+                   _HINABLUE)
+      for key in ('epoch', 'noise_offset_type')],
+    (_HINABLUE, 'CFG003', 'log_with',
+     "'' reaches accelerate unchanged (prepare_accelerator in library/train_util.py), whose "
+     'filter_trackers raises ValueError (huggingface/accelerate:src/accelerate/tracking.py)'),
+    (_HINABLUE, 'CFG003', 'optimizer_type',
+     "the fork's own optimizer: upstream get_optimizer (library/train_util.py) falls back to "
+     "getattr(torch.optim, 'Automagic_Sinkgd'), an AttributeError; the fork's code is not in "
+     'the corpus'),
+    *[(f'kohya/awslabs__stable-diffusion-aws-extension/middleware_api/common/template/{name}',
+       'CFG701', 'training.lr_restart_cycles',
+       'no sd-scripts option (lr_scheduler_num_cycles is): flattened into the namespace and '
+       'never read') for name in ('kohya_config_cloud.toml', 'kohya_config_cloud_xl.toml')],
+    *[(f'kohya/FHfanshu__sd-scripts-anima/configs/{name}', 'CFG701', key,
+       "the fork's own Anima option: upstream anima_train_network reads --qwen3 and "
+       '--t5_tokenizer_path (library/anima_train_utils.py) and ignores this key')
+      for name, keys in [('examples/anima_quickstart_train_args.toml',
+                          ('anima_transformer', 'qwen', 't5_tokenizer_dir')),
+                         ('smoke/anima_10steps_train_args.toml',
+                          ('anima_transformer', 'qwen', 't5_tokenizer_dir', 'anima_seq_len',
+                           'anima_noise_offset'))]
+      for key in keys],
+    *[(_SELF_DISTILL, 'CFG701', key,
+       "an option of the fork's self-distillation script: no sd-scripts script reads it; the "
+       "fork's code is not in the corpus")
+      for key in ('attention_backend', 'num_target_timesteps', 'optimizer_preset',
+                  'timestep_sampling_mode')],
+    (_SELF_DISTILL, 'CFG002', 'resolution',
+     "the integer 640: every upstream script's prepare_dataset_args calls "
+     "args.resolution.split(',') (library/train_util.py), an AttributeError; the fork's "
+     'self-distillation script it was written for is not in the corpus'),
 ]
 
 # kohya-dataset
@@ -261,10 +351,27 @@ KOHYA_DATASET: list[Reviewed] = [
     ('kohya/kohya-ss__sd-scripts/docs/validation.md.block06.toml',
      'CFG701', 'datasets[0].subsets[1].validation_split',
      'validation_split is dataset-level only; rejected in a subset'),
+    *[(f'kohya/japanenjoyer__kohya_ss/{name}.toml', 'CFG701', key,
+       'a training table in a dataset config: the voluptuous schema (library/config_util.py) '
+       'rejects extra keys; as --config_file the [[datasets]] would be ignored instead')
+      for name in ('train_lora_config', 'train_rinni_fixed', 'train_rinni_lora_config',
+                   'train_rinni_simple')
+      for key in ('network_args', 'optimizer_args', 'sample_args', 'saving_args',
+                  'training_args')
+      if (name, key) != ('train_rinni_simple', 'sample_args')],
+    *[(path, 'CFG701', 'datasets[0].subsets[0].resolution',
+       'resolution is a dataset key; the subset schema (library/config_util.py) rejects it')
+      for path in ('kohya/japanenjoyer__kohya_ss/train_rinni_lora_config.toml',
+                   'kohya/kjfsoul__sd-scripts/training/fooldeck-lora/dataset_config.toml')],
 ]
 
 # kohya-gui
 KOHYA_GUI: list[Reviewed] = [
+    *[(f'kohya/Albeforia__kohya_ss@aurobit-test/presets/lora/user_presets/{name}', 'CFG701',
+       'stop_text_encoder_training_pct',
+       'a user preset for the LoRA GUI, which dropped the key in v25 (only '
+       'kohya_gui/textual_inversion_gui.py maps it): ignored on load')
+      for name in ('lora_config_bra_male.json', 'lora_config_bra_v0.json')],
     ('kohya/bmaltais__kohya_ss/config example.toml',
      'CFG701', 'configuration',
      'the GUI reads top-level config_dir, not [configuration]'),

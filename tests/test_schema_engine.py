@@ -159,6 +159,14 @@ def test_no_rename_fix_when_the_value_does_not_fit_the_suggestion() -> None:
     assert "did you mean `noise_offset`" in f.message and f.fix is None
 
 
+def test_sd_scripts_flag_written_as_an_integer_is_read_by_its_truth() -> None:
+    """sd-scripts tests flags with `if args.flag:`; a string such as "false" is still true."""
+    assert lint("persistent_data_loader_workers = 1\ncache_latents = 0\n", "toml",
+                "kohya") == []
+    [f] = lint('xformers = "false"\n', "toml", "kohya")
+    assert f.code == "CFG002" and f.severity == "error"
+
+
 def test_unknown_key_without_a_close_match_has_no_fix() -> None:
     [f] = lint('zzqx_totally_new = 1\n', "toml", "kohya")
     assert f.code == "CFG701" and f.fix is None and "did you mean" not in f.message

@@ -30,8 +30,17 @@ from cfglint.families.base import (
     child,
     keys_of,
     root_mapping,
+    schema_enum,
 )
-from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
+from cfglint.source.document import (
+    Document,
+    KeyPath,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    resolve_alias,
+)
 from cfglint.source.yaml_dialect import Dialect
 
 SRC = "ai-toolkit:toolkit/config_modules.py"
@@ -58,7 +67,7 @@ class AiToolkit(Family):
             return 0.0
         keys = set(root.keys())
         score = 0.0
-        if "job" in keys:
+        if self._names_a_job(root.get("job")):
             score += 0.4
         process = child(root, "config", "process")
         if isinstance(process, Sequence):
@@ -70,6 +79,13 @@ class AiToolkit(Family):
         elif "config" in keys and keys_of(child(root, "config")) & {"name", "process"}:
             score += 0.2
         return min(score, 1.0)
+
+    def _names_a_job(self, node: Node | None) -> bool:
+        """``job:`` is evidence only when it names one of run.py's job kinds: other
+        programs have a ``job`` key too (a W&B Launch job is ``entity/project/name:v0``)."""
+        node = resolve_alias(node)
+        return isinstance(node, Scalar) and node.value in schema_enum(
+            self.schema or self.name, "job")
 
     def facts(self, doc: Document) -> Facts:
         b = FactBuilder(doc, self)

@@ -8,8 +8,10 @@ probe ask that object, never compare family names.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from cfglint.facts.model import Facts
@@ -45,6 +47,10 @@ LIKELY = 0.5  # keys only this trainer reads, a few of them
 STRONG = 0.7  # the trainer's own file shape (its sections, its own key names)
 CERTAIN = 0.95  # a shape no other trainer writes
 MARGIN = 0.15  # how far the best family must lead every rival
+# A file most of whose keys the trainer does not read is written for another program (a
+# fork's own script, a converter that writes the trainer's file): at least this share of
+# its keys must be the trainer's own options for the trainer to claim it.
+MOSTLY_KNOWN = 0.5
 
 
 class Program(Enum):
@@ -155,6 +161,29 @@ class Family:
     def space(self, doc: Document) -> Space | None:
         """The search space ``doc`` defines, for the families of search-space files."""
         return None
+
+
+@cache
+def _schema_properties(name: str) -> dict[str, Any]:
+    """The top-level properties of ``schemas/<name>.schema.json``: the options a trainer
+    reads, generated from its source (detection weighs a file's keys against them)."""
+    from cfglint.resources import schemas_dir
+
+    path = schemas_dir() / f"{name}.schema.json"
+    props = json.loads(path.read_text(encoding="utf-8")).get("properties", {})
+    return dict(props)
+
+
+def schema_keys(name: str) -> frozenset[str]:
+    """The top-level keys a trainer reads (detection asks what share of a file's keys
+    they are)."""
+    return frozenset(_schema_properties(name))
+
+
+def schema_enum(name: str, key: str) -> frozenset[Any]:
+    """The values a trainer accepts for top-level ``key``, as its schema lists them (empty
+    when it lists none): a key name several programs use is evidence only with one."""
+    return frozenset(_schema_properties(name).get(key, {}).get("enum", ()))
 
 
 def root_mapping(doc: Document) -> Mapping | None:

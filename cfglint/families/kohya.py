@@ -21,6 +21,7 @@ from cfglint.facts.taxonomy import (
 )
 from cfglint.facts.values import as_number, norm_mixed, parse_kv_args, parse_resolution
 from cfglint.families.base import (
+    MOSTLY_KNOWN,
     SHARED,
     ArgNotation,
     Family,
@@ -28,6 +29,7 @@ from cfglint.families.base import (
     Program,
     keys_of,
     root_mapping,
+    schema_keys,
 )
 from cfglint.families.musubi_tuner import DIT_KEYS, FRONT_END_KEYS
 from cfglint.repo.declare import ModuleRegistry, OpenRegistry
@@ -114,6 +116,8 @@ class Kohya(Family):
             return 0.0
         if gui_app_layout(set(root.keys())):
             return SHARED  # the kohya_ss GUI's own app config (kohya-gui claims it)
+        if len(keys & schema_keys(self.schema or self.name)) < MOSTLY_KNOWN * len(keys):
+            return SHARED  # mostly keys no sd-scripts script reads: a fork's or tool's file
         return min(0.4 + 0.1 * hits, 1.0)
 
     def facts(self, doc: Document) -> Facts:

@@ -59,6 +59,12 @@ def _config_file(data: Path) -> Json:
             s.pop("examples", None)
         if path in EXTRA_CHOICES:
             s["enum"] = s["enum"] + EXTRA_CHOICES[path]
+        if (keys.get(path) or {}).get("action") == "store_true":
+            # sd-scripts only tests a flag's truth (`if args.flag:`), so 0 and 1 work as
+            # false and true; the kohya_ss GUI writes persistent_data_loader_workers as int
+            s["type"] = ["boolean", "integer"]
+            s["description"] = s["description"].replace(
+                "(a boolean)", "(a boolean; an integer counts as its truth value)")
         if path == "resume":  # false reads as "no state to resume" (a truthiness test)
             del s["type"]
             s["anyOf"] = [{"type": "string"}, {"const": False}]
