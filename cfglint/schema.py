@@ -414,7 +414,9 @@ def _skip(value: Any, ctx: _Ctx) -> bool:
         return False
     if ctx.compiled.placeholders is not None and ctx.compiled.placeholders.search(value):
         return True
-    return "${" in value or value == "???" or (ctx.sweeps and bool(_SWEEP.search(value)))
+    if value == "???":
+        return ctx.family.omegaconf_missing
+    return "${" in value or (ctx.sweeps and bool(_SWEEP.search(value)))
 
 
 def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,

@@ -221,9 +221,16 @@ def test_gui_app_config_is_not_checked_as_a_sd_scripts_config() -> None:
 
 # --- skipped values and combinators --------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["${LR}", "'???'", "'a-${X}'"])
-def test_interpolations_and_missing_markers_are_not_type_checked(value: str) -> None:
+@pytest.mark.parametrize("value", ["${LR}", "'a-${X}'"])
+def test_interpolations_are_not_type_checked(value: str) -> None:
     assert lint_with(NUM, f"lr: {value}\n", "yaml", "ai-toolkit") == []
+
+
+def test_the_missing_marker_is_skipped_only_where_omegaconf_reads_the_file() -> None:
+    assert lint_with(NUM, "lr: '???'\n", "yaml", "hydra") == []
+    assert lint_with(NUM, "lr: '???'\n", "yaml", "generic") == []  # loader unknown: say less
+    [f] = lint_with(NUM, "lr: '???'\n", "yaml", "ai-toolkit")
+    assert f.code == "CFG002" and "'???'" in f.message
 
 
 def test_hydra_sweeps_are_skipped_only_for_hydra_families() -> None:

@@ -110,6 +110,8 @@ class Family:
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults()
     # values may hold Hydra's sweep override grammar (``interval(0, 1)``, ``a,b``)
     hydra_sweeps: ClassVar[bool] = False
+    # OmegaConf reads the file: ``???`` marks a value the command line must give
+    omegaconf_missing: ClassVar[bool] = False
     # the program that turns this file into the trainer's own config, when there is one
     front_end: ClassVar[str | None] = None
     # registries users extend with their own code: a name outside upstream's list is looked

@@ -40,6 +40,7 @@ class Generic(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11"
     loader: ClassVar[str] = "an unknown loader (PyYAML-style YAML 1.1 assumed)"
     loader_known: ClassVar[bool] = False
+    omegaconf_missing: ClassVar[bool] = True  # the loader may be OmegaConf: say less
     json_loader: ClassVar[str | None] = None
     schema: ClassVar[str | None] = None
 

@@ -29,6 +29,7 @@ class Hydra(Family):
     program: ClassVar[Program] = Program.HYDRA
     formats: ClassVar[tuple[str, ...]] = ("yaml",)
     hydra_sweeps: ClassVar[bool] = True
+    omegaconf_missing: ClassVar[bool] = True
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
     schema: ClassVar[str | None] = "hydra"

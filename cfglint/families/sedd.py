@@ -69,6 +69,7 @@ class Sedd(Family):
     program: ClassVar[Program] = Program.SEDD
     formats: ClassVar[tuple[str, ...]] = ("yaml",)
     hydra_sweeps: ClassVar[bool] = True
+    omegaconf_missing: ClassVar[bool] = True
     refines: ClassVar[str | None] = "hydra"
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "Hydra/OmegaConf"
