@@ -171,12 +171,29 @@ def _dtype_name(value: Any) -> str:
 def spec_from_facts(facts: Facts) -> ProbeSpec:
     """Build the probe's view of a run from canonical facts (missing → trainer default)."""
     r = _Reader(facts)
-    trainer = facts.family
-    defaults = _defaults(trainer)
-    spec = ProbeSpec(trainer=trainer)
+    spec = ProbeSpec(trainer=facts.family)
+    defaults = _defaults(spec.trainer)
+    _model(r, spec)
+    _learning_rate(r, spec, defaults)
+    _optimizer(r, spec, defaults)
+    _schedule(r, spec, defaults)
+    _precision(r, spec)
+    _clipping_and_batch(r, spec, defaults)
+    _ema(r, spec, defaults)
+    _adapter(r, spec)
+    _objective(r, spec, defaults)
+    spec.resolved = r.resolved
+    return spec
+
+
+def _model(r: _Reader, spec: ProbeSpec) -> None:
     spec.model_family = str(r.get("model.family", "unknown", "model family not known; "
                                    "a generic DiT surrogate stands in"))
     spec.method = str(r.get("method", "lora", "adapter training is the common case"))
+
+
+def _learning_rate(r: _Reader, spec: ProbeSpec, defaults: ProbeDefaults) -> None:
+    trainer = spec.trainer
     spec.lr = _num(r.get("lr", defaults.lr,
                          f"{trainer} default learning rate"), 1e-4)
     for part in ("unet", "te", "te1", "te2"):
@@ -186,6 +203,9 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
     if "unet" in spec.lr_groups and spec.lr_groups["unet"] > 0:
         spec.lr = spec.lr_groups["unet"]
 
+
+def _optimizer(r: _Reader, spec: ProbeSpec, defaults: ProbeDefaults) -> None:
+    trainer = spec.trainer
     name = str(r.get("optimizer.name", defaults.optimizer,
                      f"{trainer} default optimizer")).lower().replace("_", "")
     spec.optimizer = name
@@ -200,6 +220,9 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
         spec.optimizer_args["betas"] = [float(x) for x in
                                         spec.optimizer_args["betas"].strip("()[] ").split(",")]
 
+
+def _schedule(r: _Reader, spec: ProbeSpec, defaults: ProbeDefaults) -> None:
+    trainer = spec.trainer
     spec.scheduler = str(r.get("scheduler.name", "constant",
                                "constant is the default of ai-toolkit and kohya")).lower()
     spec.num_cycles = _num(r.peek("scheduler.num_cycles"), 1.0)
@@ -221,6 +244,8 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
                                "first positive of first_eval_step, sample_start, "
                                "sample_every, eval_every"))
 
+
+def _precision(r: _Reader, spec: ProbeSpec) -> None:
     full_fp16 = bool(r.peek("precision.full_fp16"))
     full_bf16 = bool(r.peek("precision.full_bf16"))
     spec.mixed = _dtype_name(r.get("precision.mixed", "no", "no mixed precision (trainer default)"))
@@ -231,6 +256,9 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
                                   "accelerate enables a GradScaler exactly for fp16 AMP"))
     spec.scaler_allows_fp16 = full_fp16
 
+
+def _clipping_and_batch(r: _Reader, spec: ProbeSpec, defaults: ProbeDefaults) -> None:
+    trainer = spec.trainer
     spec.grad_clip = _num(r.get("grad_clip.value", defaults.grad_clip,
                                 f"{trainer} default max grad norm"), defaults.grad_clip)
     spec.clip_semantics = str(r.get("grad_clip.semantics", defaults.clip_semantics,
@@ -238,20 +266,26 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
     spec.accum = max(1, int(_num(r.get("accum", 1, "no accumulation"), 1)))
     spec.batch = max(1, int(_num(r.get("batch", 1, "batch size 1"), 1)))
 
+
+def _ema(r: _Reader, spec: ProbeSpec, defaults: ProbeDefaults) -> None:
     spec.ema_enabled = bool(r.get("ema.enabled", defaults.ema_enabled,
-                                  f"{trainer}'s EMA default"))
+                                  f"{spec.trainer}'s EMA default"))
     if spec.ema_enabled:
         spec.ema_decay = _num(r.get("ema.decay", defaults.ema_decay,
                                     "trainer default EMA decay"), 0.999)
         spec.ema_schedule = str(r.get("ema.schedule", defaults.ema_schedule,
                                       "trainer's EMA decay schedule"))
 
+
+def _adapter(r: _Reader, spec: ProbeSpec) -> None:
     if spec.method == "lora" or r.peek("lora.rank") is not None:
         spec.lora_rank = max(1, int(_num(r.get("lora.rank", 16, "rank 16"), 16)))
         spec.lora_alpha = _num(r.get("lora.alpha", 1.0, "kohya and ai-toolkit default alpha 1"),
                                1.0)
         spec.rank_stabilized = bool(r.peek("lora.rank_stabilized"))
 
+
+def _objective(r: _Reader, spec: ProbeSpec, defaults: ProbeDefaults) -> None:
     fam = spec.model_family
     pred_default = ("flow" if fam in FLOW_FAMILIES else "score_entropy" if fam == "sedd"
                     else "l1" if fam == "sr" else defaults.objective or "epsilon")
@@ -262,5 +296,3 @@ def spec_from_facts(facts: Facts) -> ProbeSpec:
     spec.timestep_sampling = str(r.peek("noise.timestep_sampling") or
                                  ("sigmoid" if spec.prediction == "flow" else "uniform"))
     spec.moe_switch_every = max(1, int(_num(r.peek("moe.switch_every"), 1)))
-    spec.resolved = r.resolved
-    return spec
