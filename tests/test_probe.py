@@ -326,11 +326,13 @@ def test_probe_command_reads_the_config_end_to_end(tmp_path: Path, name: str, te
         assert data["spec"]["grad_scaler"] is True and data["spec"]["warmup_steps"] == 100
 
 
-def test_probe_command_reports_an_unparseable_config_as_could_not_run(tmp_path: Path) -> None:
+def test_probe_command_rejects_an_unparseable_config_with_its_parse_error(
+        tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("learning_rate = = 1\n")
     result = CliRunner().invoke(probe, [str(path), "--device", "cpu"])
-    assert result.exit_code == 3 and "could not run" in result.output
+    assert result.exit_code == 3
+    assert "verdict: REJECTED (not run)" in result.output and "CFG001" in result.output
 
 
 ORPHAN_HOOK = '''
