@@ -335,6 +335,59 @@ def test_probe_command_rejects_an_unparseable_config_with_its_parse_error(
     assert "verdict: REJECTED (not run)" in result.output and "CFG001" in result.output
 
 
+# SEDD's reference configuration, in its shape and with its values (a global batch of 512
+# over 8 GPUs, AdamW at 3e-4 with a 2500-step warmup, grad_clip 1, EMA 0.9999), written here.
+SEDD_CONFIG = textwrap.dedent('''
+    defaults:
+      - _self_
+      - model: small
+    ngpus: 8
+    tokens: 50257
+    training:
+      batch_size: 512
+      accum: 1
+      n_iters: 1300001
+      snapshot_freq: 50000
+      log_freq: 50
+      eval_freq: 100
+      snapshot_sampling: True
+      ema: 0.9999
+    graph:
+      type: absorb
+    noise:
+      type: loglinear
+      sigma_min: 1e-4
+      sigma_max: 20
+    eval:
+      batch_size: 512
+    optim:
+      weight_decay: 0
+      optimizer: AdamW
+      lr: 3e-4
+      beta1: 0.9
+      beta2: 0.999
+      eps: 1e-8
+      warmup: 2500
+      grad_clip: 1.
+''')
+SEDD_MODEL = "name: small\ntype: ddit\nhidden_size: 768\nn_blocks: 12\nn_heads: 12\n"
+
+
+def test_a_sedd_shaped_reference_config_gets_no_p908_warning(tmp_path: Path) -> None:
+    (tmp_path / "configs" / "model").mkdir(parents=True)
+    config = tmp_path / "configs" / "config.yaml"
+    config.write_text(SEDD_CONFIG)
+    (tmp_path / "configs" / "model" / "small.yaml").write_text(SEDD_MODEL)
+    result = CliRunner().invoke(probe, [str(config), "--device", "cpu", "--size", "tiny",
+                                        "--steps", "12", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["spec"]["trainer"] == "sedd" and data["spec"]["optimizer"] == "adamw"
+    p908 = _checks(data)["P908"]
+    assert p908["message"].startswith("100% of steps clipped"), "clipping is what is judged"
+    assert p908["status"] == "INFO", p908
+    assert data["verdict"] == "PASS" and result.exit_code == 0, data["checks"]
+
+
 ORPHAN_HOOK = '''
 import os, subprocess, sys, time
 

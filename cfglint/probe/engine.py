@@ -15,6 +15,7 @@ from cfglint.probe.checks import (
     FAIL,
     act_absmax,
     bf16_check,
+    clipping_hid,
     headroom_bits,
     margin_check,
     run_checks,
@@ -92,6 +93,9 @@ def _execute(spec: ProbeSpec, opts: Any, user_model: Any, device: Any,
             if hit:
                 break
     p909, margin = margin_check(ladder, tuple(opts.ladder))
+    tripped_higher = [r.to_dict() for r, (k, hit) in zip(runs, ladder, strict=True)
+                      if k > 1 and hit]
+    checks = [clipping_hid(c, tripped_higher) if c.code == "P908" else c for c in checks]
     checks.append(p909)
     checks.append(bf16_check(spec, str(device), precision.bf16_supported(device)))
     absmax, where, _first = act_absmax(runs[0].records)

@@ -116,7 +116,7 @@ def probe_section(probes: list[tuple[str, dict[str, Any]]]) -> list[str]:
         if verdict in NOT_RUN:  # could not run, rejected, or inconclusive
             margin_txt = "-"
         checks = [f"{c.get('code')} {c.get('status')}" for c in report.get("checks") or []
-                  if c.get("status") not in ("PASS", "SKIP")]
+                  if c.get("status") not in ("PASS", "INFO", "SKIP")]
         detail = ", ".join(checks) or _cell(str(report.get("error", "")), 120) or "-"
         lines.append(f"| `{name}` | {verdict} | {margin_txt} | {detail} |")
     return [*lines, ""]
