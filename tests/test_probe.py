@@ -76,10 +76,22 @@ def test_fp32_full_fine_tune_of_sr_model_passes() -> None:
     assert _checks(report)["P906"]["status"] == "PASS"
 
 
-def test_fp16_trainable_weights_with_grad_scaler_fail_naming_the_cause() -> None:
-    spec = _spec(precision__mixed="fp16", precision__train_dtype="fp16",
-                 precision__grad_scaler=True)
-    report = execute(spec, FAST)
+@pytest.fixture(scope="module")
+def fp16_weights() -> dict[str, Any]:
+    """fp16 trainable weights under a GradScaler: the first step raises."""
+    return execute(_spec(precision__mixed="fp16", precision__train_dtype="fp16",
+                         precision__grad_scaler=True), FAST)
+
+
+@pytest.fixture(scope="module")
+def flux_fp16() -> dict[str, Any]:
+    """The Flux surrogate under fp16 autocast: its activations overflow fp16."""
+    return execute(_spec(model__family="flux", precision__mixed="fp16"), FAST)
+
+
+def test_fp16_trainable_weights_with_grad_scaler_fail_naming_the_cause(
+        fp16_weights: dict[str, Any]) -> None:
+    report = fp16_weights
     check = _checks(report)["P900"]
     assert report["verdict"] == "FAIL" and check["status"] == "FAIL"
     assert "unscale FP16 gradients" in check["message"] and "CFG403" in check["message"]
@@ -113,10 +125,8 @@ def test_sedd_grad_clip_zero_trains_nothing() -> None:
     assert _checks(healthy)["P906"]["status"] == "PASS"
 
 
-def test_flux_in_fp16_overflows_and_the_scaler_collapses() -> None:
-    spec = _spec(model__family="flux", precision__mixed="fp16")
-    report = execute(spec, FAST)
-    checks = _checks(report)
+def test_flux_in_fp16_overflows_and_the_scaler_collapses(flux_fp16: dict[str, Any]) -> None:
+    checks = _checks(flux_fp16)
     assert checks["P903"]["status"] == "FAIL"
     assert checks["P902"]["status"] == "FAIL"
     assert "massive" in checks["P901"]["message"], "the overflowing module is named"
@@ -272,8 +282,43 @@ def test_plot_writes_a_png(high_lr: dict[str, Any], tmp_path: Path) -> None:
     from cfglint.probe.plot import write_plot
 
     out = tmp_path / "probe.png"
-    write_plot(high_lr, str(out))
+    labels = write_plot(high_lr, str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert high_lr["verdict"] != "FAIL" and "what failed" not in labels
+    assert labels[0].startswith(f"cfglint probe: {high_lr['verdict']} (margin")
+
+
+def _plot(report: dict[str, Any], out: Path) -> tuple[list[str], str]:
+    """Write the plot; return its labels and the Title stored in the PNG."""
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (the plot extra)")
+    from PIL import Image
+
+    from cfglint.probe.plot import write_plot
+
+    labels = write_plot(report, str(out))
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size[0] > 100 and image.size[1] > 100
+        return labels, str(image.info.get("Title", ""))
+
+
+def test_an_fp16_overflow_plot_shows_activation_absmax_per_layer_against_65504(
+        flux_fp16: dict[str, Any], tmp_path: Path) -> None:
+    labels, title = _plot(flux_fp16, tmp_path / "fail.png")
+    assert title == labels[0] and title.startswith("cfglint probe: FAIL (")
+    assert "P903 fp16-headroom" in title and "P901 non-finite" in title
+    first = flux_fp16["runs"][0]["first_nonfinite_step"]
+    assert f"first non-finite value at step {first}: forward: core.blocks.0.massive" in title
+    assert labels[1:3] == ["what failed", "activation absmax"]
+    assert "loss" in labels and "GradScaler scale" in labels
+
+
+def test_a_run_that_fails_at_step_0_plots_the_error_not_empty_axes(
+        fp16_weights: dict[str, Any], tmp_path: Path) -> None:
+    assert not fp16_weights["runs"][0]["records"]
+    labels, title = _plot(fp16_weights, tmp_path / "step0.png")
+    assert "P900 step-error" in title
+    assert "step 0 raised ValueError: Attempting to unscale FP16 gradients" in title
+    assert labels[1:] == ["what failed"]
 
 
 AITK = textwrap.dedent('''

@@ -138,7 +138,8 @@ def _emit(report: dict[str, Any], fmt: str, config: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a PNG of loss, grad norm, LR and fp16 scale (needs the `plot` extra).")
+              help="Write a PNG of loss, grad norm, LR and fp16 scale; a FAIL leads with what "
+                   "failed (needs the `plot` extra).")
 @click.option("--time-limit", type=click.FloatRange(min=1.0), default=None,
               help="Seconds; the probe stops and reports what it measured.")
 @click.option("--family", default=None, help="Override family detection.")
