@@ -228,3 +228,17 @@ def test_a_warmup_of_zero_percent_needs_no_run_length() -> None:
     warm = next(r for r in spec.resolved if r.name == "warmup.steps")
     assert warm.value == 0 and warm.origin == "derived"
     assert gaps(spec) == []
+
+
+def test_probe_help_documents_its_exit_codes_and_the_usage_error_collision() -> None:
+    text = " ".join(CliRunner().invoke(probe, ["--help"]).output.split())
+    assert "3 no verdict: REJECTED" in text and "INCONCLUSIVE" in text
+    assert "2 FAIL; also a usage error" in text
+
+
+def test_a_bad_option_is_a_usage_error_exit_2_without_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "train.toml"
+    path.write_text(KOHYA.format(extra=""), encoding="utf-8")
+    result = CliRunner().invoke(probe, [str(path), "--size", "huge", "--format", "json"])
+    assert result.exit_code == 2 and "Usage:" in result.output
+    assert '"verdict"' not in result.output
