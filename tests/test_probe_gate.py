@@ -242,3 +242,12 @@ def test_a_bad_option_is_a_usage_error_exit_2_without_a_report(tmp_path: Path) -
     result = CliRunner().invoke(probe, [str(path), "--size", "huge", "--format", "json"])
     assert result.exit_code == 2 and "Usage:" in result.output
     assert '"verdict"' not in result.output
+
+
+def test_plot_of_a_probe_that_did_not_run_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(HYDRA_APP, encoding="utf-8")
+    png = tmp_path / "probe.png"
+    result = CliRunner().invoke(probe, [str(path), "--plot", str(png)])
+    assert result.exit_code == 3 and not png.exists()
+    assert "nothing ran (INCONCLUSIVE), so --plot wrote no plot" in result.stderr

@@ -186,6 +186,9 @@ def probe(config: str, steps: int | None, device: str, size: str | None,
         except ImportError:
             report.setdefault("notes", []).append(
                 f"--plot needs matplotlib: {install_hint('plot')}")
+    elif plot_path:
+        click.echo(f"cfglint probe: nothing ran ({report['verdict']}), so --plot wrote no "
+                   "plot", err=True)
     _emit(report, fmt, config)
     raise SystemExit(exit_code(report, strict))
 
