@@ -113,7 +113,8 @@ def _series(ax: Any, key: str, label: str, report: dict[str, Any]) -> None:
         steps = [r["step"] for r in run["records"]]
         values = [_num(r.get(key)) for r in run["records"]]
         finite_any |= any(math.isfinite(v) and v > 0 for v in values)
-        ax.plot(steps, values, label=f"{run['multiplier']:g}x peak LR")
+        ax.plot(steps, values, label=f"{run['multiplier']:g}x peak LR",
+                marker="o" if len(steps) < 3 else None)  # a lone point has no line
         bad = [s for s, v in zip(steps, values, strict=True) if not math.isfinite(v)]
         if bad:
             ax.scatter(bad, [0.03] * len(bad), marker="x", color="red", zorder=3,
@@ -154,6 +155,7 @@ def write_plot(report: dict[str, Any], path: str) -> list[str]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     panels = _panels(report)
     heights = [1.4 if kind == "failure" else 2.6 if kind == "overflow" else 2.1
@@ -172,6 +174,7 @@ def write_plot(report: dict[str, Any], path: str) -> list[str]:
     last = max((r["step"] for run in report["runs"] for r in run["records"]), default=0)
     for ax in series_axes:  # set, not autoscaled: a curve of only non-finite values has none
         ax.set_xlim(-0.5, last + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     if series_axes:
         series_axes[0].legend(loc="upper right", fontsize=8)
         series_axes[-1].set_xlabel("probe optimizer step")
