@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 from facts_helpers import facts_of
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cfglint.facts.model import Facts
 from cfglint.probe.checks import (
@@ -195,3 +197,18 @@ def test_a_higher_rung_that_diverged_while_clipping_held_a_growing_norm_warns() 
     assert clipping_hid(info, [steady]).status == INFO
     escalated = clipping_hid(info, [steady, growing])
     assert escalated.status == WARN and "at 10x the LR" in escalated.message
+
+
+NORMS = st.lists(st.one_of(st.floats(min_value=0.0, max_value=1e6),
+                           st.sampled_from([math.inf, math.nan])), max_size=40)
+
+
+@given(NORMS, st.sampled_from(["adamw", "adamw8bit", "lion", "adafactor", "sgd", "prodigy"]))
+def test_p908_never_fails_and_is_information_only_for_scale_invariant_optimizers(
+        norms: list[float], optimizer: str) -> None:
+    check = _p908(ProbeSpec(optimizer=optimizer, grad_clip=1.0), norms)
+    assert check.status in (PASS, INFO, WARN)
+    if check.status == INFO:
+        assert optimizer != "sgd", "SGD steps in proportion to the gradient"
+    if optimizer == "sgd" and norms and all(n > 1.0 for n in norms):
+        assert check.status == WARN, "SGD clipped on every step is always a warning"
