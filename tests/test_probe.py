@@ -76,10 +76,22 @@ def test_fp32_full_fine_tune_of_sr_model_passes() -> None:
     assert _checks(report)["P906"]["status"] == "PASS"
 
 
-def test_fp16_trainable_weights_with_grad_scaler_fail_naming_the_cause() -> None:
-    spec = _spec(precision__mixed="fp16", precision__train_dtype="fp16",
-                 precision__grad_scaler=True)
-    report = execute(spec, FAST)
+@pytest.fixture(scope="module")
+def fp16_weights() -> dict[str, Any]:
+    """fp16 trainable weights under a GradScaler: the first step raises."""
+    return execute(_spec(precision__mixed="fp16", precision__train_dtype="fp16",
+                         precision__grad_scaler=True), FAST)
+
+
+@pytest.fixture(scope="module")
+def flux_fp16() -> dict[str, Any]:
+    """The Flux surrogate under fp16 autocast: its activations overflow fp16."""
+    return execute(_spec(model__family="flux", precision__mixed="fp16"), FAST)
+
+
+def test_fp16_trainable_weights_with_grad_scaler_fail_naming_the_cause(
+        fp16_weights: dict[str, Any]) -> None:
+    report = fp16_weights
     check = _checks(report)["P900"]
     assert report["verdict"] == "FAIL" and check["status"] == "FAIL"
     assert "unscale FP16 gradients" in check["message"] and "CFG403" in check["message"]
@@ -113,10 +125,8 @@ def test_sedd_grad_clip_zero_trains_nothing() -> None:
     assert _checks(healthy)["P906"]["status"] == "PASS"
 
 
-def test_flux_in_fp16_overflows_and_the_scaler_collapses() -> None:
-    spec = _spec(model__family="flux", precision__mixed="fp16")
-    report = execute(spec, FAST)
-    checks = _checks(report)
+def test_flux_in_fp16_overflows_and_the_scaler_collapses(flux_fp16: dict[str, Any]) -> None:
+    checks = _checks(flux_fp16)
     assert checks["P903"]["status"] == "FAIL"
     assert checks["P902"]["status"] == "FAIL"
     assert "massive" in checks["P901"]["message"], "the overflowing module is named"
@@ -272,8 +282,43 @@ def test_plot_writes_a_png(high_lr: dict[str, Any], tmp_path: Path) -> None:
     from cfglint.probe.plot import write_plot
 
     out = tmp_path / "probe.png"
-    write_plot(high_lr, str(out))
+    labels = write_plot(high_lr, str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert high_lr["verdict"] != "FAIL" and "what failed" not in labels
+    assert labels[0].startswith(f"cfglint probe: {high_lr['verdict']} (margin")
+
+
+def _plot(report: dict[str, Any], out: Path) -> tuple[list[str], str]:
+    """Write the plot; return its labels and the Title stored in the PNG."""
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (the plot extra)")
+    from PIL import Image
+
+    from cfglint.probe.plot import write_plot
+
+    labels = write_plot(report, str(out))
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size[0] > 100 and image.size[1] > 100
+        return labels, str(image.info.get("Title", ""))
+
+
+def test_an_fp16_overflow_plot_shows_activation_absmax_per_layer_against_65504(
+        flux_fp16: dict[str, Any], tmp_path: Path) -> None:
+    labels, title = _plot(flux_fp16, tmp_path / "fail.png")
+    assert title == labels[0] and title.startswith("cfglint probe: FAIL (")
+    assert "P903 fp16-headroom" in title and "P901 non-finite" in title
+    first = flux_fp16["runs"][0]["first_nonfinite_step"]
+    assert f"first non-finite value at step {first}: forward: core.blocks.0.massive" in title
+    assert labels[1:3] == ["what failed", "activation absmax"]
+    assert "loss" in labels and "GradScaler scale" in labels
+
+
+def test_a_run_that_fails_at_step_0_plots_the_error_not_empty_axes(
+        fp16_weights: dict[str, Any], tmp_path: Path) -> None:
+    assert not fp16_weights["runs"][0]["records"]
+    labels, title = _plot(fp16_weights, tmp_path / "step0.png")
+    assert "P900 step-error" in title
+    assert "step 0 raised ValueError: Attempting to unscale FP16 gradients" in title
+    assert labels[1:] == ["what failed"]
 
 
 AITK = textwrap.dedent('''
@@ -326,11 +371,66 @@ def test_probe_command_reads_the_config_end_to_end(tmp_path: Path, name: str, te
         assert data["spec"]["grad_scaler"] is True and data["spec"]["warmup_steps"] == 100
 
 
-def test_probe_command_reports_an_unparseable_config_as_could_not_run(tmp_path: Path) -> None:
+def test_probe_command_rejects_an_unparseable_config_with_its_parse_error(
+        tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("learning_rate = = 1\n")
     result = CliRunner().invoke(probe, [str(path), "--device", "cpu"])
-    assert result.exit_code == 3 and "could not run" in result.output
+    assert result.exit_code == 3
+    assert "verdict: REJECTED (not run)" in result.output and "CFG001" in result.output
+
+
+# SEDD's reference configuration, in its shape and with its values (a global batch of 512
+# over 8 GPUs, AdamW at 3e-4 with a 2500-step warmup, grad_clip 1, EMA 0.9999), written here.
+SEDD_CONFIG = textwrap.dedent('''
+    defaults:
+      - _self_
+      - model: small
+    ngpus: 8
+    tokens: 50257
+    training:
+      batch_size: 512
+      accum: 1
+      n_iters: 1300001
+      snapshot_freq: 50000
+      log_freq: 50
+      eval_freq: 100
+      snapshot_sampling: True
+      ema: 0.9999
+    graph:
+      type: absorb
+    noise:
+      type: loglinear
+      sigma_min: 1e-4
+      sigma_max: 20
+    eval:
+      batch_size: 512
+    optim:
+      weight_decay: 0
+      optimizer: AdamW
+      lr: 3e-4
+      beta1: 0.9
+      beta2: 0.999
+      eps: 1e-8
+      warmup: 2500
+      grad_clip: 1.
+''')
+SEDD_MODEL = "name: small\ntype: ddit\nhidden_size: 768\nn_blocks: 12\nn_heads: 12\n"
+
+
+def test_a_sedd_shaped_reference_config_gets_no_p908_warning(tmp_path: Path) -> None:
+    (tmp_path / "configs" / "model").mkdir(parents=True)
+    config = tmp_path / "configs" / "config.yaml"
+    config.write_text(SEDD_CONFIG)
+    (tmp_path / "configs" / "model" / "small.yaml").write_text(SEDD_MODEL)
+    result = CliRunner().invoke(probe, [str(config), "--device", "cpu", "--size", "tiny",
+                                        "--steps", "12", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["spec"]["trainer"] == "sedd" and data["spec"]["optimizer"] == "adamw"
+    p908 = _checks(data)["P908"]
+    assert p908["message"].startswith("100% of steps clipped"), "clipping is what is judged"
+    assert p908["status"] == "INFO", p908
+    assert data["verdict"] == "PASS" and result.exit_code == 0, data["checks"]
 
 
 ORPHAN_HOOK = '''

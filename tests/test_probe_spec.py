@@ -7,9 +7,21 @@ import subprocess
 import sys
 
 from facts_helpers import facts_of
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cfglint.facts.model import Facts
-from cfglint.probe.checks import FAIL, PASS, WARN, margin_check, run_checks
+from cfglint.probe.checks import (
+    FAIL,
+    INFO,
+    PASS,
+    WARN,
+    Check,
+    clipping_hid,
+    margin_check,
+    run_checks,
+    verdict,
+)
 from cfglint.probe.schedule import ema_init_share, lr_multiplier, time_warp
 from cfglint.probe.spec import ProbeSpec, spec_from_facts
 
@@ -149,3 +161,54 @@ def test_margin_is_the_smallest_tripping_multiplier() -> None:
     assert margin == 3.0 and check.status == WARN
     check, margin = margin_check([(1.0, False), (3.0, False), (10.0, False)], (1.0, 3.0, 10.0))
     assert margin is None and check.status == PASS
+
+
+def _clipped(norms: list[float]) -> list[dict[str, object]]:
+    return [_record(i, 1.0, grad_norm=n, clipped=n > 1.0) for i, n in enumerate(norms)]
+
+
+def _p908(spec: ProbeSpec, norms: list[float]) -> Check:
+    return {c.code: c for c in run_checks(spec, _run(_clipped(norms)))}["P908"]
+
+
+def test_clipping_most_steps_of_an_adam_family_optimizer_is_information() -> None:
+    check = _p908(ProbeSpec(optimizer="adamw", grad_clip=1.0), [40.0 + i % 3 for i in range(30)])
+    assert check.status == INFO and "100% of steps clipped" in check.message
+    assert "normalises the gradient's scale" in check.message
+    assert verdict([check]) == PASS
+
+
+def test_clipping_most_steps_of_sgd_is_a_warning() -> None:
+    check = _p908(ProbeSpec(optimizer="sgd", grad_clip=1.0), [40.0] * 30)
+    assert check.status == WARN and "sets the step size" in check.message
+
+
+def test_clipping_that_hides_a_growing_gradient_norm_warns_under_adam_too() -> None:
+    check = _p908(ProbeSpec(optimizer="adamw", grad_clip=1.0),
+                  [2.0 * 1.3 ** i for i in range(30)])
+    assert check.status == WARN and "clipping hides that growth" in check.message
+
+
+def test_a_higher_rung_that_diverged_while_clipping_held_a_growing_norm_warns() -> None:
+    spec = ProbeSpec(optimizer="adamw", grad_clip=1.0)
+    info = _p908(spec, [40.0] * 30)
+    steady = _run(_clipped([40.0] * 30), multiplier=3.0)
+    growing = _run(_clipped([2.0 * 1.3 ** i for i in range(30)]), multiplier=10.0)
+    assert clipping_hid(info, [steady]).status == INFO
+    escalated = clipping_hid(info, [steady, growing])
+    assert escalated.status == WARN and "at 10x the LR" in escalated.message
+
+
+NORMS = st.lists(st.one_of(st.floats(min_value=0.0, max_value=1e6),
+                           st.sampled_from([math.inf, math.nan])), max_size=40)
+
+
+@given(NORMS, st.sampled_from(["adamw", "adamw8bit", "lion", "adafactor", "sgd", "prodigy"]))
+def test_p908_never_fails_and_is_information_only_for_scale_invariant_optimizers(
+        norms: list[float], optimizer: str) -> None:
+    check = _p908(ProbeSpec(optimizer=optimizer, grad_clip=1.0), norms)
+    assert check.status in (PASS, INFO, WARN)
+    if check.status == INFO:
+        assert optimizer != "sgd", "SGD steps in proportion to the gradient"
+    if optimizer == "sgd" and norms and all(n > 1.0 for n in norms):
+        assert check.status == WARN, "SGD clipped on every step is always a warning"

@@ -34,6 +34,14 @@ def optimizer_is_adam(name: str) -> bool:
     return bool(_ADAM_FAMILY.search(name.lower()))
 
 
+def optimizer_is_scale_invariant(name: str) -> bool:
+    """The step does not grow with the gradient's overall scale: the Adam family divides by
+    a running RMS of the gradient, Lion takes its sign, Adafactor divides by a factored
+    RMS. Clipping the whole gradient then changes the step little."""
+    low = name.lower()
+    return optimizer_is_adam(low) or "lion" in low or "adafactor" in low
+
+
 
 _FAMILY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("wan22", r"wan[-_ .]?2[._]?2"),

@@ -11,10 +11,16 @@ import statistics
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cfglint.facts.taxonomy import optimizer_is_scale_invariant
 from cfglint.probe.spec import ProbeSpec
 
 FP16_MAX = 65504.0
-PASS, WARN, FAIL = "PASS", "WARN", "FAIL"
+# INFO: worth knowing, never a warning (the verdict ignores it)
+PASS, INFO, WARN, FAIL = "PASS", "INFO", "WARN", "FAIL"
+# P908: a share of clipped steps above this is reported; a growth of the unclipped gradient
+# norm by this factor over a run is a divergence that clipping hides
+CLIPPED_SHARE = 0.9
+NORM_GROWTH = 10.0
 STABILITY_CODES = ("P901", "P902", "P903", "P904")
 
 
@@ -212,14 +218,59 @@ def run_checks(spec: ProbeSpec, run: dict[str, Any]) -> list[Check]:
         out.append(Check("P907", "adaptive-health", PASS,
                          "not applicable: not an adaptive optimizer"))
 
-    if recs:
-        share = sum(1 for r in recs if r["clipped"]) / len(recs)
-        status = WARN if share > 0.9 else PASS
-        out.append(Check("P908", "clipped-share", status, f"{share:.0%} of steps clipped "
-                         f"(max norm {spec.grad_clip}, {spec.clip_semantics})"))
-    else:
-        out.append(Check("P908", "clipped-share", PASS, "no steps"))
+    out.append(clipped_share(spec, recs))
     return out
+
+
+def norm_growth(records: list[dict[str, Any]]) -> float | None:
+    """How many times the unclipped gradient norm grew over a run: the median of its last
+    third over the median of its first (None for a run too short to say)."""
+    norms = [r["grad_norm"] for r in records if not r["skipped"]]
+    if len(norms) < 9:
+        return None
+    third = len(norms) // 3
+    early = statistics.median(norms[:third])
+    late = statistics.median(v if math.isfinite(v) else math.inf for v in norms[-third:])
+    if early <= 0 or not math.isfinite(early):
+        return None
+    return float(late / early)
+
+
+def clipped_share(spec: ProbeSpec, recs: list[dict[str, Any]]) -> Check:
+    """P908. Clipping most steps matters where the step follows the gradient's size (SGD):
+    then the max norm, not the LR, sets the step. Adam-family optimizers normalise the
+    gradient's scale away, so there it is information, unless the unclipped norm keeps
+    growing: then clipping hides a divergence (see also ``clipping_hid``)."""
+    if not recs:
+        return Check("P908", "clipped-share", PASS, "no steps")
+    share = sum(1 for r in recs if r["clipped"]) / len(recs)
+    text = f"{share:.0%} of steps clipped at max norm {spec.grad_clip:g}"
+    if share <= CLIPPED_SHARE:
+        return Check("P908", "clipped-share", PASS, text)
+    growth = norm_growth(recs)
+    if growth is not None and growth >= NORM_GROWTH:
+        return Check("P908", "clipped-share", WARN, f"{text}; the unclipped gradient norm grew "
+                     f"{growth:.0f}x over the run, and clipping hides that growth")
+    if optimizer_is_scale_invariant(spec.optimizer):
+        return Check("P908", "clipped-share", INFO, f"{text}; information only: "
+                     f"{spec.optimizer} normalises the gradient's scale, so clipping the whole "
+                     "gradient changes its step little")
+    return Check("P908", "clipped-share", WARN, f"{text}; {spec.optimizer} steps in proportion "
+                 "to the gradient, so the max norm, not the LR, sets the step size")
+
+
+def clipping_hid(check: Check, higher: list[dict[str, Any]]) -> Check:
+    """P908 after the ladder: information becomes a warning when a higher rung diverged
+    while clipping held down an unclipped norm that kept growing."""
+    if check.status != INFO:
+        return check
+    for run in higher:
+        growth = norm_growth(run["records"])
+        if growth is not None and growth >= NORM_GROWTH:
+            return Check("P908", "clipped-share", WARN, f"{check.message.split(';')[0]}; at "
+                         f"{run['multiplier']:g}x the LR the unclipped gradient norm grew "
+                         f"{growth:.0f}x while clipping held it down, and the run diverged")
+    return check
 
 
 def tripped(checks: list[Check]) -> bool:

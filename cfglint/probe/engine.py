@@ -15,6 +15,7 @@ from cfglint.probe.checks import (
     FAIL,
     act_absmax,
     bf16_check,
+    clipping_hid,
     headroom_bits,
     margin_check,
     run_checks,
@@ -24,12 +25,17 @@ from cfglint.probe.checks import (
 from cfglint.probe.schedule import ema_init_share, time_warp
 from cfglint.probe.spec import ProbeSpec
 
-EXIT = {"PASS": 0, "WARN": 0, "FAIL": 2, "ERROR": 3}
+# Verdicts of a probe that did not train, each exit 3: it could not run (ERROR), the
+# trainer rejects the file (REJECTED), or the run would rest on made-up values
+# (INCONCLUSIVE). cfglint.probe.gate decides the last two.
+ERROR, REJECTED, INCONCLUSIVE = "ERROR", "REJECTED", "INCONCLUSIVE"
+NOT_RUN = (ERROR, REJECTED, INCONCLUSIVE)
+EXIT = {"PASS": 0, "WARN": 0, "FAIL": 2, **dict.fromkeys(NOT_RUN, 3)}
 
 
 def error_report(spec: ProbeSpec | None, message: str, **extra: Any) -> dict[str, Any]:
     """Report data for a probe that could not run (exit 3)."""
-    return {"verdict": "ERROR", "error": message, "spec": spec.to_dict() if spec else None,
+    return {"verdict": ERROR, "error": message, "spec": spec.to_dict() if spec else None,
             "resolved": [r.__dict__ for r in spec.resolved] if spec else [],
             "checks": [], "runs": [], "notes": [], "scope": SCOPE_STATEMENT, **extra}
 
@@ -87,6 +93,9 @@ def _execute(spec: ProbeSpec, opts: Any, user_model: Any, device: Any,
             if hit:
                 break
     p909, margin = margin_check(ladder, tuple(opts.ladder))
+    tripped_higher = [r.to_dict() for r, (k, hit) in zip(runs, ladder, strict=True)
+                      if k > 1 and hit]
+    checks = [clipping_hid(c, tripped_higher) if c.code == "P908" else c for c in checks]
     checks.append(p909)
     checks.append(bf16_check(spec, str(device), precision.bf16_supported(device)))
     absmax, where, _first = act_absmax(runs[0].records)
@@ -127,4 +136,4 @@ def exit_code(report: dict[str, Any], strict: bool = False) -> int:
     return EXIT.get(v, 3)
 
 
-__all__ = ["FAIL", "error_report", "execute", "exit_code"]
+__all__ = ["FAIL", "NOT_RUN", "error_report", "execute", "exit_code"]

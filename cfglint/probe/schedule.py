@@ -13,6 +13,23 @@ from dataclasses import dataclass
 
 # Names treated as "constant after a linear warmup" (SEDD, BasicSR warmup_iter, ...).
 _WARMUP_CONSTANT = frozenset({"constant_with_warmup", "warmup", "warmup_constant", "none", ""})
+# Step decays at fixed milestones: the probe holds the peak LR, the part that matters for
+# stability, and does not follow the later steps down.
+_MILESTONES = frozenset({"multisteplr", "multistep"})
+# Decays whose shape is set by the length of the run.
+_DECAYS = frozenset({"linear", "cosine", "cosineannealinglr", "cosineannealingrestartlr",
+                     "cosine_with_restarts", "polynomial"})
+
+
+def modelled(name: str) -> bool:
+    """Whether ``lr_multiplier`` knows the schedule (any other runs as a constant LR)."""
+    low = name.lower()
+    return low == "constant" or low in _WARMUP_CONSTANT | _MILESTONES | _DECAYS
+
+
+def depends_on_length(name: str) -> bool:
+    """Whether the schedule's shape needs the run length (a decay to the end of the run)."""
+    return name.lower() in _DECAYS
 
 
 def lr_multiplier(name: str, step: int, warmup: int, total: int,
@@ -23,7 +40,7 @@ def lr_multiplier(name: str, step: int, warmup: int, total: int,
         return 1.0
     if warmup > 0 and step < warmup:
         return step / warmup
-    if name in _WARMUP_CONSTANT or name in ("multisteplr", "multistep"):
+    if name in _WARMUP_CONSTANT or name in _MILESTONES:
         return 1.0
     span = max(1, total - warmup)
     progress = min(1.0, max(0.0, (step - warmup) / span))

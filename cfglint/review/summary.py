@@ -104,6 +104,8 @@ def load_probes(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def probe_section(probes: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    from cfglint.probe.engine import NOT_RUN  # torch-free: verdict names only
+
     lines = ["**Probe** (a short run of the config's optimizer, schedule and precision on a "
              "surrogate model)", "", "| Config | Verdict | Stability margin | Checks not passed |",
              "|---|---|---|---|"]
@@ -111,10 +113,10 @@ def probe_section(probes: list[tuple[str, dict[str, Any]]]) -> list[str]:
         verdict = str(report.get("verdict", "?"))
         margin = report.get("margin")
         margin_txt = f"{margin:g}×" if isinstance(margin, int | float) else "beyond the ladder"
-        if verdict == "ERROR":
+        if verdict in NOT_RUN:  # could not run, rejected, or inconclusive
             margin_txt = "-"
         checks = [f"{c.get('code')} {c.get('status')}" for c in report.get("checks") or []
-                  if c.get("status") not in ("PASS", "SKIP")]
+                  if c.get("status") not in ("PASS", "INFO", "SKIP")]
         detail = ", ".join(checks) or _cell(str(report.get("error", "")), 120) or "-"
         lines.append(f"| `{name}` | {verdict} | {margin_txt} | {detail} |")
     return [*lines, ""]
