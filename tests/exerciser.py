@@ -23,7 +23,9 @@ def other_value(s: Scalar) -> Any | None:
     if isinstance(v, int):
         return v + 1
     if isinstance(v, float):
-        return None if math.isnan(v) or math.isinf(v) else v * 2 + 1
+        if math.isnan(v) or math.isinf(v):
+            return None
+        return v * 2 + 1 if v != -1.0 else 0.5  # -1.0 is the fixed point of 2v + 1
     if isinstance(v, str):
         return v + "_x"
     return None
