@@ -178,6 +178,11 @@ def test_clipping_most_steps_of_an_adam_family_optimizer_is_information() -> Non
     assert verdict([check]) == PASS
 
 
+def test_a_run_without_two_finite_gradient_norms_has_no_clipped_share() -> None:
+    check = _p908(ProbeSpec(optimizer="sgd", grad_clip=1.0), [float("nan")])
+    assert check.status == PASS and check.message.startswith("not evaluated")
+
+
 def test_clipping_most_steps_of_sgd_is_a_warning() -> None:
     check = _p908(ProbeSpec(optimizer="sgd", grad_clip=1.0), [40.0] * 30)
     assert check.status == WARN and "sets the step size" in check.message

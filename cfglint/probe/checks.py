@@ -243,7 +243,11 @@ def clipped_share(spec: ProbeSpec, recs: list[dict[str, Any]]) -> Check:
     growing: then clipping hides a divergence (see also ``clipping_hid``)."""
     if not recs:
         return Check("P908", "clipped-share", PASS, "no steps")
-    share = sum(1 for r in recs if r["clipped"]) / len(recs)
+    measured = [r for r in recs if not r["skipped"] and math.isfinite(r["grad_norm"])]
+    if len(measured) < 2:  # a run that failed at once: its share says nothing about clipping
+        return Check("P908", "clipped-share", PASS,
+                     "not evaluated: fewer than 2 steps with a finite gradient norm")
+    share = sum(1 for r in measured if r["clipped"]) / len(measured)
     text = f"{share:.0%} of steps clipped at max norm {spec.grad_clip:g}"
     if share <= CLIPPED_SHARE:
         return Check("P908", "clipped-share", PASS, text)
