@@ -76,24 +76,6 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
     ('onetrainer/Nerogar__OneTrainer@pr-1510/training_presets/#lens LoRA 16GB.json',
      'CFG003', 'model_type'):
         'PR-only model type LENS: OneTrainer at HEAD falls back to STABLE_DIFFUSION_15',
-    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 Embedding.json',
-     'CFG003', 'model_type'):
-        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
-    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 Finetune.json',
-     'CFG003', 'model_type'):
-        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
-    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA 8GB.json',
-     'CFG003', 'model_type'):
-        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
-    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA flexible.json',
-     'CFG003', 'model_type'):
-        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
-    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA local.json',
-     'CFG003', 'model_type'):
-        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
-    ('onetrainer/celesrenata__OneTrainer-WAN/training_presets/#wan 2.2 LoRA.json',
-     'CFG003', 'model_type'):
-        'fork-only model type WAN_2_2: OneTrainer falls back to STABLE_DIFFUSION_15',
     ('simpletuner/AmericanPresidentJimmyCarter__simple-flux-lora-training/config.json',
      'CFG311', '--max_train_steps'):
         'max_train_steps 5000 with the default num_train_epochs 1: ValueError at start-up',
@@ -114,16 +96,12 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
          "", "an eval_datasets array left open (its `]` is commented out): toml rejects it"),
         ("tdrussell__diffusion-pipe/test/config.toml", "CFG002", "",
          "a DeepSpeed-init test fixture: train.py would stop at the missing required keys"),
-        ("tdrussell__diffusion-pipe@pr-453/examples/longcat.toml", "CFG003", "model.type",
-         "PR-only model type: NotImplementedError at HEAD"),
         ("tdrussell__diffusion-pipe@pr-463/examples/main_example.toml", "CFG002",
          "warmup_steps", "warmup_steps 0.05: LinearLR start_factor 20, rejected by torch"),
         ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/qwen_t2i_train.toml", "CFG002",
          "", "no `dataset` key (it wrote dataset_config_path): KeyError in train.py"),
         ("TianDongL__Diffusion_pipe_in_ComfyUI_Win/train_config/wan2.2_i2v.toml", "CFG003",
          "video_clip_mode", "'multiple_overlapping' is commented out: NotImplementedError"),
-        ("adbrasi__diffusion-pipe-easycontrol/examples/anima_easycontrol.toml", "CFG003",
-         "model.type", "fork-only model type: NotImplementedError at HEAD"),
         ("zsxkib__diffusion-pipe@wan-trainer/wan_train_replicate.toml", "CFG002",
          "lr_scheduler", "a [lr_scheduler] table where train.py compares a string"),
     ]},

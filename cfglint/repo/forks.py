@@ -66,7 +66,8 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
         return errs
     root = repo_root(doc.path)
     index = index_for(root) if root is not None else None
-    signs = _signs(mine, ctx)
+    ignored = [e for e in errs if e.upstream is not None and e.upstream.kind == "ignored"]
+    signs = _signs([*mine, *ignored], ctx)
     dropped: set[int] = set()
     for e in mine:
         judged = _judge_with_code(points, e, index, ctx)
@@ -78,18 +79,19 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
 
 
 def _upstream_only(e: R, points: ForkPoints) -> bool:
-    if e.upstream is None:
+    if e.upstream is None or e.upstream.kind == "ignored":
         return False
     return e.upstream.kind == "key" or points.dispatch_at(e.path) is not None
 
 
 def _signs(mine: list[R], ctx: Context) -> list[Sign]:
-    """Everything in the file upstream lacks that is not a slip, in file order of finding."""
+    """Everything in the file upstream lacks that is not a slip, in file order of finding:
+    keys it rejects or drops unread, names it does not handle."""
     out: list[Sign] = []
     for e in mine:
         assert e.upstream is not None
         if not e.upstream.slip:
-            out.append(Sign(e.path) if e.upstream.kind == "key"
+            out.append(Sign(e.path) if e.upstream.kind in ("key", "ignored")
                        else Sign(e.path, e.upstream.name))
     out += [Sign(path, value) for path, value, slip in ctx.unlisted_names if not slip]
     out += [Sign(path) for path, slip in ctx.unread_keys if not slip]
@@ -193,7 +195,8 @@ def _looked(points: ForkPoints, path: KeyPath, root: RepoRoot | None,
                 "file)")
     dispatch = points.dispatch_at(path)
     if dispatch is not None:
-        what = " or ".join(f"`{n}`" for n in (*dispatch.functions, *dispatch.decorators))
+        what = " or ".join(f"`{n}`" for n in (*dispatch.functions, *dispatch.decorators)
+                           ) or "Python code"
     elif points.structs is not None and index is not None and index.files:
         what = points.structs.module
     else:
