@@ -9,7 +9,11 @@ Each config is written for these tests into a temporary folder with no Python co
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cfglint.findings import Finding
 from cfglint.pipeline import lint_document
@@ -83,3 +87,12 @@ def test_dataset_keys_musubi_tuner_rejects_among_others_are_information(
         tmp_path: Path) -> None:
     found = lint(musubi_dataset(tmp_path, 2), "CFG701")
     assert [f.severity for f in found] == ["info", "info"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.from_regex(r"zq_[a-z]{6,10}", fullmatch=True), max_size=3, unique=True))
+def test_other_ignored_keys_only_ever_lower_an_unknown_model_type_to_information(
+        extra: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        [f] = lint(onetrainer_preset(Path(tmp), **dict.fromkeys(extra, 1)), "CFG003")
+    assert f.severity == ("info" if extra else "error")
