@@ -499,7 +499,8 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
         errs.append(_Err("CFG002", node.span, path,
                          f"`{key_label(path)}` is {_describe(value, node)} to "
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
-                         expected=s.types, kind="wrong-type"))
+                         expected=s.types, kind="wrong-type",
+                         upstream=UpstreamOnly("type", _describe(value, node), "", False)))
         return errs
     if s.numeric_text is not None and isinstance(value, str) and not _converts(value,
                                                                                 s.numeric_text):

@@ -1,7 +1,8 @@
-"""Forks of OneTrainer and diffusion-pipe add model types, musubi-tuner branches add dataset
-keys: a value or key only upstream's code rejects is an error or warning when it stands
-alone (a typo for a user of upstream), and information when the file has other things
-upstream does not read, as a fork's files do (``cfglint.repo.forks``).
+"""Forks of OneTrainer and diffusion-pipe add model types, sd-scripts forks add optimizers
+and scripts that convert values upstream cannot use, musubi-tuner branches add dataset keys:
+a value or key only upstream's code rejects is an error or warning when it stands alone (a
+typo for a user of upstream), and information when the file has other things upstream does
+not read, as a fork's files do (``cfglint.repo.forks``).
 
 Each config is written for these tests into a temporary folder with no Python code.
 """
@@ -96,3 +97,44 @@ def test_other_ignored_keys_only_ever_lower_an_unknown_model_type_to_information
     with tempfile.TemporaryDirectory() as tmp:
         [f] = lint(onetrainer_preset(Path(tmp), **dict.fromkeys(extra, 1)), "CFG003")
     assert f.severity == ("info" if extra else "error")
+
+
+def sd_scripts_args(tmp_path: Path, extra: str = "", optimizer: str = "Automagic_Sinkgd",
+                    resolution: str = '"1024,1024"') -> Path:
+    path = tmp_path / "train_args.toml"
+    path.write_text(
+        'pretrained_model_name_or_path = "/models/sdxl.safetensors"\n'
+        'network_module = "networks.lora"\nnetwork_dim = 16\nnetwork_alpha = 16\n'
+        f'learning_rate = 1e-4\nmax_train_steps = 1000\nmixed_precision = "bf16"\n'
+        f'train_data_dir = "/data"\noutput_dir = "/out"\nresolution = {resolution}\n'
+        f'optimizer_type = "{optimizer}"\n' + extra, encoding="utf-8")
+    return path
+
+
+def test_a_lone_optimizer_sd_scripts_lacks_stays_an_error(tmp_path: Path) -> None:
+    [f] = lint(sd_scripts_args(tmp_path), "CFG003")
+    assert f.severity == "error"
+
+
+def test_an_optimizer_beside_keys_sd_scripts_ignores_is_information(tmp_path: Path) -> None:
+    [f] = lint(sd_scripts_args(tmp_path, 'sinkgd_iters = 3\n'), "CFG003")
+    assert f.severity == "info" and "`sinkgd_iters`" in f.message
+
+
+def test_a_slip_of_an_sd_scripts_optimizer_stays_an_error_among_fork_keys(
+        tmp_path: Path) -> None:
+    [f] = lint(sd_scripts_args(tmp_path, 'sinkgd_iters = 3\n', optimizer="AdamW8bitt"),
+               "CFG003")
+    assert f.severity == "error"
+
+
+def test_an_integer_resolution_alone_stays_an_error_for_sd_scripts(tmp_path: Path) -> None:
+    [f] = lint(sd_scripts_args(tmp_path, optimizer="AdamW", resolution="640"), "CFG002")
+    assert f.severity == "error"
+
+
+def test_an_integer_resolution_beside_a_forks_keys_is_information(tmp_path: Path) -> None:
+    path = sd_scripts_args(tmp_path, 'num_target_timesteps = 4\n', optimizer="AdamW",
+                           resolution="640")
+    [f] = lint(path, "CFG002")
+    assert f.severity == "info" and "`num_target_timesteps`" in f.message

@@ -41,13 +41,6 @@ REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
     ("kohya/hinablue__sd-scripts/datasets/example_flux_config.toml", "CFG003", "log_with"):
         "'' reaches accelerate unchanged (sd-scripts' prepare_accelerator), whose "
         "filter_trackers raises ValueError: Unsupported logging capability",
-    ("kohya/hinablue__sd-scripts/datasets/example_flux_config.toml", "CFG003",
-     "optimizer_type"): "a fork's own optimizer: upstream get_optimizer falls back to "
-                        "getattr(torch.optim, 'Automagic_Sinkgd'), an AttributeError at start",
-    ("kohya/maruo555__sd-scripts@codex_sdxl-self-distill-v1/configs/self_distill/vram16.toml",
-     "CFG002", "resolution"): "resolution = 640 (an int): upstream's prepare_dataset_args "
-                              "calls args.resolution.split(','), an AttributeError at start "
-                              "(the fork's own script is not in the corpus)",
     ("other/bghira__SimpleTuner/simpletuner/examples/auraflow.peft-lora/config.json", "CFG302",
      "lr_warmup_steps"): "warmup 100 steps in a 100-step run: the LR never reaches its peak",
     ("other/bghira__SimpleTuner/simpletuner/examples/hidream.peft-lora/config.json", "CFG302",
