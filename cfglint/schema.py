@@ -499,7 +499,8 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
         errs.append(_Err("CFG002", node.span, path,
                          f"`{key_label(path)}` is {_describe(value, node)} to "
                          f"{ctx.family.loader}; {_expected(s.types)} is required",
-                         expected=s.types, kind="wrong-type"))
+                         expected=s.types, kind="wrong-type",
+                         upstream=UpstreamOnly("type", _describe(value, node), "", False)))
         return errs
     if s.numeric_text is not None and isinstance(value, str) and not _converts(value,
                                                                                 s.numeric_text):
@@ -752,9 +753,9 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
         fix = _rename(s, entry, path, target, "safe" if safety == "safe" else "unsafe", ctx)
     elif target and target in present:
         msg += f"; `{target}` is set as well, so remove one of them"
-    own = rejected and not s.aliases.get(name) and renamed not in s.properties
-    upstream = UpstreamOnly("key", name, where, near_miss(name, list(s.properties)) is not None
-                            ) if own else None
+    own = not s.aliases.get(name) and renamed not in s.properties
+    upstream = UpstreamOnly("key" if rejected else "ignored", name, where,
+                            near_miss(name, list(s.properties)) is not None) if own else None
     return _Err("CFG701", entry.key.span, path, msg, fix,
                 severity=ctx.compiled.unknown_severity if rejected else None, upstream=upstream)
 

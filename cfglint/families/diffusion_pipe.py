@@ -27,9 +27,15 @@ from cfglint.families.base import (
     keys_of,
     root_mapping,
 )
+from cfglint.repo.declare import Dispatch, ForkPoints
 from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
 
 SRC = "diffusion-pipe:train.py"
+# forks add model types with their own pipelines; upstream raises NotImplementedError
+FORKS = ForkPoints("diffusion-pipe", dispatches=(
+    Dispatch("model type", ("model.type",),
+             lookup="tdrussell/diffusion-pipe:train.py, NotImplementedError"),
+))
 # top-level keys only diffusion-pipe's training TOML has
 _TRAINING_KEYS = frozenset({
     "micro_batch_size_per_gpu", "pipeline_stages", "epochs", "dataset",
@@ -64,6 +70,7 @@ class DiffusionPipe(Family):
     formats: ClassVar[tuple[str, ...]] = ("toml",)
     loader: ClassVar[str] = "diffusion-pipe's TOML loader (the toml package; no conversion)"
     schema: ClassVar[str | None] = "diffusion-pipe"
+    forks: ClassVar[ForkPoints | None] = FORKS
     other_schemas: ClassVar[tuple[str, ...]] = ("diffusion-pipe-dataset",)
     arg_notation: ClassVar[ArgNotation | None] = "mapping"
     args_key: ClassVar[KeyPath | None] = _O

@@ -32,11 +32,18 @@ from cfglint.families.base import (
     schema_keys,
 )
 from cfglint.families.musubi_tuner import DIT_KEYS, FRONT_END_KEYS
-from cfglint.repo.declare import ModuleRegistry, OpenRegistry
+from cfglint.repo.declare import Dispatch, ForkPoints, ModuleRegistry, OpenRegistry
 from cfglint.source.document import Document, KeyPath, Mapping, resolve_alias
 
 SRC = "sd-scripts:library/train_util.py"
 SRC_NET = "sd-scripts:train_network.py"
+# sd-scripts forks add optimizers to get_optimizer and scripts of their own that parse the
+# same TOML (values reach them unconverted, so their code may convert what upstream cannot)
+FORKS = ForkPoints("sd-scripts", dispatches=(
+    Dispatch("optimizer", ("optimizer_type",),
+             lookup="kohya-ss/sd-scripts:library/train_util.py, get_optimizer looks other "
+                    "names up in torch.optim"),
+), types=True)
 
 # Keys that only sd-scripts' training scripts read (argparse options).
 SD_SCRIPTS_MARKERS = frozenset({
@@ -92,6 +99,7 @@ class Kohya(Family):
                        "sd-scripts imports it at start (kohya-ss/sd-scripts:train_network.py) "
                        "and stops if it cannot"),
     )
+    forks: ClassVar[ForkPoints | None] = FORKS
 
     def detect(self, doc: Document) -> float:
         root = root_mapping(doc)

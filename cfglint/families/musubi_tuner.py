@@ -27,10 +27,14 @@ from cfglint.families.base import (
     keys_of,
     root_mapping,
 )
+from cfglint.repo.declare import ForkPoints
 from cfglint.source.document import Document, KeyPath, Mapping, Sequence, resolve_alias
 
 SRC = "musubi-tuner:src/musubi_tuner/training/parser_common.py"
 SRC_TRAIN = "musubi-tuner:src/musubi_tuner/training/trainer_base.py"
+# branches and forks add dataset keys (mask_directory for mask-weighted loss) that the
+# upstream dataset schema rejects
+FORKS = ForkPoints("musubi-tuner")
 # the DiT checkpoint arguments (sd-scripts names its model pretrained_model_name_or_path)
 DIT_KEYS = frozenset({"dit", "dit_high_noise"})
 # keys of GUIs that write their own presets for musubi-tuner (not a --config_file)
@@ -68,6 +72,7 @@ class MusubiTuner(Family):
     formats: ClassVar[tuple[str, ...]] = ("toml", "json")
     loader: ClassVar[str] = "musubi-tuner's TOML loader (values reach argparse unconverted)"
     schema: ClassVar[str | None] = "musubi-tuner"
+    forks: ClassVar[ForkPoints | None] = FORKS
     other_schemas: ClassVar[tuple[str, ...]] = ("musubi-tuner-dataset",)
     arg_notation: ClassVar[ArgNotation | None] = "kv-list"
     args_key: ClassVar[KeyPath | None] = ("optimizer_args",)

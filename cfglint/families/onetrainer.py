@@ -30,11 +30,19 @@ from cfglint.families.base import (
     Program,
     root_mapping,
 )
+from cfglint.repo.declare import Dispatch, ForkPoints
 from cfglint.source.document import Document, KeyPath, Mapping, Scalar, Sequence, resolve_alias
 
 REPO = "Nerogar/OneTrainer"
 SRC = f"{REPO}:modules/util/config/TrainConfig.py"
 _CREATE = f"{REPO}:modules/util/create.py"
+# forks add model types (a WAN_2_2 member, say): upstream's from_dict prints “Could not set”
+# and keeps the default, while the fork that adds the member reads it
+FORKS = ForkPoints("OneTrainer", dispatches=(
+    Dispatch("model type", ("model_type",),
+             lookup=f"{REPO}:modules/util/enum/ModelType.py; BaseConfig.from_dict keeps the "
+                    "default"),
+))
 
 # Top-level keys only OneTrainer writes (checked against every other trainer's keys).
 ONLY_KEYS = frozenset({
@@ -112,6 +120,7 @@ class OneTrainer(Family):
     formats: ClassVar[tuple[str, ...]] = ("json",)
     loader: ClassVar[str] = "OneTrainer's config loader (BaseConfig.from_dict)"
     schema: ClassVar[str | None] = "onetrainer"
+    forks: ClassVar[ForkPoints | None] = FORKS
     other_schemas: ClassVar[tuple[str, ...]] = ("onetrainer-concepts", "onetrainer-samples")
     arg_notation: ClassVar[ArgNotation | None] = "mapping"
     args_key: ClassVar[KeyPath | None] = ("optimizer",)

@@ -97,6 +97,9 @@ class ForkPoints:
     trainer: str  # upstream's name in messages: "traiNNer-redux"
     structs: OptionStructs | None = None
     dispatches: tuple[Dispatch, ...] = ()
+    # the loader hands values on unconverted and upstream's code fails on the wrong type
+    # (sd-scripts' TOML loader): a fork's own script may convert them itself
+    types: bool = False
 
     def dispatch_at(self, path: KeyPath) -> Dispatch | None:
         for d in self.dispatches:

@@ -66,7 +66,8 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
         return errs
     root = repo_root(doc.path)
     index = index_for(root) if root is not None else None
-    signs = _signs(mine, ctx)
+    ignored = [e for e in errs if e.upstream is not None and e.upstream.kind == "ignored"]
+    signs = _signs([*mine, *ignored], ctx)
     dropped: set[int] = set()
     for e in mine:
         judged = _judge_with_code(points, e, index, ctx)
@@ -78,18 +79,21 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
 
 
 def _upstream_only(e: R, points: ForkPoints) -> bool:
-    if e.upstream is None:
+    if e.upstream is None or e.upstream.kind == "ignored":
         return False
+    if e.upstream.kind == "type":
+        return points.types
     return e.upstream.kind == "key" or points.dispatch_at(e.path) is not None
 
 
 def _signs(mine: list[R], ctx: Context) -> list[Sign]:
-    """Everything in the file upstream lacks that is not a slip, in file order of finding."""
+    """Everything in the file upstream lacks that is not a slip, in file order of finding:
+    keys it rejects or drops unread, names it does not handle."""
     out: list[Sign] = []
     for e in mine:
         assert e.upstream is not None
-        if not e.upstream.slip:
-            out.append(Sign(e.path) if e.upstream.kind == "key"
+        if not e.upstream.slip and e.upstream.kind != "type":  # a wrong type is no fork sign
+            out.append(Sign(e.path) if e.upstream.kind in ("key", "ignored")
                        else Sign(e.path, e.upstream.name))
     out += [Sign(path, value) for path, value, slip in ctx.unlisted_names if not slip]
     out += [Sign(path) for path, slip in ctx.unread_keys if not slip]
@@ -101,7 +105,7 @@ def _judge_with_code(points: ForkPoints, e: R, index: RepoIndex | None,
     """True: the repository's code accepts it (drop it); False: that code rejects it too
     (it stands); None: the repository has no code that decides."""
     assert e.upstream is not None
-    if index is None or not index.files:
+    if index is None or not index.files or e.upstream.kind == "type":
         return None
     if e.upstream.kind == "choice":
         dispatch = points.dispatch_at(e.path)
@@ -173,12 +177,17 @@ def _weigh(points: ForkPoints, e: R, signs: list[Sign], root: RepoRoot | None,
     if e.upstream.kind == "key":
         head = (f"`{e.upstream.name}` is not a key upstream {trainer} accepts "
                 f"{e.upstream.where} (upstream rejects the file)")
+    elif e.upstream.kind == "type":
+        head = (f"`{format_path(e.path)}` is {e.upstream.name}, which upstream {trainer} "
+                "passes on unconverted and cannot use")
     else:
         dispatch = points.dispatch_at(e.path)
         lookup = f" ({dispatch.lookup})" if dispatch is not None and dispatch.lookup else ""
         head = (f"`{format_path(e.path)}` is {e.upstream.name!r}, which upstream {trainer} "
                 f"does not handle{lookup}")
-    e.message = (f"{head}, but a fork that adds it reads it, and this file has more that "
+    reads = "a fork's own code may convert it" if e.upstream.kind == "type" else (
+        "a fork that adds it reads it")
+    e.message = (f"{head}, but {reads}, and this file has more that "
                  f"upstream lacks, as a fork's files do: {shown}; "
                  f"{_looked(points, e.path, root, index)}")
     e.severity = "info"
@@ -193,7 +202,8 @@ def _looked(points: ForkPoints, path: KeyPath, root: RepoRoot | None,
                 "file)")
     dispatch = points.dispatch_at(path)
     if dispatch is not None:
-        what = " or ".join(f"`{n}`" for n in (*dispatch.functions, *dispatch.decorators))
+        what = " or ".join(f"`{n}`" for n in (*dispatch.functions, *dispatch.decorators)
+                           ) or "Python code"
     elif points.structs is not None and index is not None and index.files:
         what = points.structs.module
     else:

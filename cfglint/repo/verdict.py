@@ -35,7 +35,7 @@ class UpstreamOnly:
     """A problem that holds against upstream's code only: a key its strict loader rejects
     (``key``), a name its code does not branch on (``choice``). A fork may accept either."""
 
-    kind: str  # "key" | "choice"
+    kind: str  # "key" | "choice" | "type" | "ignored" (a key upstream drops unread: evidence)
     name: str  # the key, or the value
     where: str  # where the key is, as the message says it ("at the top level", "here")
     slip: bool  # one keystroke from something upstream reads: a typo, never a fork's
