@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from cfglint.source.document import (
     Comment,
@@ -34,6 +35,8 @@ _WS = re.compile(r"[ \t\r\n]*")
 _COMMENT = "a comment (JSON has none)"
 _TRAILING = "a trailing comma (JSON allows none)"
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_SIMPLE_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')
+_FLOAT_MARK = re.compile(r"[.eE]")
 _WORD = re.compile(r"true|false|null|NaN|-?Infinity")
 _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
           "Infinity": float("inf"), "-Infinity": float("-inf")}
@@ -94,6 +97,13 @@ class _Scanner:
     def string(self, path: KeyPath) -> Scalar:
         t = self.text
         start = self.pos
+        simple = _SIMPLE_STRING.match(t, start)
+        if simple:  # no escapes, no control characters: the text between the quotes
+            end = simple.end()
+            value = t[start + 1:end - 1]
+            self.pos = end
+            return Scalar(Span(start, end), path, value, simple.group(), style="double",
+                          text=value)
         i = start + 1
         while True:
             j = t.find('"', i)
@@ -119,6 +129,14 @@ class _Scanner:
         self.pos = end
         return Scalar(Span(start, end), path, value, raw, style="double", text=value)
 
+    def key(self, path: KeyPath) -> Scalar:
+        """A key: its name interned (a big file repeats a few names many times) and one
+        key path shared by the key and its value."""
+        key = self.string(path)
+        name = key.text = key.value = sys.intern(str(key.value))
+        key.path = (*path, name)
+        return key
+
     def value(self, path: KeyPath) -> Node:
         self.ws()
         t = self.text
@@ -140,8 +158,8 @@ class _Scanner:
         if m:
             raw = m.group()
             self.pos = m.end()
-            try:
-                value: object = json.loads(raw)
+            try:  # what json.load does with a number's lexeme
+                value: object = float(raw) if _FLOAT_MARK.search(raw) else int(raw)
             except ValueError:  # an integer past Python's conversion limit: json.load fails
                 raise _ScanError(long_int_message(digit_count(raw)), start, m.end()) from None
             return Scalar(Span(start, m.end()), path, value, raw, text=raw)
@@ -164,14 +182,13 @@ class _Scanner:
                 self.ws()
                 if self.pos >= len(t) or t[self.pos] != '"':
                     raise _ScanError("expected a quoted key", self.pos)
-                key = self.string(path)
-                name = str(key.value)
-                key.path = (*path, name)
+                key = self.key(path)
+                name = key.value
                 self.ws()
                 if self.pos >= len(t) or t[self.pos] != ":":
                     raise _ScanError("expected ':' after a key", self.pos)
                 self.pos += 1
-                value = self.value((*path, name))
+                value = self.value(key.path)
                 entry = Entry(key, value)
                 if name in seen:
                     self.duplicates.append((seen[name], entry))
