@@ -437,6 +437,7 @@ def read_toml(path: str, text: str) -> Document:
     doc = Document(path=path, text=text, format="toml",
                    root=scanner.root if not problems else None, problems=problems)
     if not problems:
-        doc.comments = hash_comments(text, [s.span for s in scanner.scalars], need_space=False)
+        doc.comments = hash_comments(text, lambda: (s.span for s in scanner.scalars),
+                                      need_space=False)
     return doc
 
