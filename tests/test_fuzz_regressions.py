@@ -1,0 +1,41 @@
+"""Crash classes the long fuzz campaign (bench/fuzz.py) found, one test each: the input
+that crashed, cut down to what matters, runs through run_input without a problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fuzz_inputs import Input, run_input
+
+from cfglint.engine.expr import ExprError, SimpleEnv, compile_expr, evaluate
+from cfglint.facts.model import Unknown
+
+SEDD_STRING_BATCH = """\
+defaults:
+  - _self_
+  - model: small
+ngpus: 4
+training:
+  batch_size: Infinity
+  accum: 4
+graph:
+  type: absorb
+noise:
+  type: loglinear
+"""
+
+
+def test_a_string_where_a_rule_does_modulo_is_not_an_internal_error(tmp_path: Path) -> None:
+    """``batch_size: Infinity`` is a string in YAML 1.2; CFG802 takes it modulo ngpus."""
+    assert run_input(Input(SEDD_STRING_BATCH, "yaml", "sedd"), tmp_path, fix=False) == []
+
+
+@pytest.mark.parametrize("value", ["Infinity", "%0999999999d", "%s"])
+def test_modulo_of_a_config_string_is_unknown_and_never_formats(value: str) -> None:
+    assert isinstance(evaluate("x % 4", SimpleEnv({"x": value})), Unknown)
+
+
+def test_percent_formatting_in_a_rule_expression_is_refused_when_compiled() -> None:
+    with pytest.raises(ExprError, match="%-formatting"):
+        compile_expr("'%d' % x")
