@@ -39,3 +39,11 @@ def test_modulo_of_a_config_string_is_unknown_and_never_formats(value: str) -> N
 def test_percent_formatting_in_a_rule_expression_is_refused_when_compiled() -> None:
     with pytest.raises(ExprError, match="%-formatting"):
         compile_expr("'%d' % x")
+
+
+def test_a_config_string_in_a_product_is_unknown_not_a_failed_rule(tmp_path: Path) -> None:
+    """``accum: 2xxx…`` is a string; CFG802 multiplies ngpus by it."""
+    text = SEDD_STRING_BATCH.replace("batch_size: Infinity", "batch_size: 8").replace(
+        "accum: 4", "accum: 2" + "x" * 60_000)
+    assert run_input(Input(text, "yaml", "sedd"), tmp_path, fix=False) == []
+    assert isinstance(evaluate("n * x", SimpleEnv({"n": 10**6, "x": "ab"})), Unknown)

@@ -167,6 +167,16 @@ def _bounded(op: ast.operator, a: Any, b: Any) -> None:
         raise ExprError(f"concatenation too long (more than {MAX_LENGTH:,} items)")
 
 
+def _config_string(node: ast.BinOp, a: Any, b: Any) -> bool:
+    """A string from the config (not the rule's own literal) in a product or remainder: the
+    rule meant a number, and repeating or %-formatting the user's text is never the
+    answer (nor a reason to report the rule as failed)."""
+    if not isinstance(node.op, ast.Mult | ast.Mod):
+        return False
+    return any(isinstance(value, str) and not isinstance(operand, ast.Constant)
+               for operand, value in ((node.left, a), (node.right, b)))
+
+
 def _unknown(*values: Any) -> Unknown | None:
     for v in values:
         if isinstance(v, Unknown):
@@ -203,8 +213,7 @@ class _Eval:
                 return u
             if a is None or b is None:
                 return Unknown("arithmetic on a missing value")
-            if isinstance(node.op, ast.Mod) and isinstance(a, str):
-                # a config's string where a rule does arithmetic: never %-format user text
+            if _config_string(node, a, b):
                 return Unknown("a string where a number was expected")
             _bounded(node.op, a, b)
             try:
