@@ -47,3 +47,11 @@ def test_a_config_string_in_a_product_is_unknown_not_a_failed_rule(tmp_path: Pat
         "accum: 4", "accum: 2" + "x" * 60_000)
     assert run_input(Input(text, "yaml", "sedd"), tmp_path, fix=False) == []
     assert isinstance(evaluate("n * x", SimpleEnv({"n": 10**6, "x": "ab"})), Unknown)
+
+
+def test_a_target_longer_than_a_file_name_may_be_is_not_an_internal_error(
+        tmp_path: Path) -> None:
+    """Looking ``_target_`` up as a module of the repository: Python 3.11's
+    ``Path.is_dir`` raises ENAMETOOLONG on a name of 300 characters."""
+    text = "_target_: s" + "x" * 300 + "\n"
+    assert run_input(Input(text, "yaml"), tmp_path, fix=False) == []
