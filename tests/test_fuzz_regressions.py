@@ -55,3 +55,11 @@ def test_a_target_longer_than_a_file_name_may_be_is_not_an_internal_error(
     ``Path.is_dir`` raises ENAMETOOLONG on a name of 300 characters."""
     text = "_target_: s" + "x" * 300 + "\n"
     assert run_input(Input(text, "yaml"), tmp_path, fix=False) == []
+
+
+def test_an_infinite_onetrainer_integer_keeps_its_default_when_fixed(tmp_path: Path) -> None:
+    """``"batch_size": 1e309`` is inf in JSON; int(inf) raises OverflowError, which
+    OneTrainer's from_dict catches like any other conversion error."""
+    text = ('{"model_type": "FLUX_DEV_1", "batch_size": 1e309, "learning_rate": 0.0003,\n'
+            ' "transformer": {"train": true, "weight_dtype": "NFLOAT_4"}}\n')
+    assert run_input(Input(text, "json", "onetrainer"), tmp_path, fix=True, unsafe=True) == []

@@ -255,8 +255,8 @@ class _Reader:
             return default, "absent"
         try:
             return convert(raw), "ok"
-        except (TypeError, ValueError, KeyError):
-            return default, "failed"
+        except (TypeError, ValueError, KeyError, ArithmeticError):  # int(1e309): Overflow
+            return default, "failed"  # from_dict catches every Exception
 
     def value(self, path: KeyPath, default: Any, convert: Any) -> Any:
         return self.conv(path, default, convert)[0]
