@@ -63,3 +63,11 @@ def test_an_infinite_onetrainer_integer_keeps_its_default_when_fixed(tmp_path: P
     text = ('{"model_type": "FLUX_DEV_1", "batch_size": 1e309, "learning_rate": 0.0003,\n'
             ' "transformer": {"train": true, "weight_dtype": "NFLOAT_4"}}\n')
     assert run_input(Input(text, "json", "onetrainer"), tmp_path, fix=True, unsafe=True) == []
+
+
+def test_a_sigma_too_large_for_a_float_is_not_an_internal_error(tmp_path: Path) -> None:
+    """CFG801 compares noise.sigma_max with SEDD's default: float() of a 900-digit
+    integer overflows."""
+    text = SEDD_STRING_BATCH.replace("batch_size: Infinity", "batch_size: 8").replace(
+        "type: loglinear", "type: loglinear\n  sigma_min: 1e-4\n  sigma_max: " + "1" * 900)
+    assert run_input(Input(text, "yaml", "sedd"), tmp_path, fix=True, unsafe=True) == []
