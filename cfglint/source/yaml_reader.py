@@ -249,22 +249,31 @@ def read_yaml(path: str, text: str, fast: bool | None = None) -> Document:
     ``fast``: libyaml's events (True, where it can read the text exactly), ruamel.yaml's
     (False), or by size (None: from FAST_FROM characters on).
     """
-    from cfglint.source import yaml_fast
-
     if fast is None:
         fast = len(text) >= FAST_FROM
-    if fast and yaml_fast.usable(text):
-        try:
-            doc = _read(path, text, _Parser(yaml_fast.events(text), yaml_fast.event_kinds(),
-                                            yaml_fast.empty_value))
-        except yaml_fast.Declined:
-            pass  # ruamel.yaml says what is wrong, and where, in its own words
-        else:
-            roots = [r for r in (doc.root, *doc.extra_roots) if r is not None]
-            if yaml_fast.tabs_as_ruamel(text, lambda: (
-                    s.span for s in _scalars(roots) if s.style != "plain"), doc.comments):
-                return doc
-    return _read(path, text, _Parser(_ruamel_events(text), _ruamel_kinds(), _as_is))
+    doc = read_yaml_fast(path, text) if fast else None
+    if doc is None:
+        doc = _read(path, text, _Parser(_ruamel_events(text), _ruamel_kinds(), _as_is))
+    return doc
+
+
+def read_yaml_fast(path: str, text: str) -> Document | None:
+    """``text`` read from libyaml's events, or None where libyaml is absent or cannot read
+    it exactly as ruamel.yaml does (ruamel.yaml then says what is wrong, in its words)."""
+    from cfglint.source import yaml_fast
+
+    if not yaml_fast.usable(text):
+        return None
+    try:
+        doc = _read(path, text, _Parser(yaml_fast.events(text), yaml_fast.event_kinds(),
+                                        yaml_fast.empty_value))
+    except yaml_fast.Declined:
+        return None
+    roots = [r for r in (doc.root, *doc.extra_roots) if r is not None]
+    if not yaml_fast.tabs_as_ruamel(text, lambda: (
+            s.span for s in _scalars(roots) if s.style != "plain"), doc.comments):
+        return None
+    return doc
 
 
 def _as_is(text: str, index: int, flow: bool) -> int:
