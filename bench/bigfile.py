@@ -65,6 +65,8 @@ def main() -> int:
                   f"exit {proc.returncode}"
                   f", {len(proc.stdout):,} bytes of output")
             print("  command:", " ".join(cmd))
+            if proc.returncode not in (0, 1):  # a usage or settings error says why on stderr
+                print("  stderr:", proc.stderr.decode("utf-8", "replace")[-2000:])
             worst = max(worst, proc.returncode)
     return worst
 

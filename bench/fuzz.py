@@ -6,24 +6,27 @@ and fix paths, in process, each under a time limit.
 
 Prints the command, inputs, crashes (exceptions, internal errors, fixes the trainer's loader
 rejects, fixes a second run changes), hangs over the limit, the slowest input and the time.
-Mutants live in memory and one temp file; with ../shared/corpus (or $CFGLINT_CORPUS) its
+Mutants live in memory and one temp file (with $CFGLINT_FUZZ_KEEP set, each failing input is
+written whole to that folder); with ../shared/corpus (or $CFGLINT_CORPUS) its
 configs are seeds too. Exit 1 when anything crashed or hung.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fuzz_inputs import corpus_root, corpus_seeds, inputs, run_input
+from fuzz_inputs import SUFFIX, Input, corpus_root, corpus_seeds, inputs, run_input
 
 
 class _Hang(BaseException):
@@ -69,6 +72,8 @@ def campaign(seed: int, count: int, fix_share: float, limit: int, show: int,
             fixed += fix
             if took > slowest[0]:
                 slowest = (took, f"{inp.fmt}, {len(inp.text):,} chars")
+            if problems:
+                _keep(inp, seed, problems)
             for p in problems:
                 kind = p.split(":")[0][:60]
                 kinds[kind] += 1
@@ -76,6 +81,20 @@ def campaign(seed: int, count: int, fix_share: float, limit: int, show: int,
                     examples[kind].append(f"{p[:300]} | {inp.fmt}: {inp.text[:300]!r}")
     return {"kinds": kinds, "examples": examples, "hangs": hangs, "fixed": fixed,
             "slowest": slowest}
+
+
+def _keep(inp: Input, seed: int, problems: list[str]) -> None:
+    """Write a failing input whole under $CFGLINT_FUZZ_KEEP (if set): a mutant is not
+    reproducible from its seed in another process, and the report shows 300 characters."""
+    folder = os.environ.get("CFGLINT_FUZZ_KEEP")
+    if not folder:
+        return
+    data = inp.text if isinstance(inp.text, bytes) else inp.text.encode("utf-8", "surrogatepass")
+    name = f"{seed}-{zlib.crc32(data):08x}{SUFFIX[inp.fmt]}"
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / name).write_bytes(data)
+    (Path(folder) / f"{name}.txt").write_text(
+        f"family: {inp.family}\n" + "\n".join(problems) + "\n", encoding="utf-8")
 
 
 def _chunk(args: tuple[int, int, float, int, int, int]) -> dict[str, object]:
