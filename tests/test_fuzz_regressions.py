@@ -71,3 +71,22 @@ def test_a_sigma_too_large_for_a_float_is_not_an_internal_error(tmp_path: Path) 
     text = SEDD_STRING_BATCH.replace("batch_size: Infinity", "batch_size: 8").replace(
         "type: loglinear", "type: loglinear\n  sigma_min: 1e-4\n  sigma_max: " + "1" * 900)
     assert run_input(Input(text, "yaml", "sedd"), tmp_path, fix=True, unsafe=True) == []
+
+
+MUSUBI_NEAR_KEYS = """\
+warmup_steps = 500
+eval_every_n_epochs = 1
+activation_checkpointing = true
+transformer_dtype = "bfloat16"
+type = "lora"
+dtype = "bfloat16"
+[optimizer]
+"""
+
+
+def test_unsafe_renames_reach_their_fixpoint_in_one_run(tmp_path: Path) -> None:
+    """Several near-miss renames, two of them to the same key: after one fix of a round the
+    others' edits were stale; they were tried at old offsets, rejected, and left for a
+    second run."""
+    inp = Input(MUSUBI_NEAR_KEYS, "toml", "musubi-tuner")
+    assert run_input(inp, tmp_path, fix=True, unsafe=True) == []
