@@ -90,3 +90,29 @@ def test_unsafe_renames_reach_their_fixpoint_in_one_run(tmp_path: Path) -> None:
     second run."""
     inp = Input(MUSUBI_NEAR_KEYS, "toml", "musubi-tuner")
     assert run_input(inp, tmp_path, fix=True, unsafe=True) == []
+
+
+W_AND_B_SWEEP = """\
+program: train.py
+method: random
+metric:
+  name: val_loss
+  goal: minimize
+parameters:
+  learning_rate:
+    {distribution}min: {low}
+    max: 1.0
+  batch_size:
+    values: [16, 32]
+"""
+
+
+@pytest.mark.parametrize(("distribution", "low"), [
+    ("", "9" * 400),  # past the float range
+    ("distribution: log_uniform\n    ", "-" + "9" * 400),
+    ("distribution: log_uniform\n    ", "800"),  # exp(800) is past the float range
+])
+def test_sweep_bounds_past_the_float_range_are_not_an_internal_error(
+        tmp_path: Path, distribution: str, low: str) -> None:
+    text = W_AND_B_SWEEP.format(distribution=distribution, low=low)
+    assert run_input(Input(text, "yaml"), tmp_path, fix=False) == []
