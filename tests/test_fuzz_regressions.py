@@ -116,3 +116,10 @@ def test_sweep_bounds_past_the_float_range_are_not_an_internal_error(
         tmp_path: Path, distribution: str, low: str) -> None:
     text = W_AND_B_SWEEP.format(distribution=distribution, low=low)
     assert run_input(Input(text, "yaml"), tmp_path, fix=False) == []
+
+
+def test_an_onetrainer_eps_past_the_float_range_is_not_an_internal_error(
+        tmp_path: Path) -> None:
+    text = ('{"model_type": "STABLE_DIFFUSION_XL_10_BASE", "training_method": "LORA",\n'
+            ' "optimizer": {"optimizer": "ADAMW", "eps": ' + "9" * 400 + '}}\n')
+    assert run_input(Input(text, "json", "onetrainer"), tmp_path, fix=False) == []
