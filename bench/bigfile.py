@@ -52,15 +52,21 @@ def main() -> int:
             path.write_text(make(fmt, int(args.mb * 1e6), rng), encoding="utf-8")
             cmd = [sys.executable, "-m", "cfglint", "check", "--exit-zero", "--format", "json",
                    "--select", "ALL", str(path)] + (["--fix"] if args.fix else [])
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, capture_output=True, check=False)
             took = time.perf_counter() - t0
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            print(f"{fmt}: {path.stat().st_size / 1e6:.1f} MB, {took:.1f} s, peak RSS "
-                  f"{max(peak, before) / 1024:.0f} MiB (of all runs so far), exit {proc.returncode}"
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            peak = after.ru_maxrss
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            # on a shared, loaded machine the CPU time is the figure that compares
+            print(f"{fmt}: {path.stat().st_size / 1e6:.1f} MB, {took:.1f} s ({cpu:.1f} s CPU), "
+                  f"peak RSS {max(peak, before.ru_maxrss) / 1024:.0f} MiB (of all runs so far), "
+                  f"exit {proc.returncode}"
                   f", {len(proc.stdout):,} bytes of output")
             print("  command:", " ".join(cmd))
+            if proc.returncode not in (0, 1):  # a usage or settings error says why on stderr
+                print("  stderr:", proc.stderr.decode("utf-8", "replace")[-2000:])
             worst = max(worst, proc.returncode)
     return worst
 

@@ -1,28 +1,32 @@
 """The long fuzz campaign: mutated configs of every trainer and format through the check
 and fix paths, in process, each under a time limit.
 
-    python bench/fuzz.py [--inputs 100000] [--seed 1] [--fix-share 0.3] [--limit 10]
+    python bench/fuzz.py [--inputs 100000] [--seed 1] [--fix-share 0.3] [--limit 10] [--jobs 2]
+        [--progress 1000]
 
 Prints the command, inputs, crashes (exceptions, internal errors, fixes the trainer's loader
 rejects, fixes a second run changes), hangs over the limit, the slowest input and the time.
-Mutants live in memory and one temp file; with ../shared/corpus (or $CFGLINT_CORPUS) its
+Mutants live in memory and one temp file (with $CFGLINT_FUZZ_KEEP set, each failing input is
+written whole to that folder); with ../shared/corpus (or $CFGLINT_CORPUS) its
 configs are seeds too. Exit 1 when anything crashed or hung.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fuzz_inputs import corpus_root, corpus_seeds, inputs, run_input
+from fuzz_inputs import SUFFIX, Input, corpus_root, corpus_seeds, inputs, run_input
 
 
 class _Hang(BaseException):
@@ -33,9 +37,11 @@ def _alarm(_signum: int, _frame: object) -> None:
     raise _Hang()
 
 
-def campaign(seed: int, count: int, fix_share: float, limit: int, show: int
-             ) -> dict[str, object]:
-    """``count`` inputs from ``seed``: problem counts by kind, examples, hangs, timing."""
+def campaign(seed: int, count: int, fix_share: float, limit: int, show: int,
+             progress: int = 0) -> dict[str, object]:
+    """``count`` inputs from ``seed``: problem counts by kind, examples, hangs, timing.
+    Every ``progress`` inputs (0: never) a line says how far it got, so that a campaign
+    stopped early still has its figures."""
     from cfglint.families import FAMILY_NAMES
 
     rng = random.Random(seed)
@@ -45,8 +51,12 @@ def campaign(seed: int, count: int, fix_share: float, limit: int, show: int
     examples: dict[str, list[str]] = {}
     hangs = fixed = 0
     slowest = (0.0, "")
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cfglint-fuzz-") as tmp:
-        for _ in range(count):
+        for done in range(count):
+            if progress and done and done % progress == 0:
+                print(f"seed {seed}: {done:,} inputs, {time.perf_counter() - started:.0f} s, "
+                      f"problems: {sum(kinds.values())} {dict(kinds)}", flush=True)
             inp = next(source)
             fix = rng.random() < fix_share
             t0 = time.perf_counter()
@@ -62,6 +72,8 @@ def campaign(seed: int, count: int, fix_share: float, limit: int, show: int
             fixed += fix
             if took > slowest[0]:
                 slowest = (took, f"{inp.fmt}, {len(inp.text):,} chars")
+            if problems:
+                _keep(inp, seed, problems)
             for p in problems:
                 kind = p.split(":")[0][:60]
                 kinds[kind] += 1
@@ -71,7 +83,21 @@ def campaign(seed: int, count: int, fix_share: float, limit: int, show: int
             "slowest": slowest}
 
 
-def _chunk(args: tuple[int, int, float, int, int]) -> dict[str, object]:
+def _keep(inp: Input, seed: int, problems: list[str]) -> None:
+    """Write a failing input whole under $CFGLINT_FUZZ_KEEP (if set): a mutant is not
+    reproducible from its seed in another process, and the report shows 300 characters."""
+    folder = os.environ.get("CFGLINT_FUZZ_KEEP")
+    if not folder:
+        return
+    data = inp.text if isinstance(inp.text, bytes) else inp.text.encode("utf-8", "surrogatepass")
+    name = f"{seed}-{zlib.crc32(data):08x}{SUFFIX[inp.fmt]}"
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / name).write_bytes(data)
+    (Path(folder) / f"{name}.txt").write_text(
+        f"family: {inp.family}\n" + "\n".join(problems) + "\n", encoding="utf-8")
+
+
+def _chunk(args: tuple[int, int, float, int, int, int]) -> dict[str, object]:
     return campaign(*args)
 
 
@@ -83,14 +109,16 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=10, help="seconds per input before a hang")
     ap.add_argument("--show", type=int, default=3, help="examples per kind of problem")
     ap.add_argument("--jobs", type=int, default=1, help="processes (each its own seed)")
+    ap.add_argument("--progress", type=int, default=0,
+                    help="print a progress line every N inputs per process (0: never)")
     args = ap.parse_args()
-    print("command:", " ".join([sys.executable, *sys.argv]))
+    print("command:", " ".join([sys.executable, *sys.argv]), flush=True)
     print(f"seeds: {len(corpus_seeds(corpus_root()))} corpus files + generated documents of "
           "every trainer")
     started = time.perf_counter()
     jobs = max(1, args.jobs)
     shares = [args.inputs // jobs + (1 if k < args.inputs % jobs else 0) for k in range(jobs)]
-    tasks = [(args.seed * 1000 + k, n, args.fix_share, args.limit, args.show)
+    tasks = [(args.seed * 1000 + k, n, args.fix_share, args.limit, args.show, args.progress)
              for k, n in enumerate(shares)]
     if jobs == 1:
         parts = [_chunk(tasks[0])]

@@ -143,8 +143,9 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
                     current, result = after, after_result
                     applied += len(group)
                     progress = True
-                    if len(batch) == 1:
-                        break
+                    # the other candidates' edits were made for the text before this fix:
+                    # the next round lints again and tries them at their new places
+                    break
                 elif len(group) == 1:
                     f = group[0]
                     rejected.add((f.code, f.key_text, f.span.start))

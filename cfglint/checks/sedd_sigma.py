@@ -15,12 +15,22 @@ upstream values (1e-4, 20) are the geometric defaults and are not reported.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from cfglint.engine.context import CheckContext
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import KeyPath, Mapping, Scalar, Span, resolve_alias
 
 UPSTREAM_DEFAULTS = {"sigma_min": 1e-4, "sigma_max": 20.0}
+
+
+def _equals(value: Any, default: float) -> bool:
+    """Whether the loader's value is the shipped default (an integer too large for a
+    float, or text that is no number, is not)."""
+    try:
+        return float(value) == default
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
@@ -39,7 +49,7 @@ def run(ctx: CheckContext) -> Iterable[Finding]:
     values = {e.name: resolve_alias(e.value) for e in entries}
     shipped = not fork and all(
         isinstance(v, Scalar) and isinstance(v.value, int | float)
-        and float(ctx.family.value(v, ctx.doc.format)) == UPSTREAM_DEFAULTS[k]
+        and _equals(ctx.family.value(v, ctx.doc.format), UPSTREAM_DEFAULTS[k])
         for k, v in values.items())
     listed = ", ".join(f"{e.name} {e.value.raw}" if isinstance(e.value, Scalar) else e.name
                        for e in entries)

@@ -36,6 +36,9 @@ MAX_LENGTH = 100_000  # items of a string or list an expression builds
 MAX_FORMAT_WIDTH = 1000  # width or precision in a message's {expr:spec}
 
 
+_NO_PERCENT = "%-formatting is not allowed; use a message template {expr:spec}"
+
+
 class ExprError(ValueError):
     """The expression uses something outside the whitelist, or is malformed."""
 
@@ -97,6 +100,9 @@ def compile_expr(source: str) -> ast.Expression:
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.keywords:
                 raise ExprError("only plain calls of whitelisted functions are allowed")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) \
+                and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            raise ExprError(_NO_PERCENT)
     if count > MAX_NODES:
         raise ExprError(f"expression too large ({count} nodes > {MAX_NODES})")
     return tree
@@ -159,8 +165,16 @@ def _bounded(op: ast.operator, a: Any, b: Any) -> None:
     elif isinstance(op, ast.Add) and isinstance(a, str | list | tuple) \
             and isinstance(b, str | list | tuple) and len(a) + len(b) > MAX_LENGTH:
         raise ExprError(f"concatenation too long (more than {MAX_LENGTH:,} items)")
-    elif isinstance(op, ast.Mod) and isinstance(a, str):
-        raise ExprError("%-formatting is not allowed; use a message template {expr:spec}")
+
+
+def _config_string(node: ast.BinOp, a: Any, b: Any) -> bool:
+    """A string from the config (not the rule's own literal) in a product or remainder: the
+    rule meant a number, and repeating or %-formatting the user's text is never the
+    answer (nor a reason to report the rule as failed)."""
+    if not isinstance(node.op, ast.Mult | ast.Mod):
+        return False
+    return any(isinstance(value, str) and not isinstance(operand, ast.Constant)
+               for operand, value in ((node.left, a), (node.right, b)))
 
 
 def _unknown(*values: Any) -> Unknown | None:
@@ -199,6 +213,8 @@ class _Eval:
                 return u
             if a is None or b is None:
                 return Unknown("arithmetic on a missing value")
+            if _config_string(node, a, b):
+                return Unknown("a string where a number was expected")
             _bounded(node.op, a, b)
             try:
                 return _BIN[type(node.op)](a, b)

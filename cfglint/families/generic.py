@@ -174,8 +174,15 @@ def _kind_ok(kind: Kind, value: Any) -> bool:
     return isinstance(value, list)
 
 
-def _leaves(node: Node | None, path: KeyPath, out: list[tuple[KeyPath, Node]],
+# the last key names any pattern ends with: only leaves under these names are kept (a
+# large file has a million leaves and few of them are named like a setting)
+_LAST_NAMES = frozenset(pat[-1] for _, patterns in NAMES.values() for pat in patterns)
+
+
+def _leaves(node: Node | None, path: KeyPath, out: dict[str, list[KeyPath]],
             depth: int = 0) -> None:
+    """The key paths of scalar leaves (and lists of scalars) by their last key name,
+    lower-cased, for names some pattern ends with; in document order."""
     node = resolve_alias(node)
     if depth > 32:
         return
@@ -186,9 +193,10 @@ def _leaves(node: Node | None, path: KeyPath, out: list[tuple[KeyPath, Node]],
             if (depth == 0 and low in _SKIP_TOP) or low in _SKIP_ANY:
                 continue
             child = resolve_alias(e.value)
-            if isinstance(child, Scalar) or (isinstance(child, Sequence) and child.items and all(
-                    isinstance(resolve_alias(i), Scalar) for i in child.items)):
-                out.append(((*path, name), child))
+            if low in _LAST_NAMES and (isinstance(child, Scalar) or (
+                    isinstance(child, Sequence) and child.items and all(
+                        isinstance(resolve_alias(i), Scalar) for i in child.items))):
+                out.setdefault(low, []).append((*path, name))
             if isinstance(child, Mapping | Sequence):
                 _leaves(child, (*path, name), out, depth + 1)
     elif isinstance(node, Sequence):
@@ -196,23 +204,24 @@ def _leaves(node: Node | None, path: KeyPath, out: list[tuple[KeyPath, Node]],
             _leaves(item, (*path, i), out, depth + 1)
 
 
+def _names_end(path: KeyPath, pat: tuple[str, ...]) -> bool:
+    """Whether the key names of ``path`` (lower-cased, list indexes left out) end with
+    ``pat``."""
+    names = [p.lower() for p in path if isinstance(p, str)]
+    return tuple(names[-len(pat):]) == pat
+
+
 def facts_by_name(doc: Document, family: Family) -> Facts:
     """Facts found by common key names anywhere in the tree (ambiguity gives Unknown)."""
     b = FactBuilder(doc, family)
-    leaves: list[tuple[KeyPath, Node]] = []
-    _leaves(doc.root, (), leaves)
-    # index the leaves by their last key name, lower-cased, with the names of their path
-    by_last: dict[str, list[tuple[KeyPath, tuple[str, ...]]]] = {}
-    for path, _node in leaves:
-        names = tuple(p.lower() for p in path if isinstance(p, str))
-        if names:
-            by_last.setdefault(names[-1], []).append((path, names))
+    by_last: dict[str, list[KeyPath]] = {}
+    _leaves(doc.root, (), by_last)
     for canon, (kind, patterns) in NAMES.items():
         found: list[tuple[KeyPath, Any]] = []
         seen: set[KeyPath] = set()
         for pat in patterns:
-            for path, names in by_last.get(pat[-1], ()):
-                if path in seen or names[-len(pat):] != pat:
+            for path in by_last.get(pat[-1], ()):
+                if path in seen or (len(pat) > 1 and not _names_end(path, pat)):
                     continue
                 seen.add(path)
                 value = b.read(path)

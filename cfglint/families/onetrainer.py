@@ -14,6 +14,7 @@ settings, so they are not claimed.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, ClassVar
 
 from cfglint.facts.builder import MISSING, FactBuilder
@@ -255,8 +256,8 @@ class _Reader:
             return default, "absent"
         try:
             return convert(raw), "ok"
-        except (TypeError, ValueError, KeyError):
-            return default, "failed"
+        except (TypeError, ValueError, KeyError, ArithmeticError):  # int(1e309): Overflow
+            return default, "failed"  # from_dict catches every Exception
 
     def value(self, path: KeyPath, default: Any, convert: Any) -> Any:
         return self.conv(path, default, convert)[0]
@@ -349,7 +350,8 @@ def _optimizer(r: _Reader) -> str:
                 optimizer_is_adaptive(low, {"relative_step": relative}),
                 f"optimizer {name} ({REPO}:modules/util/enum/Optimizer.py is_adaptive)")
     if isinstance(args.get("eps"), float | int):
-        r.b.explicit("optimizer.eps", ("optimizer", "eps"), float(args["eps"]))
+        if abs(args["eps"]) <= sys.float_info.max:  # float() of a longer int overflows: say less
+            r.b.explicit("optimizer.eps", ("optimizer", "eps"), float(args["eps"]))
     elif optimizer_is_adam(low) and not optimizer_is_adaptive(low):
         r.b.default("optimizer.eps", 1e-8, ("optimizer", "eps"),
                     f"null eps: {_CREATE} passes 1e-8 to the Adam-family optimizers")

@@ -56,11 +56,28 @@ def judge_module(reg: ModuleRegistry, value: str,
                     f"{reg.importer}{hint}")
 
 
+def _is_dir(path: Path) -> bool:
+    """``Path.is_dir``, False where the name is one the system refuses (a config's value
+    of hundreds of characters: Python 3.11 raises ENAMETOOLONG)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file``, False where the name is one the system refuses."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _base_of(root: RepoRoot, top: str) -> Path | None:
     for sub in _BASES:
         base = root.path / sub if sub else root.path
         if _inside((base / top), root.path) and (
-                (base / top).is_dir() or (base / f"{top}.py").is_file()):
+                _is_dir(base / top) or _is_file(base / f"{top}.py")):
             return base
     return None
 
@@ -73,13 +90,13 @@ def _deepest(base: Path, parts: list[str], root: Path) -> tuple[int, Path | None
     for part in parts:
         as_file = folder / f"{part}.py"
         as_dir = folder / part
-        if as_file.is_file() and _inside(as_file, root):
+        if _is_file(as_file) and _inside(as_file, root):
             return depth + 1, as_file
-        if not (as_dir.is_dir() and _inside(as_dir, root)):
+        if not (_is_dir(as_dir) and _inside(as_dir, root)):
             break
         depth += 1
         init = as_dir / "__init__.py"
-        module = init if init.is_file() else None
+        module = init if _is_file(init) else None
         folder = as_dir
     return depth, module
 
@@ -113,7 +130,7 @@ def _missing_part(reg: ModuleRegistry, value: str, parts: list[str], depth: int,
     wanted = "/".join(parts[: depth + 1])
     siblings = sorted({p.stem for p in folder.glob("*.py")} | {
         p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
-        if folder.is_dir() else set())
+        if _is_dir(folder) else set())
     best = closest(parts[depth], siblings, cutoff=0.6)
     hint = f" (did you mean `{'.'.join([*parts[:depth], best])}`?)" if best else ""
     return (f"{root.describe()} has no module `{wanted}.py` (nor a package `{wanted}/`); "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterable
 
 from cfglint.source.document import Comment, Span
 
@@ -16,28 +17,33 @@ _HASH = re.compile(r"(?:(?<=^)|(?<=[ \t]))#", re.MULTILINE)
 _ANY_HASH = re.compile(r"#")
 
 
-def hash_comments(text: str, scalar_spans: list[Span], need_space: bool = True) -> list[Comment]:
-    spans = sorted((s.start, s.end) for s in scalar_spans)
-    starts = [s for s, _ in spans]
-    comments: list[Comment] = []
+def hash_comments(text: str, scalar_spans: Callable[[], Iterable[Span]],
+                  need_space: bool = True) -> list[Comment]:
+    """The comments of ``text``. ``scalar_spans`` gives the (disjoint) spans of its
+    scalars; it is called only when the text has a ``#`` at all, and its spans are
+    streamed, not kept (a large file has a million scalars and few ``#``)."""
     pattern = _HASH if need_space else _ANY_HASH
-    pos = 0
-    while True:
-        m = pattern.search(text, pos)
-        if not m:
-            break
-        i = m.start()
-        k = bisect.bisect_right(starts, i) - 1
-        if k >= 0 and spans[k][0] <= i < spans[k][1]:
-            pos = spans[k][1]
+    hashes = [m.start() for m in pattern.finditer(text)]
+    if not hashes:
+        return []
+    quoted = bytearray(len(hashes))  # 1 where a '#' is inside a scalar
+    for span in scalar_spans():
+        k = bisect.bisect_left(hashes, span.start)
+        while k < len(hashes) and hashes[k] < span.end:
+            quoted[k] = 1
+            k += 1
+    comments: list[Comment] = []
+    line_end = -1  # a comment runs to the end of its line
+    for k, i in enumerate(hashes):
+        if quoted[k] or i < line_end:
             continue
         end = text.find("\n", i)
         if end == -1:
             end = len(text)
+        line_end = end
         if end > i and text[end - 1] == "\r":
             end -= 1
         line_start = text.rfind("\n", 0, i) + 1
         own_line = text[line_start:i].strip() == ""
         comments.append(Comment(Span(i, end), text[i + 1 : end], own_line))
-        pos = end
     return comments

@@ -9,109 +9,371 @@ rules and the fixer never care which format they are looking at.
 from __future__ import annotations
 
 import bisect
+import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
+
+_LINE_BREAK = re.compile("\n")
 
 Format = Literal["yaml", "toml", "json", "python"]
 KeyPart = str | int
 KeyPath = tuple[KeyPart, ...]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Half-open character range [start, end) into Document.text."""
 
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Comment:
     span: Span
     text: str  # without the leading '#'
     own_line: bool  # True when nothing but whitespace precedes it on its line
 
 
-@dataclass
-class Scalar:
+# Nodes are compact: a 10 MB config has over a million of them, and the issue's bound is
+# 300 MiB. A node keeps its span packed into one int (start << 32 | end) instead of a Span
+# and two ints; a leaf keeps its parent's key path (shared by its siblings) and its own
+# part instead of a tuple of its own; a scalar whose text or raw text is a slice of the
+# file keeps the file's Source instead of a copy; an entry with a simple key keeps only
+# the key's position and name, and makes the key's Scalar when it is asked for. Spans,
+# paths and texts are computed on access and equal what was given.
+_SHIFT = 32
+_LOW = (1 << _SHIFT) - 1
+
+
+def _pack(span: Span) -> int | Span:
+    start, end = span
+    if 0 <= start <= _LOW and 0 <= end <= _LOW:
+        return start << _SHIFT | end
+    return Span(start, end)  # offsets no reader produces: kept as they are
+
+
+def _unpack(at: int | Span) -> Span:
+    return Span(at >> _SHIFT, at & _LOW) if isinstance(at, int) else at
+
+
+class Source:
+    """The text a reader reads, shared by the scalars whose text is a slice of it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Node:
+    """What every node has: a span (stored packed)."""
+
+    __slots__ = ("_at",)
+    _at: int | Span
+    _repr_fields: ClassVar[tuple[str, ...]] = ("span", "path")
+
+    @property
+    def span(self) -> Span:
+        return _unpack(self._at)
+
+    @span.setter
+    def span(self, span: Span) -> None:
+        self._at = _pack(span)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._repr_fields)
+        return f"{type(self).__name__}({fields})"
+
+
+class _Leaf(_Node):
+    """A scalar or alias: its key path is ``_base`` plus ``_part`` (``_base`` alone when
+    ``_part`` is None), so that siblings share their parent's path tuple."""
+
+    __slots__ = ("_base", "_part")
+    _base: KeyPath
+    _part: KeyPart | None
+
+    @property
+    def path(self) -> KeyPath:
+        part = self._part
+        return self._base if part is None else (*self._base, part)
+
+    @path.setter
+    def path(self, path: KeyPath) -> None:
+        self._base, self._part = path, None
+
+    def share_path(self, node: Node) -> None:
+        """Take ``node``'s key path, sharing its storage (a key and its value)."""
+        if isinstance(node, _Leaf):
+            self._base, self._part = node._base, node._part
+        else:
+            self._base, self._part = node.path, None
+
+
+# Scalar: how raw relates to text, so that the common cases store no second string
+_SAME = 0  # raw is text
+_QUOTED = 1  # raw is text between the quote of its style (no escapes in it)
+_QUOTES = {"double": '"', "single": "'"}
+Form = tuple[int | str, str, str | None]  # (_SAME, _QUOTED or raw itself; style; tag)
+_FORMS: dict[tuple[int, str, str | None], Form] = {}
+
+
+def _form(raw: str, style: str, tag: str | None, text: str) -> Form:
+    """The (raw, style, tag) of a Scalar, one tuple shared between all scalars whose raw
+    follows from their text (the plain scalars and simple quoted strings of a file)."""
+    quote = _QUOTES.get(style)
+    if raw is text or raw == text:
+        how = _SAME
+    elif quote and len(raw) == len(text) + 2 and raw[0] == raw[-1] == quote and \
+            raw[1:-1] == text:
+        how = _QUOTED
+    else:
+        return (raw, style, tag)
+    key = (how, style, tag)
+    shared = _FORMS.get(key)
+    if shared is None:
+        shared = key
+        if len(_FORMS) < 256:  # tags are the user's: keep the table small
+            _FORMS[key] = shared
+    return shared
+
+
+class Scalar(_Leaf):
     """A leaf value.
 
     ``value`` is the reader's default view (YAML 1.2 core schema for YAML, the
     exact decoded value for TOML and JSON). ``raw`` is the source text of the
     value. For YAML, ``style`` is one of plain, single, double, literal, folded;
     ``tag`` is an explicit tag such as ``tag:yaml.org,2002:float`` or None.
+    ``text`` is, for YAML, the decoded string content before typing.
+
+    Readers may pass the parent's path with ``part`` (the path is then ``(*path, part)``)
+    and the file's ``source`` (a text that is a slice of it is then not kept twice).
     """
 
-    span: Span
-    path: KeyPath
+    __slots__ = ("_form", "_text", "value")
+    kind: ClassVar[Literal["scalar"]] = "scalar"
+    _repr_fields = ("span", "path", "value", "raw", "style", "tag", "text")
     value: Any
-    raw: str
-    style: str = "plain"
-    tag: str | None = None
-    text: str = ""  # YAML: the decoded string content before typing
-    kind: Literal["scalar"] = "scalar"
+    _text: str | Source
+    _form: Form
 
-
-@dataclass
-class Alias:
-    """A YAML alias (``*name``); ``target`` is the anchored node it refers to."""
-
-    span: Span
-    path: KeyPath
-    name: str
-    target: Node | None
-    kind: Literal["alias"] = "alias"
-
-
-@dataclass
-class Entry:
-    """One key/value pair of a mapping; ``key`` is always a Scalar."""
-
-    key: Scalar
-    value: Node
+    def __init__(self, span: Span, path: KeyPath, value: Any, raw: str, style: str = "plain",
+                 tag: str | None = None, text: str = "", *, part: KeyPart | None = None,
+                 source: Source | None = None) -> None:
+        self._at = at = _pack(span)
+        self._base = path
+        self._part = part
+        self.value = value
+        self._form = form = _form(raw, style, tag, text)
+        self._text = text
+        if source is not None and value is not text and isinstance(at, int) and text:
+            start, end = at >> _SHIFT, at & _LOW
+            if form[0] == _QUOTED:
+                start, end = start + 1, end - 1
+            if form[0] in (_SAME, _QUOTED) and source.text[start:end] == text:
+                self._text = source
 
     @property
-    def name(self) -> str:
-        return str(self.key.value)
+    def text(self) -> str:
+        text = self._text
+        if isinstance(text, str):
+            return text
+        at = self._at
+        assert isinstance(at, int)
+        start, end = at >> _SHIFT, at & _LOW
+        if self._form[0] == _QUOTED:
+            return text.text[start + 1:end - 1]
+        return text.text[start:end]
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._text = text
+
+    @property
+    def raw(self) -> str:
+        how = self._form[0]
+        if how == _SAME:
+            return self.text
+        if how == _QUOTED:
+            quote = _QUOTES[self._form[1]]
+            return quote + self.text + quote
+        return how  # type: ignore[return-value]
+
+    @property
+    def style(self) -> str:
+        return self._form[1]
+
+    @property
+    def tag(self) -> str | None:
+        return self._form[2]
 
 
-@dataclass
-class Mapping:
-    span: Span
+class Alias(_Leaf):
+    """A YAML alias (``*name``); ``target`` is the anchored node it refers to."""
+
+    __slots__ = ("name", "target")
+    kind: ClassVar[Literal["alias"]] = "alias"
+    _repr_fields = ("span", "path", "name")
+    name: str
+    target: Node | None
+
+    def __init__(self, span: Span, path: KeyPath, name: str, target: Node | None, *,
+                 part: KeyPart | None = None) -> None:
+        self._at = _pack(span)
+        self._base = path
+        self._part = part
+        self.name = name
+        self.target = target
+
+
+class Entry:
+    """One key/value pair of a mapping; ``key`` is always a Scalar, and ``name`` is
+    ``str(key.value)``.
+
+    A plain key (a string, spelled as itself or simply quoted, with its value's path) is
+    kept as its position, name and form; its Scalar is made, once, when asked for.
+    """
+
+    __slots__ = ("_at", "_key", "name", "value")
+    name: str
+    value: Node
+
+    def __init__(self, key: Scalar, value: Node) -> None:
+        self.value = value
+        self.name = name = str(key.value)
+        self._key: Scalar | Form = key
+        self._at: int | Span = 0
+        form = key._form
+        if (isinstance(form[0], int) and form[2] is None and key.value is name
+                and key.text is name and _same_path(key, value)):
+            self._key, self._at = form, key._at
+
+    @property
+    def key(self) -> Scalar:
+        key = self._key
+        if isinstance(key, Scalar):
+            return key
+        scalar = Scalar.__new__(Scalar)
+        scalar._at, scalar.value, scalar._text, scalar._form = self._at, self.name, self.name, key
+        value = self.value
+        if isinstance(value, _Leaf):
+            scalar._base, scalar._part = value._base, value._part
+        else:
+            scalar._base, scalar._part = value.path, None
+        self._key = scalar
+        return scalar
+
+    @key.setter
+    def key(self, key: Scalar) -> None:
+        self._key = key
+        self.name = str(key.value)
+
+    @property
+    def key_span(self) -> Span:
+        """The key's span, without making its Scalar."""
+        key = self._key
+        return key.span if isinstance(key, Scalar) else _unpack(self._at)
+
+    def __repr__(self) -> str:
+        return f"Entry(key={self.key!r}, value={self.value!r})"
+
+
+def _same_path(key: Scalar, value: Node) -> bool:
+    if isinstance(value, _Leaf):
+        return key._base is value._base and key._part == value._part
+    return key._part is None and key._base is value.path
+
+
+# a mapping with more entries than this answers get() from an index built on first use
+_INDEX_FROM = 12
+
+
+class _MappingExtra:
+    """What few mappings have: a TOML table header, an index of many entries."""
+
+    __slots__ = ("header", "index", "indexed")
+
+    def __init__(self, header: Span | None) -> None:
+        self.header = header
+        self.index: dict[str, Entry] = {}
+        self.indexed = 0
+
+
+class Mapping(_Node):
+    """Entries in source order. ``header`` is the span of a TOML ``[table]`` or
+    ``[[array]]`` header, None otherwise. Readers only ever append to ``entries``."""
+
+    __slots__ = ("_extra", "entries", "flow", "path")
+    kind: ClassVar[Literal["mapping"]] = "mapping"
+    _repr_fields = ("span", "path", "entries", "flow", "header")
     path: KeyPath
-    entries: list[Entry] = field(default_factory=list)
-    flow: bool = False
-    kind: Literal["mapping"] = "mapping"
-    # TOML: the header span for [table] / [[array]] tables; None otherwise
-    header: Span | None = None
+    entries: list[Entry]
+    flow: bool
+
+    def __init__(self, span: Span, path: KeyPath, entries: list[Entry] | None = None,
+                 flow: bool = False, header: Span | None = None) -> None:
+        self._at = _pack(span)
+        self.path = path
+        self.entries = [] if entries is None else entries
+        self.flow = flow
+        self._extra: _MappingExtra | None = None if header is None else _MappingExtra(header)
+
+    @property
+    def header(self) -> Span | None:
+        return None if self._extra is None else self._extra.header
+
+    @header.setter
+    def header(self, header: Span | None) -> None:
+        if self._extra is None:
+            self._extra = _MappingExtra(header)
+        else:
+            self._extra.header = header
 
     def get(self, key: str) -> Node | None:
         """Last value for ``key`` (what a loader that keeps the last duplicate sees)."""
-        found: Node | None = None
-        for e in self.entries:
-            if e.name == key:
-                found = e.value
-        return found
+        found = self.entry(key)
+        return None if found is None else found.value
 
     def entry(self, key: str) -> Entry | None:
-        found: Entry | None = None
-        for e in self.entries:
-            if e.name == key:
-                found = e
-        return found
+        entries = self.entries
+        if len(entries) <= _INDEX_FROM:
+            found: Entry | None = None
+            for e in entries:
+                if e.name == key:
+                    found = e
+            return found
+        if self._extra is None:
+            self._extra = _MappingExtra(None)
+        extra = self._extra
+        if extra.indexed > len(entries):
+            extra.index, extra.indexed = {}, 0
+        if extra.indexed < len(entries):
+            for e in entries[extra.indexed:]:
+                extra.index[e.name] = e  # the last duplicate wins
+            extra.indexed = len(entries)
+        return extra.index.get(key)
 
     def keys(self) -> list[str]:
         return [e.name for e in self.entries]
 
 
-@dataclass
-class Sequence:
-    span: Span
+class Sequence(_Node):
+    __slots__ = ("flow", "items", "path")
+    kind: ClassVar[Literal["sequence"]] = "sequence"
+    _repr_fields = ("span", "path", "items", "flow")
     path: KeyPath
-    items: list[Node] = field(default_factory=list)
-    flow: bool = False
-    kind: Literal["sequence"] = "sequence"
+    items: list[Node]
+    flow: bool
+
+    def __init__(self, span: Span, path: KeyPath, items: list[Node] | None = None,
+                 flow: bool = False) -> None:
+        self._at = _pack(span)
+        self.path = path
+        self.items = [] if items is None else items
+        self.flow = flow
 
 
 Node = Scalar | Mapping | Sequence | Alias
@@ -145,18 +407,16 @@ class Document:
     # the reader's own syntax tree where the Node tree is only a view of it (Python: the
     # ``ast.Module``), for analyses that need statements and expressions
     syntax: Any = field(default=None, repr=False)
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    # offsets where lines start: an array of machine ints, not a list of int objects (a
+    # 10 MB config has 600,000 lines)
+    _line_starts: array[int] = field(default_factory=lambda: array("q"), repr=False)
 
     def __post_init__(self) -> None:
         first_break = self.text.find("\n")
         if first_break > 0 and self.text[first_break - 1] == "\r":
             self.newline = "\r\n"
-        starts = [0]
-        text = self.text
-        i = text.find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = text.find("\n", i + 1)
+        starts = array("q", [0])
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
         self._line_starts = starts
 
     # --- positions -----------------------------------------------------------------

@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from cfglint.source.document import (
     Comment,
     Document,
     Entry,
+    KeyPart,
     KeyPath,
     Mapping,
     Node,
     ParseProblem,
     Scalar,
     Sequence,
+    Source,
     Span,
 )
 from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
@@ -34,6 +37,8 @@ _WS = re.compile(r"[ \t\r\n]*")
 _COMMENT = "a comment (JSON has none)"
 _TRAILING = "a trailing comma (JSON allows none)"
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_SIMPLE_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')
+_FLOAT_MARK = re.compile(r"[.eE]")
 _WORD = re.compile(r"true|false|null|NaN|-?Infinity")
 _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
           "Infinity": float("inf"), "-Infinity": float("-inf")}
@@ -56,6 +61,7 @@ class _Scanner:
         self.depth = 0
         self.comments: list[Comment] = []
         self.lenient: list[ParseProblem] = []
+        self.source = Source(text)  # numbers and words keep no copy of their text
 
     def ws(self) -> None:
         """Skip whitespace and JSONC comments."""
@@ -91,9 +97,17 @@ class _Scanner:
         self.pos += 1
         return True
 
-    def string(self, path: KeyPath) -> Scalar:
+    def string(self, path: KeyPath, part: KeyPart | None = None) -> Scalar:
+        """A string at key path ``path`` plus ``part`` (if any)."""
         t = self.text
         start = self.pos
+        simple = _SIMPLE_STRING.match(t, start)
+        if simple:  # no escapes, no control characters: the text between the quotes
+            end = simple.end()
+            value = t[start + 1:end - 1]
+            self.pos = end
+            return Scalar(Span(start, end), path, value, simple.group(), style="double",
+                          text=value, part=part)
         i = start + 1
         while True:
             j = t.find('"', i)
@@ -117,9 +131,20 @@ class _Scanner:
         except json.JSONDecodeError as err:
             raise _ScanError(f"invalid string: {err.msg}", start + err.pos) from None
         self.pos = end
-        return Scalar(Span(start, end), path, value, raw, style="double", text=value)
+        return Scalar(Span(start, end), path, value, raw, style="double", text=value,
+                      part=part)
 
-    def value(self, path: KeyPath) -> Node:
+    def key(self, path: KeyPath) -> Scalar:
+        """A key: its name interned (a big file repeats a few names many times) and one
+        key path shared by the key and its value."""
+        key = self.string(path)
+        name = key.text = key.value = sys.intern(str(key.value))
+        key._part = name
+        return key
+
+    def value(self, path: KeyPath, part: KeyPart | None = None) -> Node:
+        """The value at key path ``path`` plus ``part`` (if any): a leaf keeps ``path``
+        (shared with its siblings) and ``part``."""
         self.ws()
         t = self.text
         start = self.pos
@@ -127,24 +152,27 @@ class _Scanner:
             raise _ScanError("expected a value but the file ended", start)
         c = t[start]
         if c == '"':
-            return self.string(path)
+            return self.string(path, part)
         if c == "{":
-            return self.obj(path)
+            return self.obj(path if part is None else (*path, part))
         if c == "[":
-            return self.arr(path)
+            return self.arr(path if part is None else (*path, part))
         m = _NUMBER.match(t, start)
         w = _WORD.match(t, start)
         if w and (not m or w.end() > m.end()):
             self.pos = w.end()
-            return Scalar(Span(start, w.end()), path, _WORDS[w.group()], w.group(), text=w.group())
+            word = w.group()
+            return Scalar(Span(start, w.end()), path, _WORDS[word], word, text=word, part=part,
+                          source=self.source)
         if m:
             raw = m.group()
             self.pos = m.end()
-            try:
-                value: object = json.loads(raw)
+            try:  # what json.load does with a number's lexeme
+                value: object = float(raw) if _FLOAT_MARK.search(raw) else int(raw)
             except ValueError:  # an integer past Python's conversion limit: json.load fails
                 raise _ScanError(long_int_message(digit_count(raw)), start, m.end()) from None
-            return Scalar(Span(start, m.end()), path, value, raw, text=raw)
+            return Scalar(Span(start, m.end()), path, value, raw, text=raw, part=part,
+                          source=self.source)
         raise _ScanError(f"unexpected character {c!r}", start)
 
     def obj(self, path: KeyPath) -> Mapping:
@@ -164,14 +192,13 @@ class _Scanner:
                 self.ws()
                 if self.pos >= len(t) or t[self.pos] != '"':
                     raise _ScanError("expected a quoted key", self.pos)
-                key = self.string(path)
-                name = str(key.value)
-                key.path = (*path, name)
+                key = self.key(path)
+                name = key.value
                 self.ws()
                 if self.pos >= len(t) or t[self.pos] != ":":
                     raise _ScanError("expected ':' after a key", self.pos)
                 self.pos += 1
-                value = self.value((*path, name))
+                value = self.value(path, name)
                 entry = Entry(key, value)
                 if name in seen:
                     self.duplicates.append((seen[name], entry))
@@ -204,7 +231,7 @@ class _Scanner:
             self.pos += 1
         else:
             while True:
-                seq.items.append(self.value((*path, len(seq.items))))
+                seq.items.append(self.value(path, len(seq.items)))
                 self.ws()
                 if self.pos < len(t) and t[self.pos] == ",":
                     self.pos += 1

@@ -94,12 +94,14 @@ def read_bytes(path: str, data: bytes, fmt: Format,
 
 def _expanded_size(doc: Document) -> tuple[int, int]:
     """Node count and depth after alias expansion, computed without expanding (memoised per
-    node); (MAX_EXPANDED_NODES + 1, 0) for an alias to its own ancestor."""
+    node); (MAX_EXPANDED_NODES + 1, 0) for an alias to its own ancestor; (0, 0) without
+    aliases (a large plain file is no alias bomb)."""
     from cfglint.source.document import Alias, Mapping, Sequence
 
     roots = [doc.root, *getattr(doc, "extra_roots", [])]
-    if not any(isinstance(r, (Alias, Mapping, Sequence)) for r in roots):
-        return 0, 0
+    if "*" not in doc.text or not any(isinstance(r, (Alias, Mapping, Sequence)) for r in roots):
+        return 0, 0  # no alias: nothing expands (the reader bounds the tree itself)
+    aliases = False
     sizes: dict[int, int] = {}
     depths: dict[int, int] = {}
     active: set[int] = set()
@@ -112,10 +114,13 @@ def _expanded_size(doc: Document) -> tuple[int, int]:
             key = id(node)
             if key in sizes:
                 continue
+            keys = 0  # a mapping's keys: scalars, one node and one level each
             if isinstance(node, Alias):
+                aliases = True
                 children: list[object] = [node.target] if node.target is not None else []
             elif isinstance(node, Mapping):
-                children = [x for e in node.entries for x in (e.key, e.value)]
+                keys = len(node.entries)
+                children = [e.value for e in node.entries]
             elif isinstance(node, Sequence):
                 children = list(node.items)
             else:
@@ -125,11 +130,13 @@ def _expanded_size(doc: Document) -> tuple[int, int]:
             if done:
                 active.discard(key)
                 sizes[key] = min(MAX_EXPANDED_NODES + 1,
-                                 1 + sum(sizes.get(id(c), MAX_EXPANDED_NODES + 1)
+                                 1 + keys + sum(sizes.get(id(c), MAX_EXPANDED_NODES + 1)
                                          for c in children))
                 # an alias is no level of its own: it stands where its target is copied
-                depths[key] = max((depths.get(id(c), 0) for c in children), default=0) + (
-                    0 if isinstance(node, Alias) else 1)
+                deepest = max((depths.get(id(c), 0) for c in children), default=0)
+                if keys:  # a key is a scalar: one level (a value may be an empty alias)
+                    deepest = max(deepest, 1)
+                depths[key] = deepest + (0 if isinstance(node, Alias) else 1)
                 continue
             if key in active:  # an alias to its own ancestor: expands without end
                 return MAX_EXPANDED_NODES + 1, 0
@@ -138,7 +145,7 @@ def _expanded_size(doc: Document) -> tuple[int, int]:
             stack += [(c, False) for c in children if id(c) not in sizes]
         total += sizes.get(id(root), 0)
         deepest_seen = max(deepest_seen, depths.get(id(root), 0))
-    return total, deepest_seen
+    return (total, deepest_seen) if aliases else (0, 0)
 
 
 def sniff_format(text: str) -> Format:

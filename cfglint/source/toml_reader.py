@@ -27,6 +27,7 @@ from cfglint.source.document import (
     ParseProblem,
     Scalar,
     Sequence,
+    Source,
     Span,
 )
 from cfglint.source.limits import (
@@ -49,6 +50,7 @@ class _ScanError(Exception):
         super().__init__(message)
         self.offset = offset
         self.code = code
+_QUOTES = ("\"", "'")  # how TOML strings and quoted keys start
 
 
 class _Scanner:
@@ -58,7 +60,9 @@ class _Scanner:
         self.data = data
         self.root = Mapping(Span(0, len(text)), ())
         self.problems: list[ParseProblem] = []
-        self.scalars: list[Scalar] = []
+        # the scalars a '#' can be inside of (quoted strings and keys), for the comments
+        self.quoted: list[Scalar] = []
+        self.source = Source(text)  # a scalar's text that is a slice of it is not kept twice
         # per array-of-tables path: the Sequence node
         self.current: Mapping = self.root
 
@@ -239,8 +243,10 @@ class _Scanner:
 
     def make_scalar(self, start: int, end: int, path: KeyPath, style: str) -> Scalar:
         raw = self.text[start:end]
-        s = Scalar(Span(start, end), path, self.lookup(path), raw, style=style, text=raw)
-        self.scalars.append(s)
+        s = Scalar(Span(start, end), path, self.lookup(path), raw, style=style, text=raw,
+                   source=self.source)
+        if raw[:1] in _QUOTES:
+            self.quoted.append(s)
         return s
 
     def lookup(self, path: KeyPath) -> Any:
@@ -282,7 +288,8 @@ class _Scanner:
                 f"duplicate key `{name}` (first set on line {line}); TOML forbids this and "
                 "the trainer's loader rejects the file",
                 key_span.start, key_span.end, code="CFG005"))
-        self.scalars.append(key)
+        if self.text[key_span.start:key_span.start + 1] in _QUOTES:
+            self.quoted.append(key)
         parent.entries.append(Entry(key, value))
 
     def keyval(self, table: Mapping) -> None:
@@ -437,6 +444,7 @@ def read_toml(path: str, text: str) -> Document:
     doc = Document(path=path, text=text, format="toml",
                    root=scanner.root if not problems else None, problems=problems)
     if not problems:
-        doc.comments = hash_comments(text, [s.span for s in scanner.scalars], need_space=False)
+        doc.comments = hash_comments(text, lambda: (s.span for s in scanner.quoted),
+                                      need_space=False)
     return doc
 

@@ -1,45 +1,44 @@
-"""YAML → Document, built from ruamel.yaml's parse events.
+"""YAML → Document, built from ruamel.yaml's parse events (libyaml's for large files).
 
 Events (not the composed tree) are used because they carry the exact marks of
 every scalar and alias and never expand aliases, so an alias bomb costs no more
 than its text. Duplicate keys are recorded, not silently merged.
+
+ruamel.yaml's parser is pure Python (about 70 KB a second); from ``FAST_FROM`` characters
+on, libyaml makes the events where it reads the text exactly as ruamel.yaml does
+(``cfglint.source.yaml_fast``), and ruamel.yaml makes them everywhere else.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
 
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
     Alias,
     Document,
     Entry,
+    KeyPart,
     KeyPath,
     Mapping,
     Node,
     ParseProblem,
     Scalar,
     Sequence,
+    Source,
     Span,
 )
 from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
 from cfglint.source.yaml_dialect import Dialect, resolve_plain, resolve_tagged
 
 MAX_EVENTS = 2_000_000
+# files from this many characters on are parsed by libyaml where it can (below it, importing
+# PyYAML costs more than ruamel.yaml's parse)
+FAST_FROM = 64 * 1024
 
 _STYLES = {None: "plain", "'": "single", '"': "double", "|": "literal", ">": "folded"}
 _PROP = re.compile(r"(?:![^\s]*|&[^\s,\[\]{}]+)\s*")
@@ -65,26 +64,37 @@ def scalar_view(s: Scalar, dialect: Dialect) -> Any:
     return resolve_plain(s.text, dialect)
 
 
+@dataclass(frozen=True)
+class _Parser:
+    """One parser's events, their kinds, and where it puts an empty mapping value
+    (``empty_value(text, index, flow)``: the offset ruamel.yaml gives it)."""
+
+    events: Iterator[Any]
+    kinds: dict[type, str]
+    empty_value: Callable[[str, int, bool], int]
+
+
 class _Builder:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parser: _Parser) -> None:
         self.text = text
+        self.kinds = parser.kinds
+        self.empty_value = parser.empty_value
+        self.source = Source(text)
         self.anchors: dict[str, Node] = {}
         self.duplicates: list[tuple[Entry, Entry]] = []
+        self.events = 0
 
-    def scalar(self, ev: ScalarEvent, path: KeyPath) -> Scalar:
-        start = _bare_start(self.text, ev.start_mark.index, ev.end_mark.index)
-        end = ev.end_mark.index
+    def scalar(self, ev: Any, base: KeyPath, part: KeyPart | None,
+               at: int | None = None) -> Scalar:
+        if at is None:
+            start = _bare_start(self.text, ev.start_mark.index, ev.end_mark.index)
+            end = ev.end_mark.index
+        else:
+            start = end = at
         style = _STYLES.get(ev.style, "plain")
         tag = ev.tag if isinstance(ev.tag, str) else (str(ev.tag) if ev.tag else None)
-        node = Scalar(
-            span=Span(start, end),
-            path=path,
-            value=None,
-            raw=self.text[start:end],
-            style=style,
-            tag=tag,
-            text=ev.value,
-        )
+        node = Scalar(Span(start, end), base, None, self.text[start:end], style, tag,
+                      ev.value, part=part, source=self.source)
         try:
             node.value = scalar_view(node, "yaml12")
         except ValueError:  # an integer past Python's conversion limit: loaders fail here
@@ -92,68 +102,97 @@ class _Builder:
                            ) from None
         return node
 
-    def node(self, events: Any, ev: Any, path: KeyPath) -> Node:
-        if len(path) >= MAX_DEPTH:
+    def next(self, events: Iterator[Any]) -> tuple[Any, str]:
+        """The next event and its kind, within the event budget."""
+        ev = next(events)
+        self.events += 1
+        if self.events > MAX_EVENTS:
+            raise _TooBig()
+        return ev, self.kinds[type(ev)]
+
+    def node(self, events: Iterator[Any], ev: Any, kind: str, base: KeyPath,
+             part: KeyPart | None) -> Node:
+        """The node ``ev`` starts, at key path ``base`` plus ``part`` (if any)."""
+        if len(base) + (part is not None) >= MAX_DEPTH:
             start = ev.start_mark.index
             raise _Refused(too_deep_message(), Span(start, start + 1), "CFG004")
-        if isinstance(ev, ScalarEvent):
-            n: Node = self.scalar(ev, path)
-        elif isinstance(ev, AliasEvent):
+        if kind == "scalar":
+            n: Node = self.scalar(ev, base, part)
+        elif kind == "alias":
             target = self.anchors.get(ev.anchor)
-            n = Alias(Span(ev.start_mark.index, ev.end_mark.index), path, ev.anchor, target)
-        elif isinstance(ev, SequenceStartEvent):
-            start = _bare_start(self.text, ev.start_mark.index, len(self.text))
-            seq = Sequence(Span(start, start), path, flow=bool(ev.flow_style))
-            if ev.anchor:
-                self.anchors[ev.anchor] = seq
-            while True:
-                child = next(events)
-                if isinstance(child, SequenceEndEvent):
-                    end = child.end_mark.index if seq.flow else _last_end(seq.items, start)
-                    seq.span = Span(start, end)
-                    break
-                seq.items.append(self.node(events, child, (*path, len(seq.items))))
-            return seq
-        elif isinstance(ev, MappingStartEvent):
-            start = _bare_start(self.text, ev.start_mark.index, len(self.text))
-            mp = Mapping(Span(start, start), path, flow=bool(ev.flow_style))
-            if ev.anchor:
-                self.anchors[ev.anchor] = mp
-            seen: dict[str, Entry] = {}
-            while True:
-                kev = next(events)
-                if isinstance(kev, MappingEndEvent):
-                    end = kev.end_mark.index if mp.flow else _last_end(
-                        [e.value for e in mp.entries], start
-                    )
-                    mp.span = Span(start, end)
-                    break
-                key = self.node(events, kev, path)
-                if not isinstance(key, Scalar):
-                    # complex keys are legal YAML but no trainer uses them; keep their text
-                    key = Scalar(key.span, path, self.text[key.span.start : key.span.end],
-                                 self.text[key.span.start : key.span.end], text="?")
-                name = str(key.value)
-                value = self.node(events, next(events), (*path, name))
-                key.path = (*path, name)
-                entry = Entry(key, value)
-                if name in seen and not (key.raw == "<<" and key.style == "plain"):
-                    self.duplicates.append((seen[name], entry))
-                seen[name] = entry
-                mp.entries.append(entry)
-            return mp
+            n = Alias(Span(ev.start_mark.index, ev.end_mark.index), base, ev.anchor, target,
+                      part=part)
+        elif kind == "sequence-start":
+            return self.sequence(events, ev, base if part is None else (*base, part))
+        elif kind == "mapping-start":
+            return self.mapping(events, ev, base if part is None else (*base, part))
         else:  # pragma: no cover - parser guarantees the event kinds above
-            raise YAMLError(f"unexpected event {type(ev).__name__}")
-        if getattr(ev, "anchor", None) and not isinstance(ev, AliasEvent):
+            raise _Refused(f"unexpected YAML event {kind}", Span(0, 0), "CFG004")
+        if ev.anchor and kind != "alias":
             self.anchors[ev.anchor] = n
         return n
+
+    def sequence(self, events: Iterator[Any], ev: Any, path: KeyPath) -> Sequence:
+        start = _bare_start(self.text, ev.start_mark.index, len(self.text))
+        seq = Sequence(Span(start, start), path, flow=bool(ev.flow_style))
+        if ev.anchor:
+            self.anchors[ev.anchor] = seq
+        items = seq.items
+        while True:
+            child, kind = self.next(events)
+            if kind == "sequence-end":
+                end = child.end_mark.index if seq.flow else _last_end(items, start)
+                seq.span = Span(start, end)
+                return seq
+            items.append(self.node(events, child, kind, path, len(items)))
+
+    def mapping(self, events: Iterator[Any], ev: Any, path: KeyPath) -> Mapping:
+        start = _bare_start(self.text, ev.start_mark.index, len(self.text))
+        mp = Mapping(Span(start, start), path, flow=bool(ev.flow_style))
+        if ev.anchor:
+            self.anchors[ev.anchor] = mp
+        seen: dict[str, Entry] = {}
+        while True:
+            kev, kind = self.next(events)
+            if kind == "mapping-end":
+                end = kev.end_mark.index if mp.flow else _last_end(
+                    [e.value for e in mp.entries[-1:]], start)
+                mp.span = Span(start, end)
+                return mp
+            key = self.node(events, kev, kind, path, None)
+            if not isinstance(key, Scalar):
+                # complex keys are legal YAML but no trainer uses them; keep their text
+                key = Scalar(key.span, path, self.text[key.span.start : key.span.end],
+                             self.text[key.span.start : key.span.end], text="?")
+            elif type(key.value) is str and key.value == key.text:
+                # a big file repeats a few key names many times: keep one copy of each
+                key.value = key.text = sys.intern(key.value)
+            name = str(key.value)
+            vev, vkind = self.next(events)
+            if vkind == "scalar" and _empty(vev):
+                at = self.empty_value(self.text, vev.start_mark.index, mp.flow)
+                value: Node = self.scalar(vev, path, name, at)
+            else:
+                value = self.node(events, vev, vkind, path, name)
+            key.share_path(value)  # one key path for the key and its value
+            entry = Entry(key, value)
+            if name in seen and not (key.raw == "<<" and key.style == "plain"):
+                self.duplicates.append((seen[name], entry))
+            seen[name] = entry
+            mp.entries.append(entry)
+
+
+def _empty(ev: Any) -> bool:
+    """An empty value with no anchor or tag: the parser made it up where no node was."""
+    return (not ev.value and not ev.anchor and not ev.tag and not ev.style
+            and ev.start_mark.index == ev.end_mark.index)
 
 
 def _last_end(children: list[Node], default: int) -> int:
     return children[-1].span.end if children else default
 
 
-def _problem_from(err: MarkedYAMLError, text: str) -> ParseProblem:
+def _problem_from(err: Any, text: str) -> ParseProblem:
     """Point where the user must look: the start of an unterminated construct, not EOF."""
     problem = err.problem_mark
     context = err.context_mark
@@ -176,6 +215,8 @@ def _problem_from(err: MarkedYAMLError, text: str) -> ParseProblem:
 def _runaway_quote(text: str, problem: ParseProblem) -> ParseProblem:
     """A quoted scalar that swallowed line breaks right before an error is almost
     always a missing closing quote: point at where that string starts."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.tokens import ScalarToken
 
     last: Any = None
@@ -202,28 +243,81 @@ def _runaway_quote(text: str, problem: ParseProblem) -> ParseProblem:
     return problem
 
 
-def read_yaml(path: str, text: str) -> Document:
-    """Parse ``text``; on error return a Document with a located ParseProblem."""
-    yaml = YAML(typ="safe", pure=True)
-    builder = _Builder(text)
+def read_yaml(path: str, text: str, fast: bool | None = None) -> Document:
+    """Parse ``text``; on error return a Document with a located ParseProblem.
+
+    ``fast``: libyaml's events (True, where it can read the text exactly), ruamel.yaml's
+    (False), or by size (None: from FAST_FROM characters on).
+    """
+    if fast is None:
+        fast = len(text) >= FAST_FROM
+    doc = read_yaml_fast(path, text) if fast else None
+    if doc is None:
+        doc = _read(path, text, _Parser(_ruamel_events(text), _ruamel_kinds(), _as_is))
+    return doc
+
+
+def read_yaml_fast(path: str, text: str) -> Document | None:
+    """``text`` read from libyaml's events, or None where libyaml is absent or cannot read
+    it exactly as ruamel.yaml does (ruamel.yaml then says what is wrong, in its words)."""
+    from cfglint.source import yaml_fast
+
+    if not yaml_fast.usable(text):
+        return None
+    try:
+        doc = _read(path, text, _Parser(yaml_fast.events(text), yaml_fast.event_kinds(),
+                                        yaml_fast.empty_value))
+    except yaml_fast.Declined:
+        return None
+    roots = [r for r in (doc.root, *doc.extra_roots) if r is not None]
+    if not yaml_fast.tabs_as_ruamel(text, lambda: (
+            s.span for s in _scalars(roots) if s.style != "plain"), doc.comments):
+        return None
+    return doc
+
+
+def _as_is(text: str, index: int, flow: bool) -> int:
+    return index
+
+
+def _ruamel_events(text: str) -> Iterator[Any]:
+    from ruamel.yaml import YAML
+
+    return iter(YAML(typ="safe", pure=True).parse(text))
+
+
+def _ruamel_kinds() -> dict[type, str]:
+    from ruamel.yaml import events as ev
+
+    return {ev.StreamStartEvent: "stream-start", ev.StreamEndEvent: "stream-end",
+            ev.DocumentStartEvent: "document-start", ev.DocumentEndEvent: "document-end",
+            ev.ScalarEvent: "scalar", ev.AliasEvent: "alias",
+            ev.SequenceStartEvent: "sequence-start", ev.SequenceEndEvent: "sequence-end",
+            ev.MappingStartEvent: "mapping-start", ev.MappingEndEvent: "mapping-end"}
+
+
+def _read(path: str, text: str, parser: _Parser) -> Document:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    builder = _Builder(text, parser)
+    events = parser.events
     roots: list[Node] = []
     problems: list[ParseProblem] = []
-    count = 0
     try:
-        events = iter(yaml.parse(text))
-        for ev in events:
-            count += 1
-            if count > MAX_EVENTS:
-                raise _TooBig()
-            if isinstance(ev, DocumentStartEvent):
-                first = next(events)
-                if isinstance(first, StreamEndEvent):
-                    break
-                from ruamel.yaml.events import DocumentEndEvent
-
-                if isinstance(first, DocumentEndEvent):
-                    continue
-                roots.append(builder.node(events, first, ()))
+        while True:
+            _ev, kind = builder.next(events)
+            if kind == "stream-end":
+                break
+            if kind != "document-start":
+                continue
+            first, first_kind = builder.next(events)
+            if first_kind == "stream-end":
+                break
+            if first_kind == "document-end":
+                continue
+            roots.append(builder.node(events, first, first_kind, (), None))
+    except StopIteration:
+        pass
     except MarkedYAMLError as err:
         problems.append(_runaway_quote(text, _problem_from(err, text)))
     except _Refused as err:
@@ -236,7 +330,6 @@ def read_yaml(path: str, text: str) -> Document:
     except RecursionError:
         problems.append(ParseProblem("nesting too deep to lint", 0, code="CFG004"))
     root = roots[0] if roots and not problems else None
-    spans = [s.span for s in _scalars(roots)] if not problems else []
     doc = Document(
         path=path,
         text=text,
@@ -245,7 +338,8 @@ def read_yaml(path: str, text: str) -> Document:
         problems=problems,
         duplicates=builder.duplicates if not problems else [],
     )
-    doc.comments = hash_comments(text, spans) if not problems else []
+    if not problems:
+        doc.comments = hash_comments(text, lambda: (s.span for s in _scalars(roots)))
     if len(roots) > 1:
         doc.extra_roots = roots[1:]
     return doc
@@ -263,17 +357,16 @@ class _Refused(Exception):
         self.message, self.span, self.code = message, span, code
 
 
-def _scalars(roots: list[Node]) -> list[Scalar]:
-    out: list[Scalar] = []
+def _scalars(roots: list[Node]) -> Iterator[Scalar]:
+    """Every scalar, keys included (in no particular order)."""
     stack: list[Node] = list(roots)
     while stack:
         n = stack.pop()
         if isinstance(n, Scalar):
-            out.append(n)
+            yield n
         elif isinstance(n, Mapping):
             for e in n.entries:
-                out.append(e.key)
+                yield e.key
                 stack.append(e.value)
         elif isinstance(n, Sequence):
             stack.extend(n.items)
-    return out

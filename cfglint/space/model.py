@@ -46,7 +46,15 @@ class Param:
 
     @property
     def bounded(self) -> bool:
-        return self.low is not None and self.high is not None
+        """Both bounds given, and the values between them finite (a bound of 400 digits, or
+        an exponent bound of 800, leaves nothing to compute with)."""
+        if self.low is None or self.high is None:
+            return False
+        try:
+            lo, hi = self.value_range()
+        except (TypeError, ValueError):
+            return True  # not a number: the checks say so themselves
+        return math.isfinite(lo) and math.isfinite(hi)
 
     def values(self) -> list[Any] | None:
         """Every value it can take when that set is small and known (else None)."""
@@ -69,13 +77,29 @@ class Param:
     def value_range(self) -> tuple[float, float]:
         """The range of values it yields (exponent bounds turned into values)."""
         assert self.low is not None and self.high is not None
-        lo, hi = float(self.low), float(self.high)
+        lo, hi = _float(self.low), _float(self.high)
         if self.exponent_bounds:
-            lo, hi = math.exp(lo), math.exp(hi)
+            lo, hi = _exp(lo), _exp(hi)
         if self.kind == "int" and not self.high_inclusive:
             hi -= 1
         return lo, hi
 
+
+
+def _float(x: Any) -> float:
+    """``float(x)``, infinite for an integer past the float range (a bound of 400 digits)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def _exp(x: float) -> float:
+    """``math.exp(x)``, infinite past the float range (an exponent bound of 800)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 @dataclass
 class Guard:
