@@ -108,53 +108,71 @@ def verify(before: Document, after: Document, family: str, fixes: list[Fix],
     return None
 
 
+@dataclass
+class _Fixing:
+    """The state of one fix loop: the current text, its lint result, what was applied
+    and which fixes failed verification (never tried again)."""
+
+    current: Document
+    result: FileResult
+    lint: Linter
+    unsafe: bool
+    applied: int = 0
+    rejected: set[tuple[str, str, int]] = field(default_factory=set)
+
+    def candidates(self) -> list[Finding]:
+        return [f for f in _choose(self.result.findings, self.unsafe)
+                if (f.code, f.key_text, f.span.start) not in self.rejected]
+
+    def attempt(self, group: list[Finding]) -> bool:
+        """Apply ``group`` together if it verifies; a lone fix that fails is rejected."""
+        fixes = [f.fix for f in group if f.fix is not None]
+        try:
+            text = apply_edits(self.current.text, [e for fx in fixes for e in fx.edits])
+        except EditError:
+            return False
+        if text == self.current.text:
+            return False
+        after = parse_text(self.current.path, text, self.current.format)
+        after.bom = self.current.bom
+        after_result = self.lint(after)
+        reason = verify(self.current, after, self.result.family, fixes, after_result.family)
+        if reason is None:
+            self.current, self.result = after, after_result
+            self.applied += len(group)
+            return True
+        if len(group) == 1:
+            f = group[0]
+            self.rejected.add((f.code, f.key_text, f.span.start))
+        return False
+
+    def one_at_a_time(self, budget: int) -> bool:
+        """After a failed batch: one fix at a time, re-linting after each, so every fix is
+        tried with edits made for the text as it then is (at most ``budget`` fixes)."""
+        progress = False
+        for _ in range(budget):
+            if not any(self.attempt([f]) for f in self.candidates()):
+                break
+            progress = True
+        return progress
+
+
 def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
-    """Fix ``doc`` to a fixpoint; returns the final text and its lint result."""
-    result = lint(doc)
-    family = result.family
-    applied = 0
-    current = doc
-    rejected: set[tuple[str, str, int]] = set()
+    """Fix ``doc`` to a fixpoint; returns the final text and its lint result. Each round
+    tries every fix together; when that fails verification, one at a time."""
+    state = _Fixing(doc, lint(doc), lint, unsafe)
     unconverged: list[str] = []
     for round_no in range(MAX_ROUNDS + 1):
-        candidates = [f for f in _choose(result.findings, unsafe)
-                      if (f.code, f.key_text, f.span.start) not in rejected]
+        candidates = state.candidates()
         if not candidates:
             break
         if round_no == MAX_ROUNDS:  # fixes still apply after the last pass: report, stop
             unconverged = sorted({f.code for f in candidates})
             break
-        progress = False
-        # try all together; on a verification failure fall back to one at a time
-        for batch in ([candidates], [[c] for c in candidates]):
-            for group in batch:
-                fixes = [f.fix for f in group if f.fix is not None]
-                try:
-                    text = apply_edits(current.text, [e for fx in fixes for e in fx.edits])
-                except EditError:
-                    continue
-                if text == current.text:
-                    continue
-                after = parse_text(current.path, text, current.format)
-                after.bom = current.bom
-                after_result = lint(after)
-                reason = verify(current, after, family, fixes, after_result.family)
-                if reason is None:
-                    current, result = after, after_result
-                    applied += len(group)
-                    progress = True
-                    # the other candidates' edits were made for the text before this fix:
-                    # the next round lints again and tries them at their new places
-                    break
-                elif len(group) == 1:
-                    f = group[0]
-                    rejected.add((f.code, f.key_text, f.span.start))
-            if progress:
-                break
-        if not progress:
+        if not (state.attempt(candidates) or state.one_at_a_time(len(candidates))):
             break
-    result.fixes_applied = applied
-    return FixOutcome(current.text, applied, result, unconverged)
+    state.result.fixes_applied = state.applied
+    return FixOutcome(state.current.text, state.applied, state.result, unconverged)
 
 
 def encode(text: str, bom: bool) -> bytes:

@@ -92,6 +92,67 @@ def test_unsafe_renames_reach_their_fixpoint_in_one_run(tmp_path: Path) -> None:
     assert run_input(inp, tmp_path, fix=True, unsafe=True) == []
 
 
+# sd-scripts option names read as a SimpleTuner file: many near-miss renames, some of
+# them to one target, so the fixes of a round never verify together
+SD_NAMES_AS_SIMPLETUNER = """\
+bucket_no_upscale = true
+bucket_reso_steps = 64
+cache_latents = true
+caption_extension = ".txt"
+clip_skip = 1
+dynamo_backend = "no"
+enable_bucket = true
+epoch = 1
+gradient_accumulation_steps = 1
+huber_c = 0.1
+huber_schedule = "snr"
+learning_rate = 0.0001
+logging_dir = "out"
+loss_type = "l2"
+lr_scheduler = "cosine"
+lr_scheduler_args = []
+lr_scheduler_num_cycles = 1
+lr_scheduler_power = 1
+max_bucket_reso = 2048
+max_data_loader_n_workers = 0
+max_grad_norm = 1
+max_timestep = 1000
+max_token_length = 150
+max_train_steps = 1496
+min_bucket_restwork_alpha = 1
+network_args = []
+network_dim = 8
+network_module = "networks.lora"
+noise_offset_type = "Original"
+optimizer_args = []
+optimizer_type = "AdamW8bit"
+output_dir = "out"
+output_name = "demo"
+pretrained_model_name_or_path = "runwayml/stable-diffusion-v1-5"
+prior_loss_weight = 1
+resolution = "512,512"
+sample_prompts = "out"
+sample_sampler = "euler_a"
+save_every_n_epochs = 1
+save_model_as = "safetensors"
+save_precision = "fp16"
+seed = 0
+text_encoder_lr = 0.0001
+train_batch_size = 1
+train_data_dir = "out"
+training_comment = "a note"
+unet_lr = 0.0001
+xformers = true
+"""
+
+
+def test_fixes_that_only_verify_one_at_a_time_all_land_in_one_run(tmp_path: Path) -> None:
+    """When a round's fixes fail together, each is applied alone with edits made for the
+    text as it then is, without spending a round per fix: a second run changes nothing."""
+    inp = Input(SD_NAMES_AS_SIMPLETUNER, "toml", "simpletuner")
+    assert run_input(inp, tmp_path, fix=True, unsafe=True) == []
+
+
 W_AND_B_SWEEP = """\
 program: train.py
 method: random
