@@ -263,9 +263,18 @@ def _describe_settings(s: Settings) -> str:
         ("allow-external-rule-folders", s.allow_external_rule_folders),
         ("max-file-size", s.max_file_size), ("yaml-loader", s.yaml_loader),
         ("output-format", s.output_format), ("docs-url", s.docs_url),
+        ("search-space", s.search_space), ("target-gpu", _gpu(s)),
     ]
     width = max(len(k) for k, _ in rows)
     return "".join(f"{k:<{width}}  {_show(v)}\n" for k, v in rows)
+
+
+def _gpu(s: Settings) -> str | None:
+    gpu = s.target_gpu
+    if gpu is None:
+        return None
+    bf16 = "with" if gpu.bf16 else "without"
+    return f"{gpu.name} (compute capability {gpu.compute_capability:.1f}, {bf16} native bf16)"
 
 
 def _show(value: object) -> str:

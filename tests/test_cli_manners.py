@@ -239,13 +239,15 @@ def test_config_names_the_settings_file_for_every_file(tmp_path):
 
 def test_show_settings_prints_the_file_and_values_that_apply(tmp_path):
     _config(tmp_path, "sub/train.yml")
-    _config(tmp_path, "sub/cfglint.toml", 'fail-on = "error"\nexclude = ["runs/"]\n')
+    _config(tmp_path, "sub/cfglint.toml",
+            'fail-on = "error"\nexclude = ["runs/"]\ntarget-gpu = "T4"\n')
     proc = run_cfglint("--show-settings", "sub/train.yml", cwd=tmp_path)
     assert proc.returncode == 0
     rows = {line.split()[0]: line.split(None, 1)[1] for line in proc.stdout.splitlines()
             if len(line.split()) > 1 and not line.startswith("settings")}
     assert str(tmp_path / "sub" / "cfglint.toml") in proc.stdout
     assert rows["fail-on"] == "error" and rows["exclude"] == "['runs/']"
+    assert rows["target-gpu"] == "T4 (compute capability 7.5, without native bf16)"
 
 
 def test_statistics_work_with_every_format(tmp_path):
