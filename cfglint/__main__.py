@@ -1,5 +1,5 @@
 """``python -m cfglint`` runs the command line."""
 
-from cfglint.cli import main
+from cfglint.launch import main
 
 main()

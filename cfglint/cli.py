@@ -22,6 +22,8 @@ from cfglint import __version__, install_hint
 from cfglint.families import FAMILY_NAMES as FAMILIES
 from cfglint.report import FORMATS
 from cfglint.terminal import COLOR_CHOICES
+from cfglint.terminal import write_err as _err
+from cfglint.terminal import write_out as _out
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -147,16 +149,6 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 
     request = CheckRequest(paths=paths, **options)
     _exit(lambda: run(request, _out, _err), UsageError)
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text)
-    sys.stderr.flush()
 
 
 def _exit(body: Callable[[], int], usage: type[Exception] | None = None) -> None:

@@ -6,8 +6,10 @@ the repository; in an installed wheel they ship as ``cfglint/_data/``.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 _PKG = Path(__file__).resolve().parent
 
@@ -26,3 +28,14 @@ def schemas_dir() -> Path:
 
 def rules_dir() -> Path:
     return data_dir("rules")
+
+
+@cache
+def schema_json(name: str) -> Any:
+    """``schemas/<name>.schema.json`` parsed, or None when there is no such file. Parsed
+    once per run: detection (top-level keys) and validation read the same file, and the
+    result is shared, so callers must not change it."""
+    path = schemas_dir() / f"{name}.schema.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -10,7 +10,6 @@ family picks the schema of each file (``Family.schema_for``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from cfglint.families.base import Family
 from cfglint.findings import Finding, Fix, Severity, make_finding
 from cfglint.repo.declare import ForkPoints
 from cfglint.repo.verdict import UpstreamOnly
-from cfglint.resources import schemas_dir
+from cfglint.resources import schema_json
 from cfglint.source.document import (
     Document,
     Entry,
@@ -64,10 +63,7 @@ def load_schema(family: str) -> dict[str, Any] | None:
 @cache
 def load_named_schema(name: str) -> dict[str, Any] | None:
     """``schemas/<name>.schema.json`` as parsed JSON, or None when there is no such file."""
-    path = schemas_dir() / f"{name}.schema.json"
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = schema_json(name)
     return data if isinstance(data, dict) else None
 
 

@@ -8,6 +8,7 @@ setting that silently does nothing is exactly the bug cfglint exists to catch.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -107,17 +108,15 @@ class Settings:
 
     def validate_params(self, known: dict[str, set[str]]) -> None:
         """``params.CODE.NAME`` must name a rule and one of its parameters."""
-        import difflib
-
         where = self.path or "settings"
         for code, table in sorted(self.params.items()):
             if code not in known:
-                close = difflib.get_close_matches(code, sorted(known), n=1)
+                close = _close_matches(code, known)
                 hint = f"; did you mean `{close[0]}`?" if close else ""
                 raise SettingsError(f"{where}: `params.{code}`: no rule {code}{hint}")
             for name in sorted(table):
                 if name not in known[code]:
-                    close = difflib.get_close_matches(name, sorted(known[code]), n=1)
+                    close = _close_matches(name, known[code])
                     hint = f"; did you mean `{close[0]}`?" if close else ""
                     have = ", ".join(sorted(known[code])) or "none"
                     raise SettingsError(f"{where}: `params.{code}.{name}` is not a parameter of "
@@ -126,6 +125,14 @@ class Settings:
     def excluded(self, path: str) -> bool:
         rel = self.relpath(path)
         return any(_match(rel, p) for p in self.exclude)
+
+
+def _close_matches(word: str, choices: Iterable[str]) -> list[str]:
+    """The closest of ``choices`` to a misspelt ``word``; difflib is imported only here,
+    when a name is unknown, so a valid run does not pay for it."""
+    import difflib
+
+    return difflib.get_close_matches(word, sorted(choices), n=1)
 
 
 @lru_cache(maxsize=512)

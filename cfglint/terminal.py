@@ -41,3 +41,14 @@ def safe_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
             stream.reconfigure(errors="backslashreplace")
+
+
+def write_out(text: str) -> None:
+    """Standard output for a command's report, flushed (a pipe sees each part at once)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def write_err(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()

@@ -34,7 +34,7 @@ RULES = load_rules()
 def test_the_distribution_is_named_in_pyproject_and_the_command_stays_cfglint() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == cfglint.DISTRIBUTION == "cfglint-ml"
-    assert project["scripts"] == {"cfglint": "cfglint.cli:main"}
+    assert project["scripts"] == {"cfglint": "cfglint.launch:main"}
     assert "urls" not in project  # no address the project does not serve
 
 

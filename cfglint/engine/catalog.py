@@ -248,8 +248,8 @@ def _cache_path(files: list[Path]) -> Path | None:
     from cfglint import __version__
 
     # a cache key, not a security boundary: two CRCs of the file list and stats
-    stamp = __version__ + "".join(
-        f"{f}\0{f.stat().st_size}\0{f.stat().st_mtime_ns}\n" for f in files)
+    stats = [(f, f.stat()) for f in files]  # one stat a file: this runs on every check
+    stamp = __version__ + "".join(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n" for f, st in stats)
     data = stamp.encode("utf-8", "surrogateescape")
     key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(files):04x}"
     return Path(base) / f"rules-{key}.json"

@@ -8,7 +8,6 @@ probe ask that object, never compare family names.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -169,11 +168,12 @@ class Family:
 def _schema_properties(name: str) -> dict[str, Any]:
     """The top-level properties of ``schemas/<name>.schema.json``: the options a trainer
     reads, generated from its source (detection weighs a file's keys against them)."""
-    from cfglint.resources import schemas_dir
+    from cfglint.resources import schema_json, schemas_dir
 
-    path = schemas_dir() / f"{name}.schema.json"
-    props = json.loads(path.read_text(encoding="utf-8")).get("properties", {})
-    return dict(props)
+    data = schema_json(name)
+    if data is None:
+        raise FileNotFoundError(schemas_dir() / f"{name}.schema.json")
+    return dict(data.get("properties", {}))
 
 
 def schema_keys(name: str) -> frozenset[str]:
