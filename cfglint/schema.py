@@ -451,8 +451,14 @@ def _with_consequence(s: _S, errs: list[_Err], path: KeyPath, value: Any) -> lis
         if text:
             e.message += "; " + text.replace("{key}", key_label(path)).replace(
                 "{value}", _py_str(value))
+            severity = s.consequence.get(f"{e.kind}-severity")
+            if severity in _LOWER_SEVERITIES:  # the trainer goes on with a fallback
+                e.severity = _LOWER_SEVERITIES[severity]
             e.kind = ""  # said once
     return errs
+
+
+_LOWER_SEVERITIES: dict[str, Severity] = {"warning": "warning", "info": "info"}
 
 
 def _py_str(value: Any) -> str:

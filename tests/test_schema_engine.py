@@ -212,6 +212,16 @@ def test_kohya_key_in_two_sections_reports_the_earlier_one() -> None:
     assert "[b]" in f.message and "wins" in f.message
 
 
+def test_an_unknown_sampler_is_a_warning_that_sd_scripts_falls_back_to_ddim() -> None:
+    """TOML values skip argparse's choices; get_my_scheduler samples with DDIM for any other
+    name, so the run goes on and only the samples differ."""
+    [f] = lint('sample_sampler = "dpmpp_2m"\n', "toml", "kohya")
+    assert (f.code, f.severity) == ("CFG003", "warning")
+    assert "samples with DDIM" in f.message and "training itself is unaffected" in f.message
+    [f] = lint('mixed_precision = "fp32"\n', "toml", "kohya")
+    assert (f.code, f.severity) == ("CFG003", "error")  # accelerate refuses it
+
+
 def test_gui_app_config_is_not_checked_as_a_sd_scripts_config() -> None:
     text = '[basic]\nlearning_rate = 0.0001\n[advanced]\nsave_every_n_steps = 0\n'
     assert lint(text, "toml", "kohya-gui") == []

@@ -35,6 +35,13 @@ SCHEDULERS = [
 # Values sd-scripts handles although its command line would refuse them (TOML skips
 # argparse's choices): 'no' is accelerate's own "off", 75 is the default length spelled out.
 EXTRA_CHOICES: dict[str, list[Any]] = {"dynamo_backend": ["no"], "max_token_length": [75]}
+# Choices whose other values sd-scripts replaces with a fallback instead of failing (a TOML
+# value skips argparse's choices check): a warning that says what the run then does.
+FALLBACKS: dict[str, str] = {
+    "sample_sampler": "a name from the config file skips argparse's choices, and sd-scripts "
+                      "then samples with DDIM (kohya-ss/sd-scripts:library/train_util.py, "
+                      "get_my_scheduler); training itself is unaffected",
+}
 
 
 def build(data: Path) -> dict[str, Json]:
@@ -59,6 +66,9 @@ def _config_file(data: Path) -> Json:
             s.pop("examples", None)
         if path in EXTRA_CHOICES:
             s["enum"] = s["enum"] + EXTRA_CHOICES[path]
+        if path in FALLBACKS:
+            s["x-cfglint-consequence"] = {"bad-value": FALLBACKS[path],
+                                          "bad-value-severity": "warning"}
         if (keys.get(path) or {}).get("action") == "store_true":
             # sd-scripts only tests a flag's truth (`if args.flag:`), so 0 and 1 work as
             # false and true; the kohya_ss GUI writes persistent_data_loader_workers as int
