@@ -218,6 +218,8 @@ def test_an_unknown_sampler_is_a_warning_that_sd_scripts_falls_back_to_ddim() ->
     [f] = lint('sample_sampler = "dpmpp_2m"\n', "toml", "kohya")
     assert (f.code, f.severity) == ("CFG003", "warning")
     assert "samples with DDIM" in f.message and "training itself is unaffected" in f.message
+    [f] = lint('save_precision = "fp32"\n', "toml", "kohya")
+    assert (f.code, f.severity) == ("CFG003", "warning") and "dtype they have" in f.message
     [f] = lint('mixed_precision = "fp32"\n', "toml", "kohya")
     assert (f.code, f.severity) == ("CFG003", "error")  # accelerate refuses it
 

@@ -41,6 +41,9 @@ FALLBACKS: dict[str, str] = {
     "sample_sampler": "a name from the config file skips argparse's choices, and sd-scripts "
                       "then samples with DDIM (kohya-ss/sd-scripts:library/train_util.py, "
                       "get_my_scheduler); training itself is unaffected",
+    "save_precision": "any other value leaves the save dtype unset, so sd-scripts saves the "
+                      "weights in the dtype they have in training "
+                      "(kohya-ss/sd-scripts:library/train_util.py, prepare_dtype)",
 }
 
 
