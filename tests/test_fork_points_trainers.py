@@ -138,3 +138,37 @@ def test_an_integer_resolution_beside_a_forks_keys_is_information(tmp_path: Path
                            resolution="640")
     [f] = lint(path, "CFG002")
     assert f.severity == "info" and "`num_target_timesteps`" in f.message
+
+
+AITK = """job: extension
+config:
+  name: demo
+  process:
+    - type: sd_trainer
+      model:
+        name_or_path: some/model
+{extra}"""
+
+
+def _aitk_701(tmp_path: Path, extra: str) -> list[Finding]:
+    path = tmp_path / "train.yaml"
+    path.write_text(AITK.format(extra=extra), encoding="utf-8")
+    return lint(path, "CFG701")
+
+
+def test_an_ignored_key_among_other_fork_keys_stays_a_warning_that_mentions_forks(
+        tmp_path: Path) -> None:
+    extra = "".join(f"        extra_option_{c}: 1\n" for c in "abc")
+    found = _aitk_701(tmp_path, extra)
+    assert len(found) == 3 and all(f.severity == "warning" for f in found)
+    assert all("true of upstream ai-toolkit, but a fork that adds the key reads it" in f.message
+               for f in found)
+
+
+def test_a_lone_ignored_key_or_a_slip_does_not_mention_forks(tmp_path: Path) -> None:
+    [lone] = _aitk_701(tmp_path, "        extra_option_a: 1\n")
+    assert lone.severity == "warning" and "fork" not in lone.message
+    slips = _aitk_701(tmp_path, "        quantise: true\n        extra_option_a: 1\n"
+                                "        extra_option_b: 1\n")
+    slip = next(f for f in slips if f.key[-1] == "quantise")
+    assert "fork" not in slip.message and "did you mean `quantize`?" in slip.message

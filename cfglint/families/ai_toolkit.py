@@ -32,6 +32,7 @@ from cfglint.families.base import (
     root_mapping,
     schema_enum,
 )
+from cfglint.repo.declare import ForkPoints
 from cfglint.source.document import (
     Document,
     KeyPath,
@@ -58,6 +59,9 @@ class AiToolkit(Family):
     yaml_dialect: ClassVar[Dialect] = "yaml11-float"
     loader: ClassVar[str] = "ai-toolkit's YAML loader (PyYAML with an exponent-float resolver)"
     schema: ClassVar[str | None] = "ai-toolkit"
+    # forks add keys of their own (new models, text-encoder options): a key upstream drops
+    # unread stays a warning, and says so where the file shows a fork
+    forks: ClassVar[ForkPoints | None] = ForkPoints("ai-toolkit")
     arg_notation: ClassVar[ArgNotation | None] = "mapping"
     probe_defaults: ClassVar[ProbeDefaults] = ProbeDefaults(lr=1e-6, total_steps=1000)
 

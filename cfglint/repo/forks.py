@@ -34,6 +34,7 @@ from cfglint.repo.verdict import R
 from cfglint.source.document import Document, KeyPath, format_path
 
 _SHOWN = 3  # other fork signs named in a message
+_FORK_SIGNS = 2  # other unknown keys that make an ignored key's message mention forks
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,13 @@ class Context:
 def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> list[R]:
     """The problems that stand once forks are taken into account (some now information)."""
     mine = [e for e in errs if _upstream_only(e, points)]
+    ignored = [e for e in errs if e.upstream is not None and e.upstream.kind == "ignored"]
+    signs = _signs([*mine, *ignored], ctx)
+    _note_ignored(points, ignored, signs)
     if not mine:
         return errs
     root = repo_root(doc.path)
     index = index_for(root) if root is not None else None
-    ignored = [e for e in errs if e.upstream is not None and e.upstream.kind == "ignored"]
-    signs = _signs([*mine, *ignored], ctx)
     dropped: set[int] = set()
     for e in mine:
         judged = _judge_with_code(points, e, index, ctx)
@@ -76,6 +78,22 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
         elif judged is None:
             _weigh(points, e, signs, root, index)
     return [e for e in errs if id(e) not in dropped]
+
+
+def _note_ignored(points: ForkPoints, ignored: list[R], signs: list[Sign]) -> None:
+    """A key upstream drops unread keeps its severity: a user of upstream must hear that it
+    does nothing. Where the file shows a fork (at least ``_FORK_SIGNS`` other things upstream
+    lacks), the message also says that a fork which adds the key reads it."""
+    for e in ignored:
+        assert e.upstream is not None
+        others = [s for s in signs if s.path != e.path]
+        if e.upstream.slip or len(others) < _FORK_SIGNS:
+            continue
+        shown = ", ".join(s.shown() for s in others[:_SHOWN]) + (
+            ", …" if len(others) > _SHOWN else "")
+        e.message += (f"; that is true of upstream {points.trainer}, but a fork that adds the "
+                      "key reads it, and this file has more that upstream lacks, as a fork's "
+                      f"files do: {shown}")
 
 
 def _upstream_only(e: R, points: ForkPoints) -> bool:
