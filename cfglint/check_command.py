@@ -1,7 +1,7 @@
 """One ``cfglint check`` run: settings, discovery, linting (and fixing), output, exit code.
 
 The command line (``cfglint.cli``) only parses options into a ``CheckRequest``; files and
-standard input go through the same runner and the same exit-code rule (DESIGN §4): 0
+standard input go through the same runner and the same exit-code rule: 0
 when nothing at or above each file's fail level remains, 1 when something does (after
 fixing, with --fix), 2 for usage errors and internal failures (raised, not returned;
 a failure inside one file is a CFG004 finding, exit 2 only with

@@ -2,7 +2,7 @@
 ``schema``, ``probe``, ``review``. Click commands only: ``cfglint.check_command`` runs a check,
 ``cfglint.facts.show`` prints facts; choices (formats, families) come from the registries.
 
-Exit codes (DESIGN §4): 0 when nothing at or above the fail level remains, 1 when
+Exit codes: 0 when nothing at or above the fail level remains, 1 when
 something does (after fixing, with --fix), 2 for usage errors and internal
 failures. A file that does not parse is a finding (CFG001), not exit 2, and so is a file
 cfglint itself fails on (CFG004 "internal error"): the other files are still reported;

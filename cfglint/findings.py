@@ -75,7 +75,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.message)
 
     def to_json(self, doc: Document | None = None) -> dict[str, Any]:
-        """The DESIGN §4 JSON contract."""
+        """The JSON finding contract (one object per finding)."""
         fix: dict[str, Any] | None = None
         if self.fix is not None:
             edits = []

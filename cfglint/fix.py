@@ -1,6 +1,6 @@
 """Apply fixes: non-overlapping edits, re-parse, re-lint, repeat to a fixpoint.
 
-Each round is verified before it is kept (DESIGN §3.2): the text must parse,
+Each round is verified before it is kept: the text must parse,
 the family must not change, and the trainer's view of the tree may differ from
 the previous one only at the key paths the applied fixes declare. A fix that
 fails verification is dropped, never written; ``cfglint.write`` writes the result.

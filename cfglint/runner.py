@@ -1,6 +1,6 @@
 """Lint (and fix) many files, using every core when there are many.
 
-One bad file never stops the run (DESIGN §3.6): whatever goes wrong inside cfglint while it
+One bad file never stops the run: whatever goes wrong inside cfglint while it
 reads, lints, fixes or writes one file becomes a finding for that file (CFG004 "internal
 error", CFG010 "not written") and the other files are still reported and fixed.
 

@@ -1,4 +1,4 @@
-"""Suppression comments (DESIGN §4).
+"""Suppression comments.
 
 ``# cfglint: ignore[CFG101,CFG205]`` at the end of a key's line, or alone on the
 line above it, covers that key's whole node (key and value, nested children

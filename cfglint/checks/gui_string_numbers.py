@@ -21,7 +21,8 @@ from cfglint.facts.values import gui_float, gui_int
 from cfglint.findings import Edit, Finding, Fix
 from cfglint.source.document import Mapping, Scalar, resolve_alias
 
-# key → (conversion, fallback), as in update_my_data (research/keys/kohya_ss.json load_coercion)
+# key → (conversion, fallback), as update_my_data converts them
+# (bmaltais/kohya_ss:kohya_gui/common_gui.py)
 INT_KEYS: dict[str, int] = {
     "clip_skip": 0, "epoch": 0, "gradient_accumulation_steps": 0, "keep_tokens": 0,
     "lr_warmup": 0, "max_data_loader_n_workers": 0, "max_train_epochs": 0,

@@ -1,4 +1,4 @@
-"""CFG703: two keys that state the same quantity (rules.md §1.G).
+"""CFG703: two keys that state the same quantity.
 
 Known pairs, each with the trainer's rule for which one wins:
 

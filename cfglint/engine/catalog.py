@@ -1,4 +1,4 @@
-"""Rules are data: one YAML file per rule (DESIGN §5), loaded and cached here.
+"""Rules are data: one YAML file per rule, loaded and cached here.
 
 A rule either states a condition over facts (``when``, evaluated by
 ``cfglint.engine.expr``) or names a Python check in ``cfglint/checks/`` (``check``)

@@ -4,7 +4,7 @@ Rule files (and users' own rule folders) state conditions such as
 ``optimizer.is_8bit and effective_lr > threshold``. They are parsed with
 Python's ``ast`` and evaluated by walking a whitelist of node types: no
 ``eval``, no attribute access on objects (a dotted name is one fact name), no
-subscripts, comprehensions or lambdas, bounded size and exponents (DESIGN §5).
+subscripts, comprehensions or lambdas, bounded size and exponents.
 
 Unknown values propagate with Kleene logic: ``False and ?`` is False, ``True or
 ?`` is True, anything else touching an Unknown is Unknown, and a rule whose

@@ -1,4 +1,4 @@
-"""Derived quantities that rules need (rules.md §2.1), as plain functions.
+"""Derived quantities that rules need, as plain functions.
 
 The hard parts of the rules (step arithmetic, warmup units, effective LR, the LR
 curve; the EMA schedules live in ``cfglint.facts.ema`` and are re-exported here) are
@@ -28,7 +28,7 @@ WarmupUnit = Literal["steps", "ratio", "percent"]
 
 
 def lora_scale(alpha: float, rank: float, rank_stabilized: bool = False) -> float:
-    """Multiplier on the adapter output: α/r, or α/√r with rsLoRA (rules.md CFG204).
+    """Multiplier on the adapter output: α/r, or α/√r with rsLoRA.
 
     kohya (``sd-scripts:networks/lora.py``), LyCORIS, PEFT, ai-toolkit and diffusers all
     compute ``(α/r)·B·A·x``; rsLoRA (Kalajdzievski 2023) uses ``α/√r``.
@@ -71,7 +71,7 @@ def total_steps_opt(steps: int | None = None, epochs: int | None = None,
     ``epochs × epoch_steps`` when epochs are given (sd-scripts: ``max_train_epochs``
     overrides ``max_train_steps``), else ``steps // micro_per_step``: ai-toolkit's legacy
     ``gradient_accumulation_steps: k`` counts ``train.steps`` in micro-steps
-    (``ai-toolkit:toolkit/config_modules.py``, rules.md CFG310).
+    (``ai-toolkit:toolkit/config_modules.py``).
     """
     if micro_per_step <= 0:
         raise ValueError("micro_per_step must be positive")
@@ -110,8 +110,8 @@ def warmup_steps_opt(raw: float | None, unit: WarmupUnit, total: int | None = No
     * ``override``: kohya_ss's ``lr_warmup_steps`` replaces ``lr_warmup`` when > 0.
     * ``scheduler_steps_per_opt``: accelerate steps a wrapped scheduler once per process
       per optimizer step (``accelerate:src/accelerate/scheduler.py``) and sd-scripts
-      passes an int warmup unscaled, so it lasts ``raw / num_processes`` optimizer steps
-      (rules.md CFG308). Ratios scale with the horizon and are unaffected.
+      passes an int warmup unscaled, so it lasts ``raw / num_processes`` optimizer steps.
+      Ratios scale with the horizon and are unaffected.
     """
     if scheduler_steps_per_opt <= 0:
         raise ValueError("scheduler_steps_per_opt must be positive")

@@ -1,7 +1,7 @@
 """Canonical facts: trainer-neutral values with provenance.
 
 Adapters in ``cfglint/families/`` map each trainer's native keys onto the
-canonical names of rules.md §0 (``lr``, ``optimizer.name``, ``ema.decay``, ...).
+canonical names of facts/names.py (``lr``, ``optimizer.name``, ``ema.decay``, ...).
 Every Fact says what the trainer will see, where it came from (``explicit`` in
 the file, trainer ``default``, ``derived``, ``mapped``: a literal from the user
 mapping), and where it is in which file, so a finding can point at it and a fix

@@ -2,7 +2,7 @@
 
 The view comes from ``cfglint.pipeline.trainer_view`` with the file's settings, so the
 facts printed are the ones ``check`` lints: same detection, same user mapping, same
-derived numbers. The JSON follows DESIGN §4: one object per file,
+derived numbers. The JSON is: one object per file,
 ``{"path","family","loader","facts":{NAME:{"value","origin","key","line","note"}},"notes"}``
 with ``origin`` one of explicit, default, derived, mapped, unknown.
 """

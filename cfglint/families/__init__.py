@@ -42,7 +42,7 @@ FAMILY_NAMES: tuple[str, ...] = tuple(c.name for c in FAMILY_CLASSES)
 _MODELINE = re.compile(r"^\s*#\s*yaml-language-server\s*:\s*\$schema=(\S+)", re.MULTILINE)
 # a cfglint schema by name: its `$id` (urn:cfglint:schema:kohya), the short cfglint:kohya, or
 # a file or URL whose last part is <family>.schema.json (what `cfglint schema -o` writes;
-# the old https://cfglint.dev/schemas/... addresses too)
+# an older modeline's http(s) address of a schema file too)
 _SCHEMA_NAME = re.compile(r"^(?:urn:)?cfglint:(?:schema:)?([A-Za-z-]+)$"
                           r"|(?:^|[/\\])([A-Za-z-]+)\.schema\.json$")
 

@@ -1,6 +1,6 @@
 """`--model module:factory`: the user's model, run in a subprocess with a time limit.
 
-The hook is user code, so it never runs in the cfglint process (DESIGN §3.4): a child
+The hook is user code, so it never runs in the cfglint process: a child
 process imports it, calls ``factory(spec)`` and runs the probe around the object it
 returns; any failure there (import error, exception, crash, timeout) comes back as a
 "could not run" report instead of a traceback.

@@ -1,4 +1,4 @@
-"""Training objectives per family, with the config's weighting (rules.md §3.4).
+"""Training objectives per family, with the config's weighting.
 
 Flow matching for flow families; ε- or v-prediction on SD's scaled-linear DDPM schedule
 with min-SNR-γ weighting and offset noise as configured; SEDD's score entropy on the

@@ -1,9 +1,10 @@
 """The probe run: pre-train the surrogate, attach adapters, replay the config's numerics.
 
 Each optimizer step does what the trainer does (autocast, accumulation, GradScaler,
-unscale, clipping with the trainer's semantics, step, EMA) and records what rules.md
-§3.6 asks for. The first non-finite step is re-run with forward hooks and under
-``torch.autograd.detect_anomaly`` to name the module and operation that produced it.
+unscale, clipping with the trainer's semantics, step, EMA) and records what the checks
+read (loss, gradient norms, clipping, scale, activation peaks). The first non-finite
+step is re-run with forward hooks and under ``torch.autograd.detect_anomaly`` to name
+the module and operation that produced it.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class Setup:
 
 
 def _pretrain(model: Surrogate, steps: int, lr: float, gen: torch.Generator) -> dict[str, Any]:
-    """Brief fp32 pre-training so the frozen base is not random (rules.md §3.3)."""
+    """Brief fp32 pre-training so the frozen base is not random."""
     model.phase = "pretrain"
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)

@@ -2,7 +2,7 @@
 
 The probe cannot run 10 000 steps, so probe step i is mapped to a real step t_i that
 covers the warmup ramp, holds the peak for at least half of the probe, and includes the
-first sample step (rules.md §3.5). The formulas restate the documented behaviour of the
+first sample step. The formulas restate the documented behaviour of the
 trainers' schedulers (warmup is linear from 0 at step 0); no torch here.
 """
 

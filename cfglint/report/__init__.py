@@ -1,7 +1,7 @@
 """Reporters: one module per output format, imported only when asked for.
 
 The registry stays import-light so that ``cfglint check`` pays only for the
-format it prints (DESIGN §3.7); every reporter returns the whole output as one
+format it prints; every reporter returns the whole output as one
 string so the CLI decides where it goes.
 """
 

@@ -1,6 +1,6 @@
 """What every reporter shares: options, the one finding order, and rule metadata.
 
-Review bots fingerprint and diff our output (DESIGN §3.5), so every format walks
+Review bots fingerprint and diff our output, so every format walks
 findings in the same order and describes a rule the same way, including codes
 that have no rule file (built-in checks such as CFG004).
 """

@@ -1,4 +1,4 @@
-"""``--format json``: the DESIGN §4 finding contract, one array for all files.
+"""``--format json``: the finding contract (README, JSON output), one array for all files.
 
 Each finding's ``path`` is the file's display path (relative, '/'-separated when
 the CLI set one), so the same run gives the same bytes on every machine.

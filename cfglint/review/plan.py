@@ -1,4 +1,4 @@
-"""The review as data (DESIGN §4 "Review plan"): what to comment, what to resolve, and the
+"""The review as data: what to comment, what to resolve, and the
 summary. ``--dry-run --format json`` prints it; a poster carries it out, and a plan saved
 by an untrusted job can be posted later by a trusted one (``--plan FILE``).
 """

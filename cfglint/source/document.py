@@ -1,8 +1,8 @@
 """The format-neutral tree every reader produces.
 
 A Document keeps the original text and, for every node, the exact character span
-it came from. Fixes are edits on those spans, so nothing outside an edit can move
-(DESIGN §3.1). Readers for YAML, TOML, JSON and Python all produce this shape, so
+it came from. Fixes are edits on those spans, so nothing outside an edit can move.
+Readers for YAML, TOML, JSON and Python all produce this shape, so
 rules and the fixer never care which format they are looking at.
 """
 

@@ -1,7 +1,7 @@
 """Bytes on disk → Document: decoding, BOM, size limits, and the format by name.
 
 Everything that makes a file unreadable becomes a located ParseProblem (CFG004
-for binary, non-UTF-8 or oversized input), never an exception (DESIGN §3.6).
+for binary, non-UTF-8 or oversized input), never an exception.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Shared pieces of the surrogates: sizes, activation presets, LoRA, attention, data.
 
-Surrogates are width-faithful and depth-reduced (rules.md §3.3): the LoRA-targeted
+Surrogates are width-faithful and depth-reduced: the LoRA-targeted
 projections keep the real hidden sizes at ``--size full`` so optimizer statistics and
 bitsandbytes' 8-bit path (tensors of 4096+ elements) are representative.
 """
@@ -19,7 +19,7 @@ from torch import nn
 
 @runtime_checkable
 class ProbeModel(Protocol):
-    """What the probe trains (rules.md §3.7); surrogates and user hooks both implement it."""
+    """What the probe trains; surrogates and user hooks both implement it."""
 
     def modules_to_adapt(self) -> Iterable[tuple[str, nn.Module]]: ...
     def sample_batch(self, batch_size: int, gen: torch.Generator) -> dict[str, Any]: ...
