@@ -29,10 +29,7 @@ class Handled:
 def handled(index: RepoIndex, dispatch: Dispatch) -> Handled | None:
     """The names the repository's code dispatches on; None when it defines no such
     function or registration (the trainer's code is not in this repository)."""
-    key = ("dispatch", dispatch)
-    if key not in index.extras:
-        index.extras[key] = _read(index, dispatch)
-    found = index.extras[key]
+    found = index.extra(("dispatch", dispatch), lambda: _read(index, dispatch))
     return found if isinstance(found, Handled) else None
 
 

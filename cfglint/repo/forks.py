@@ -161,10 +161,7 @@ def _by_dispatch(e: R, dispatch: Dispatch, index: RepoIndex) -> bool | None:
 
 def _structs(index: RepoIndex, decl: OptionStructs) -> StructSet | None:
     """The repository's own copy of the option structs (the one at upstream's path first)."""
-    key = ("structs", decl)
-    if key not in index.extras:
-        index.extras[key] = _read_structs(index, decl)
-    found = index.extras[key]
+    found = index.extra(("structs", decl), lambda: _read_structs(index, decl))
     return found if isinstance(found, StructSet) else None
 
 

@@ -11,7 +11,7 @@ cached per root for the life of the process (one command line run); ``forget`` d
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +50,12 @@ class RepoIndex:
     def complete(self) -> bool:
         """Every Python file of the repository was within reach."""
         return not self.truncated and not self.skipped_large
+
+    def extra(self, key: tuple[str, object], read: Callable[[], object]) -> object:
+        """What another reader found in the repository under ``key``, read once."""
+        if key not in self.extras:
+            self.extras[key] = read()
+        return self.extras[key]
 
     def text(self, rel: Path) -> str | None:
         if rel not in self._texts:

@@ -62,14 +62,3 @@ class Noted:
     node: Scalar
     value: str
     upstream: tuple[str, ...]  # upstream's names, from the schema at that key
-
-
-def label(path: KeyPath) -> str:
-    """The key as messages name it: the last key, with list indices after it."""
-    out = ""
-    for part in reversed(path):
-        if isinstance(part, int):
-            out = f"[{part}]" + out
-        else:
-            return part + out
-    return out or "the document"

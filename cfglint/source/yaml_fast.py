@@ -121,14 +121,3 @@ def tabs_as_ruamel(text: str, quoted: Callable[[], Iterable[Span]],
             inside[k] = 1
             k += 1
     return all(inside)
-
-
-def event_kinds() -> dict[type, str]:
-    """libyaml's event classes by the kind the reader dispatches on."""
-    from yaml import events as ev
-
-    return {ev.StreamStartEvent: "stream-start", ev.StreamEndEvent: "stream-end",
-            ev.DocumentStartEvent: "document-start", ev.DocumentEndEvent: "document-end",
-            ev.ScalarEvent: "scalar", ev.AliasEvent: "alias",
-            ev.SequenceStartEvent: "sequence-start", ev.SequenceEndEvent: "sequence-end",
-            ev.MappingStartEvent: "mapping-start", ev.MappingEndEvent: "mapping-end"}

@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from cfglint.source.comments import hash_comments
@@ -265,7 +266,9 @@ def read_yaml_fast(path: str, text: str) -> Document | None:
     if not yaml_fast.usable(text):
         return None
     try:
-        doc = _read(path, text, _Parser(yaml_fast.events(text), yaml_fast.event_kinds(),
+        from yaml import events  # usable(): PyYAML with libyaml is there
+
+        doc = _read(path, text, _Parser(yaml_fast.events(text), _kinds_of(events),
                                         yaml_fast.empty_value))
     except yaml_fast.Declined:
         return None
@@ -286,14 +289,25 @@ def _ruamel_events(text: str) -> Iterator[Any]:
     return iter(YAML(typ="safe", pure=True).parse(text))
 
 
-def _ruamel_kinds() -> dict[type, str]:
-    from ruamel.yaml import events as ev
+# event class names, the same in ruamel.yaml and PyYAML, by the kind the parser dispatches on
+_EVENT_KINDS = {
+    "StreamStartEvent": "stream-start", "StreamEndEvent": "stream-end",
+    "DocumentStartEvent": "document-start", "DocumentEndEvent": "document-end",
+    "ScalarEvent": "scalar", "AliasEvent": "alias",
+    "SequenceStartEvent": "sequence-start", "SequenceEndEvent": "sequence-end",
+    "MappingStartEvent": "mapping-start", "MappingEndEvent": "mapping-end",
+}
 
-    return {ev.StreamStartEvent: "stream-start", ev.StreamEndEvent: "stream-end",
-            ev.DocumentStartEvent: "document-start", ev.DocumentEndEvent: "document-end",
-            ev.ScalarEvent: "scalar", ev.AliasEvent: "alias",
-            ev.SequenceStartEvent: "sequence-start", ev.SequenceEndEvent: "sequence-end",
-            ev.MappingStartEvent: "mapping-start", ev.MappingEndEvent: "mapping-end"}
+
+def _kinds_of(events: ModuleType) -> dict[type, str]:
+    """A YAML library's event classes by kind (``events`` is its ``events`` module)."""
+    return {getattr(events, name): kind for name, kind in _EVENT_KINDS.items()}
+
+
+def _ruamel_kinds() -> dict[type, str]:
+    from ruamel.yaml import events
+
+    return _kinds_of(events)
 
 
 def _read(path: str, text: str, parser: _Parser) -> Document:

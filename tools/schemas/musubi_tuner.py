@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.schemas.common import Json, Tree, header, load_descriptions, load_keys
-from tools.schemas.nodes import closed_node
+from tools.schemas.nodes import closed_node, flattened_config
 
 SCHEMAS = ["musubi-tuner", "musubi-tuner-dataset"]
 TRAINER = "musubi-tuner"
@@ -53,20 +53,13 @@ def _training(data: Path, inv: Json) -> Json:
             s["examples"] = s.pop("enum")
 
     ctx = {"tweak": tweak, "where": _where, "desc": load_descriptions(data, "musubi-tuner")}
-    tree = Tree()
-    for path, meta in keys.items():
-        tree.add(path, meta)
-    props = {name: closed_node(sub, name, keys.get, ctx) for name, sub in sorted(tree.keys.items())}
-    doc = header("musubi-tuner", "musubi-tuner training config (--config_file)",
-                 "kohya-ss/musubi-tuner TOML given to --config_file of a training script "
-                 "(wan, hv, fpack, flux_kontext, flux_2, qwen_image, zimage, ...). Top-level "
-                 "tables are flattened into one namespace; values reach the script without "
-                 "argparse's conversion or choices check; a key one script does not know is "
-                 "ignored by it.", TRAINER)
-    return {**doc, "type": "object", "x-cfglint-flatten": True, "properties": props,
-            "additionalProperties": {"$ref": "#/$defs/section"},
-            "$defs": {"section": {"$ref": "#", "description":
-                                  "A table; musubi-tuner ignores its name and reads its keys."}}}
+    return flattened_config(
+        keys, ctx, "musubi-tuner", "musubi-tuner training config (--config_file)",
+        "kohya-ss/musubi-tuner TOML given to --config_file of a training script "
+        "(wan, hv, fpack, flux_kontext, flux_2, qwen_image, zimage, ...). Top-level "
+        "tables are flattened into one namespace; values reach the script without "
+        "argparse's conversion or choices check; a key one script does not know is "
+        "ignored by it.", TRAINER)
 
 
 def _dataset(data: Path, inv: Json) -> Json:

@@ -19,6 +19,7 @@ from tools.schemas.common import (
     Json,
     Tree,
     describe,
+    header,
 )
 
 # --- closed objects -----------------------------------------------------------------------------
@@ -211,3 +212,17 @@ class OpenBuild:
         if tree.item is not None:
             sch["items"] = self.node(tree.item, f"{path}.[]")
         return sch
+
+
+def flattened_config(keys: dict[str, Json], ctx: Json, name: str, title: str, about: str,
+                     trainer: str) -> Json:
+    """The schema of a kohya-style ``--config_file`` TOML: top-level tables are flattened
+    into one argparse namespace, so their names are free and each holds option keys."""
+    tree = Tree()
+    for path, meta in keys.items():
+        tree.add(path, meta)
+    props = {key: closed_node(sub, key, keys.get, ctx) for key, sub in sorted(tree.keys.items())}
+    return {**header(name, title, about, trainer), "type": "object", "x-cfglint-flatten": True,
+            "properties": props, "additionalProperties": {"$ref": "#/$defs/section"},
+            "$defs": {"section": {"$ref": "#", "description":
+                                  f"A table; {trainer} ignores its name and reads its keys."}}}

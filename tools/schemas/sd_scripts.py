@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.schemas.common import Json, Tree, header, load_descriptions, load_keys
-from tools.schemas.nodes import closed_node
+from tools.schemas.nodes import closed_node, flattened_config
 
 SCHEMAS = ["kohya", "kohya-dataset"]
 
@@ -83,19 +83,12 @@ def _config_file(data: Path) -> Json:
             s["anyOf"] = [{"type": "string"}, {"const": False}]
 
     ctx = {"tweak": tweak, "where": where, "desc": load_descriptions(data, "kohya")}
-    tree = Tree()
-    for path, meta in keys.items():
-        tree.add(path, meta)
-    props = {name: closed_node(sub, name, keys.get, ctx) for name, sub in sorted(tree.keys.items())}
-    doc = header("kohya", "sd-scripts training config (--config_file)",
-                 "kohya-ss/sd-scripts TOML given to --config_file. Top-level tables are "
-                 "flattened into one namespace (their names are free); values reach the "
-                 "script without argparse's conversion or choices check, so types are strict.",
-                 "sd-scripts")
-    return {**doc, "type": "object", "x-cfglint-flatten": True, "properties": props,
-            "additionalProperties": {"$ref": "#/$defs/section"},
-            "$defs": {"section": {"$ref": "#", "description":
-                                  "A table; sd-scripts ignores its name and reads its keys."}}}
+    return flattened_config(
+        keys, ctx, "kohya", "sd-scripts training config (--config_file)",
+        "kohya-ss/sd-scripts TOML given to --config_file. Top-level tables are "
+        "flattened into one namespace (their names are free); values reach the "
+        "script without argparse's conversion or choices check, so types are strict.",
+        "sd-scripts")
 
 
 def _dataset_config(data: Path) -> Json:
