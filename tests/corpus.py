@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from cfglint.findings import FileResult
+from cfglint.runner import Job, run_many
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -37,3 +40,14 @@ def manifest() -> list[dict[str, str]]:
 def corpus_files() -> list[Path]:
     root = require_corpus()
     return [root / row["corpus_path"] for row in manifest()]
+
+
+def lint_relative(root: Path, paths: list[str]) -> list[FileResult]:
+    """cfglint on corpus files, run from the corpus root so that results name the paths
+    relative to it, as the reviewed lists do."""
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return run_many([Job(p) for p in paths])
+    finally:
+        os.chdir(cwd)

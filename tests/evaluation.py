@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import collections
 import csv
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus import lint_relative
+
 from cfglint.findings import FileResult
-from cfglint.runner import Job, run_many
 
 DATA = Path(__file__).resolve().parent / "data"
 SET_FILE = DATA / "evaluation_set.tsv"
@@ -57,12 +57,7 @@ def verdicts() -> dict[FindingKey, Verdict]:
 
 def lint(root: Path, paths: list[str]) -> list[FileResult]:
     """cfglint on the set, with paths relative to the corpus root as the verdicts name them."""
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        return run_many([Job(p) for p in paths])
-    finally:
-        os.chdir(cwd)
+    return lint_relative(root, paths)
 
 
 @dataclass

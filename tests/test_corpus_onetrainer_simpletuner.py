@@ -5,16 +5,14 @@ trainers cfglint does not support get none of these trainers' findings."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from corpus import manifest, require_corpus
+from corpus import lint_relative, manifest, require_corpus
 
 from cfglint.families import detect_family
 from cfglint.findings import FileResult
-from cfglint.runner import Job, run_many
 from cfglint.schema import schema_findings
 from cfglint.source.read import read_path
 
@@ -54,12 +52,7 @@ def _results(prefixes: tuple[str, ...]) -> Iterator[FileResult]:
     root = require_corpus()
     files = [row["corpus_path"] for row in manifest()
              if row["corpus_path"].startswith(prefixes)]
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        yield from run_many([Job(f) for f in files])
-    finally:
-        os.chdir(cwd)
+    yield from lint_relative(root, files)
 
 
 @pytest.fixture(scope="module")

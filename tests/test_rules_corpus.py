@@ -8,11 +8,8 @@ test also prints findings per rule, the figure the closing notes report.
 from __future__ import annotations
 
 import collections
-import os
 
-from corpus import require_corpus
-
-from cfglint.runner import Job, run_many
+from corpus import lint_relative, require_corpus
 
 # (corpus path, code, key path) → why it is a real defect of that file
 REVIEWED_ERRORS: dict[tuple[str, str, str], str] = {
@@ -114,12 +111,7 @@ def test_every_error_on_the_corpus_is_a_reviewed_real_defect() -> None:
     root = require_corpus()
     files = [str(p.relative_to(root)) for p in sorted(root.rglob("*"))
              if p.suffix in (".yaml", ".yml", ".toml", ".json") and p.is_file()]
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        results = run_many([Job(f) for f in files])
-    finally:
-        os.chdir(cwd)
+    results = lint_relative(root, files)
     per_rule: collections.Counter[str] = collections.Counter()
     errors = set()
     for r in results:
@@ -162,12 +154,7 @@ def test_rule_warnings_on_the_added_trainers_files_are_reviewed() -> None:
     root = require_corpus()
     files = [str(p.relative_to(root)) for folder in TRAINER_FOLDERS
              for p in sorted((root / folder).rglob("*")) if p.suffix in (".toml", ".json")]
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        results = run_many([Job(f) for f in files])
-    finally:
-        os.chdir(cwd)
+    results = lint_relative(root, files)
     found = {(r.path, f.code, f.key_text) for r in results for f in r.findings
              if f.severity in ("warning", "error") and f.code not in SCHEMA_CODES}
     assert sorted(found - REVIEWED_TRAINER_WARNINGS.keys()) == []

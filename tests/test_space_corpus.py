@@ -4,12 +4,10 @@ false error; and the space families never claim an ordinary training config."""
 from __future__ import annotations
 
 import collections
-import os
 
-from corpus import manifest, require_corpus
+from corpus import lint_relative, manifest, require_corpus
 
 from cfglint.families import claim, detect_scores
-from cfglint.runner import Job, run_many
 from cfglint.source.read import format_for, read_path
 
 SPACE = "search-spaces/"
@@ -56,12 +54,7 @@ def test_every_finding_on_the_search_space_corpus_is_reviewed_and_no_error_is_fa
     root = require_corpus()
     files = [str(p.relative_to(root)) for p in sorted((root / SPACE).rglob("*"))
              if p.is_file() and format_for(str(p))]
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        results = run_many([Job(f) for f in files])
-    finally:
-        os.chdir(cwd)
+    results = lint_relative(root, files)
     found = {(r.path, f.code) for r in results for f in r.findings}
     assert found == set(REVIEWED)
     errors = {(r.path, f.code) for r in results for f in r.findings if f.severity == "error"}

@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-import os
-
-from corpus import manifest, require_corpus
-
-from cfglint.runner import Job, run_many
+from corpus import lint_relative, manifest, require_corpus
 
 # corpus path prefixes of files no supported trainer reads
 UNSUPPORTED = (
@@ -25,12 +21,7 @@ def test_files_of_unsupported_trainers_get_no_trainer_specific_findings() -> Non
     files = [row["corpus_path"] for row in manifest()
              if row["corpus_path"].startswith(UNSUPPORTED)]
     assert len(files) > 60
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        results = run_many([Job(f) for f in files])
-    finally:
-        os.chdir(cwd)
+    results = lint_relative(root, files)
     claimed = sorted(f"{r.path}: {r.family}" for r in results
                      if r.family != "generic" and r.doc.ok)
     specific = sorted(f"{r.path}: {f.code} {f.key_text}" for r in results for f in r.findings
