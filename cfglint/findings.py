@@ -29,6 +29,8 @@ class Edit:
 
 @dataclass
 class Fix:
+    """A fix of one finding: its edits and how safe applying them is."""
+
     safety: Safety
     message: str
     edits: list[Edit]
@@ -48,6 +50,8 @@ class Related:
 
 @dataclass
 class Finding:
+    """One problem in one file, located, with its fix if there is one."""
+
     code: str
     name: str
     severity: Severity

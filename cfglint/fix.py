@@ -25,6 +25,8 @@ Linter = Callable[[Document], FileResult]
 
 @dataclass
 class FixOutcome:
+    """What the fix loop ends with: the fixed text and the findings left on it."""
+
     text: str
     applied: int
     result: FileResult  # the lint result of the final text

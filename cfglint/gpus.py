@@ -36,6 +36,8 @@ _CC = re.compile(r"^(?:sm_?|cc)?(\d{1,3})(?:\.(\d))?$")
 
 @dataclass(frozen=True)
 class Gpu:
+    """A GPU the user targets (--target-gpu): what its compute capability supports."""
+
     name: str  # as the user wrote it
     compute_capability: float
 

@@ -9,6 +9,7 @@ command line's own code for every error it reports.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -19,15 +20,27 @@ from typing import NoReturn
 SUBCOMMANDS = frozenset({"check", "facts", "rule", "rules", "schema", "probe", "review"})
 # environment variables the ``check`` command's options read (click parses them)
 ENV_OPTIONS = ("CFGLINT_OUTPUT_FORMAT",)
+# allocations between two collections of the youngest generation (CPython's default: 700)
+GC_YOUNG_THRESHOLD = 200_000
 
 
 def main() -> None:
+    tune_gc()
     args = sys.argv[1:]
     if plain_check(args, os.environ):
         _check(args)
     from cfglint.cli import main as cli
 
     cli()
+
+
+def tune_gc() -> None:
+    """Collect cycles less often, as mypy does: a run allocates mostly long-lived objects
+    (modules, rules, a config's tree: a million nodes for a 10 MB file) and few cycles, and
+    at CPython's default thresholds the collector rescans them again and again (about 5 %
+    of a one-file run, 10 % of reading a big file). Unreachable cycles are still freed."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
 def plain_check(args: Sequence[str], env: Mapping[str, str]) -> bool:

@@ -32,6 +32,8 @@ TOO_MANY = "CFG012"
 
 @dataclass(frozen=True)
 class Job:
+    """One file to lint (and fix) and how: what a worker process is given."""
+
     path: str
     fix: bool = False
     unsafe: bool = False

@@ -272,6 +272,8 @@ class _Compiler:
 
 @dataclass
 class _Compiled:
+    """A family's schema compiled once per run, with how its trainer reads keys."""
+
     root: _S
     flatten: bool
     trainer: str
@@ -317,6 +319,8 @@ def _compile_document(schema: dict[str, Any], name: str) -> _Compiled:
 
 @dataclass
 class _Err:
+    """A schema violation before it becomes a Finding (or a quieter one)."""
+
     code: str
     span: Span
     path: KeyPath
@@ -331,6 +335,8 @@ class _Err:
 
 @dataclass
 class _Ctx:
+    """What validating one document carries along: the document, its trainer, values seen."""
+
     doc: Document
     family: Family
     compiled: _Compiled
@@ -809,6 +815,8 @@ def _rename(s: _S, entry: Entry, path: KeyPath, target: str, safety: Literal["sa
 
 @dataclass
 class _NearMiss:
+    """An unknown key that may be a misspelling of a key of this mapping's schema."""
+
     schema: _S
     mapping: Mapping
     entry: Entry

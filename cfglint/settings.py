@@ -39,6 +39,8 @@ class SettingsError(ValueError):
 
 @dataclass
 class Settings:
+    """The settings that apply to one file: from a settings file, or the defaults."""
+
     path: str | None = None  # the settings file, or None for defaults
     root: str = "."  # folder the settings apply from (globs are relative to it)
     select: list[str] | None = None

@@ -20,6 +20,8 @@ _DIRECTIVE = re.compile(r"cfglint:\s*(ignore|file-ignore)\[([A-Za-z0-9_,\s]*)\]"
 
 @dataclass
 class Suppression:
+    """An ``ignore`` comment: the codes it silences and the lines it covers."""
+
     kind: str  # ignore | file-ignore
     codes: list[str]
     comment: Span

@@ -41,6 +41,8 @@ class RuleFileError(ValueError):
 
 @dataclass
 class Example:
+    """A rule's example config and the findings (and fix) it must give."""
+
     config: str
     family: str
     expect: list[str]
@@ -61,6 +63,8 @@ class MessageVariant:
 
 @dataclass
 class Rule:
+    """A rule as its YAML file declares it, validated when loaded."""
+
     code: str
     name: str
     severity: Severity

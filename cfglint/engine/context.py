@@ -29,6 +29,8 @@ class FileState:
 
 @dataclass
 class CheckContext:
+    """What a check is given: the file's state, the rule and its parameters."""
+
     file: FileState
     rule: Rule
     params: dict[str, Any] = field(default_factory=dict)

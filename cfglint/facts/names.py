@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FactName:
+    """A canonical fact: its type and meaning, as `cfglint facts` documents it."""
+
     name: str
     type: str
     meaning: str

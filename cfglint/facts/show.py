@@ -33,6 +33,8 @@ _OPTIONAL = frozenset({"effective_lr.unet", "effective_lr.te"})  # only where th
 
 @dataclass
 class FactsReport:
+    """What `cfglint facts` prints for one file."""
+
     path: str
     family: str
     loader: str

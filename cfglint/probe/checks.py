@@ -26,6 +26,8 @@ STABILITY_CODES = ("P901", "P902", "P903", "P904")
 
 @dataclass
 class Check:
+    """One probe verdict (pass, warn or fail) with what it measured."""
+
     code: str
     name: str
     status: str

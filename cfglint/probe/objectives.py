@@ -25,6 +25,8 @@ def ddpm_alphas_cumprod(device: torch.device, steps: int = 1000) -> torch.Tensor
 
 @dataclass
 class DiffusionObjective:
+    """The training objective the probe's steps use, as the config sets it."""
+
     prediction: str = "epsilon"          # epsilon | v_prediction | flow
     min_snr_gamma: float | None = None
     noise_offset: float = 0.0

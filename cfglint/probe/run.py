@@ -30,6 +30,8 @@ MAX_CONSECUTIVE_SKIPS = 20
 
 @dataclass
 class Options:
+    """How the probe runs: device, model size, steps and the LR ladder."""
+
     steps: int | None = None
     device: str = "auto"
     size: str = "tiny"

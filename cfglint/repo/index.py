@@ -34,6 +34,8 @@ class Search:
 
 @dataclass
 class RepoIndex:
+    """The repository's files, listed once (bounded), with texts read on demand."""
+
     root: RepoRoot
     files: list[Path] = field(default_factory=list)  # relative to root, sorted
     truncated: bool = False  # MAX_FILES or MAX_TOTAL_BYTES cut the scan short

@@ -29,6 +29,8 @@ class Signature:
 
 @dataclass(frozen=True)
 class Registered:
+    """A class registered in a repository's registry, with its constructor."""
+
     variable: str  # the registry object: ARCH_REGISTRY
     name: str  # the name it is registered under (``suffix`` appended)
     line: int
@@ -38,6 +40,8 @@ class Registered:
 
 @dataclass
 class PyFacts:
+    """What one Python file of a repository declares, read without running it."""
+
     registered: list[Registered] = field(default_factory=list)
     # registry objects with a registration whose entry cannot be read statically
     dynamic: set[str] = field(default_factory=set)

@@ -17,6 +17,8 @@ How = Literal["git", "settings", "folder"]
 
 @dataclass(frozen=True)
 class RepoRoot:
+    """The root of the trainer repository a config belongs to, and how it was found."""
+
     path: Path
     how: How
 

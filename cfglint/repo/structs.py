@@ -26,12 +26,16 @@ _LISTS = frozenset({"list", "List", "tuple", "Tuple", "Sequence", "set", "frozen
 
 @dataclass(frozen=True)
 class Field:
+    """A field of an options struct, and the struct of its value if any."""
+
     child: str | None  # the struct class of the value, when the annotation names one
     via: Via = ""
 
 
 @dataclass
 class Struct:
+    """An options class of a repository (msgspec/dataclass style): its fields."""
+
     name: str
     line: int
     bases: tuple[str, ...]

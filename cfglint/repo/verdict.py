@@ -12,6 +12,8 @@ from cfglint.source.document import KeyPath, Scalar, Span
 
 @dataclass
 class Verdict:
+    """What a repository's own code says about one key, before it becomes a Finding."""
+
     code: str
     span: Span
     path: KeyPath

@@ -22,6 +22,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How findings are printed (colour, fixes, statistics, links)."""
+
     color: bool = False
     show_fixes: bool = True
     statistics: bool = False

@@ -22,6 +22,8 @@ _SAFETY_ORDER = ("safe", "unsafe", "suggest")
 
 @dataclass(frozen=True)
 class Row:
+    """One line of --statistics: a rule and how often it fired."""
+
     code: str
     name: str
     severity: str  # the most severe of the code's findings

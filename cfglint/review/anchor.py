@@ -18,6 +18,8 @@ from cfglint.source.document import KeyPath
 
 @dataclass(frozen=True)
 class Anchor:
+    """The lines a review comment is attached to."""
+
     start_line: int
     line: int  # the last line (GitHub's ``line`` of a multi-line comment)
     via: KeyPath | None = None  # the changed key it depends on, when not on its own lines

@@ -21,6 +21,8 @@ from cfglint.source.read import format_for
 
 @dataclass
 class ReviewOptions:
+    """How a review compares base and head."""
+
     base: str | None = None
     head: str = "HEAD"
     unsafe: bool = False

@@ -39,6 +39,8 @@ def track(side: Side) -> list[Tracked]:
 
 @dataclass
 class Classified:
+    """Findings of a change: new in head, fixed by it, or already there."""
+
     new: list[Tracked]
     fixed: list[Tracked]
     existing: list[Tracked]

@@ -41,6 +41,8 @@ class Hunk:
 
 @dataclass
 class FileDiff:
+    """The hunks of one changed file between base and head."""
+
     path: str
     hunks: list[Hunk]
 

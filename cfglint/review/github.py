@@ -52,6 +52,8 @@ class PostError(RuntimeError):
 
 @dataclass(frozen=True)
 class GitHubTarget:
+    """The pull request a review posts to on GitHub."""
+
     api: str
     graphql: str
     owner: str

@@ -24,6 +24,8 @@ _OPEN_SUGGESTION = re.compile(r"^(`{3,})suggestion$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class GitLabTarget:
+    """The merge request a review posts to on GitLab."""
+
     api: str
     project: str  # id or url-encoded path
     iid: int

@@ -37,6 +37,8 @@ class HttpError(RuntimeError):
 
 @dataclass
 class Response:
+    """An HTTP response, decoded: what the review clients need of it."""
+
     status: int
     headers: dict[str, str]  # names lower-cased
     body: Any
@@ -68,6 +70,8 @@ def _decode(data: bytes) -> Any:
 
 @dataclass
 class Client:
+    """A small HTTP client for review APIs, with retries and rate-limit waits."""
+
     base_url: str
     headers: dict[str, str]
     sleep: Callable[[float], None] = time.sleep

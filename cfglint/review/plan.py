@@ -45,6 +45,8 @@ class Comment:
 
 @dataclass
 class Plan:
+    """What a review will do, before it posts anything (--plan output)."""
+
     base: str
     head: str
     new: int

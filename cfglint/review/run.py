@@ -27,6 +27,8 @@ Poster = GitHubPoster | GitLabPoster
 
 @dataclass
 class ReviewRequest:
+    """Everything `cfglint review` was asked to do."""
+
     options: ReviewOptions = field(default_factory=ReviewOptions)
     dry_run: bool = False
     fmt: str = "text"

@@ -65,6 +65,8 @@ class HeadSettings:
 
 @dataclass(frozen=True)
 class SideJob:
+    """Linting one file as it is at one side (base or head) of a change."""
+
     root: str
     rel: str  # the file's path at head
     data: bytes

@@ -25,6 +25,8 @@ class Thread:
 
 @dataclass
 class State:
+    """What an earlier review left on the pull request: comments, threads, summary."""
+
     posted: set[str] = field(default_factory=set)  # fingerprints of every cfglint comment
     threads: list[Thread] = field(default_factory=list)
     summary_id: str | None = None

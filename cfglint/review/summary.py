@@ -19,6 +19,8 @@ MAX_ROWS = 200
 
 @dataclass
 class SummaryInput:
+    """What the review's summary comment is written from."""
+
     base: str
     head: str
     classified: Classified

@@ -31,6 +31,8 @@ class Span(NamedTuple):
 
 @dataclass(slots=True)
 class Comment:
+    """A comment of the source, located."""
+
     span: Span
     text: str  # without the leading '#'
     own_line: bool  # True when nothing but whitespace precedes it on its line
@@ -391,6 +393,8 @@ class ParseProblem:
 
 @dataclass
 class Document:
+    """A parsed file: its text, tree of nodes with exact spans, comments and problems."""
+
     path: str
     text: str
     format: Format

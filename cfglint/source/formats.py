@@ -21,6 +21,8 @@ class Reader(Protocol):
 
 @dataclass(frozen=True)
 class SourceFormat:
+    """A file format: its suffixes, reader and writer."""
+
     name: Format
     suffixes: tuple[str, ...]
     reader: str  # "module:function" building a Document from text

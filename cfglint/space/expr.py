@@ -30,6 +30,8 @@ UNKNOWN: Any = _Unknown()
 
 @dataclass(frozen=True)
 class Interval:
+    """A closed interval of a numeric search-space parameter."""
+
     lo: float
     hi: float
 

@@ -37,6 +37,8 @@ _KINDS: dict[str, Kind] = {"suggest_int": "int", "suggest_categorical": "categor
 
 @dataclass
 class _State:
+    """What reading one Optuna objective carries along."""
+
     doc: Document
     pos: Positions
     space: Space

@@ -31,6 +31,8 @@ COUNTED = ("warning", "error")
 
 @dataclass
 class Point:
+    """One point of a search space and the config the trainer gets there."""
+
     values: dict[str, Any]  # parameter → value
     config: dict[str, Any]  # config key → value the trainer gets
 

@@ -54,6 +54,8 @@ def trainer_for(space: Space, settings: Settings) -> str | None:
 
 @dataclass
 class Region:
+    """Part of a search space where a rule fires, with one example finding."""
+
     code: str
     where: str  # the region in words
     every: bool  # the rule fires on every point of the region

@@ -28,6 +28,8 @@ class ProbeModel(Protocol):
 
 @dataclass(frozen=True)
 class Size:
+    """The shape of a probe model, scaled down from the real one."""
+
     width: int
     heads: int
     depth: int
