@@ -110,3 +110,14 @@ def test_the_plain_check_does_not_import_click(folder: Path) -> None:
              + FAST)
     status, _out, err = _run(probe, ["train.yaml"], folder)
     assert status == 1 and err.endswith("click=False")
+
+
+def test_the_entry_point_collects_cycles_less_often_than_python_s_default() -> None:
+    code = ("import gc, sys; from cfglint.launch import tune_gc; before = gc.get_threshold(); "
+            "tune_gc(); after = gc.get_threshold(); "
+            "print(before[0], after[0], before[1:] == after[1:], gc.isenabled())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=env())
+    default, tuned, rest_kept, enabled = proc.stdout.split()
+    assert int(tuned) > 100 * int(default)
+    assert rest_kept == "True" and enabled == "True"
