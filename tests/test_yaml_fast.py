@@ -4,6 +4,8 @@ documents; where it cannot be exact it declines and ruamel.yaml reads the file."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from yaml_texts import yaml_texts
 
 from cfglint.source import yaml_fast
 from cfglint.source.document import Alias, Document, Mapping, Node, Scalar, Sequence
-from cfglint.source.yaml_reader import FAST_FROM, read_yaml, read_yaml_fast
+from cfglint.source.yaml_reader import read_yaml, read_yaml_fast
 
 
 def _node(n: Node | None) -> Any:
@@ -77,7 +79,7 @@ def test_fast_path_declines_where_libyaml_reads_differently(text: str) -> None:
     assert read_yaml_fast("x.yaml", text) is None
 
 
-def test_large_files_take_the_fast_path_and_small_ones_do_not(monkeypatch: Any) -> None:
+def test_files_of_every_size_take_the_fast_path_unless_told_not_to(monkeypatch: Any) -> None:
     calls: list[int] = []
 
     def spy(path: str, text: str) -> Document | None:
@@ -85,14 +87,24 @@ def test_large_files_take_the_fast_path_and_small_ones_do_not(monkeypatch: Any) 
         return None
 
     monkeypatch.setattr("cfglint.source.yaml_reader.read_yaml_fast", spy)
-    big = "a: 1\n" * (FAST_FROM // 5 + 1)
+    big = "a: 1\n" * 20_000
     assert read_yaml("x.yaml", "a: 1\n").root is not None
     assert read_yaml("x.yaml", big).root is not None
-    assert calls == [len(big)]
+    assert read_yaml("x.yaml", "b: 2\n", fast=False).root is not None
+    assert calls == [5, len(big)]
+
+
+def test_a_file_libyaml_reads_does_not_import_ruamel_yaml() -> None:
+    code = ("import sys; from cfglint.source.yaml_reader import read_yaml; "
+            "doc = read_yaml('x.yaml', 'a: 1\\nb: [x, y]\\n'); "
+            "print(doc.root is not None, any(m.startswith('ruamel') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "False"]
 
 
 def test_without_libyaml_every_file_is_read_by_ruamel(monkeypatch: Any) -> None:
     monkeypatch.setattr(yaml_fast, "_parser", lambda: None)
-    text = "a: 1\n" * (FAST_FROM // 5 + 1)
+    text = "a: 1\n" * 20_000
     assert read_yaml_fast("x.yaml", text) is None
     assert read_yaml("x.yaml", text).root is not None

@@ -1,12 +1,15 @@
-"""YAML → Document, built from ruamel.yaml's parse events (libyaml's for large files).
+"""YAML → Document, built from parse events: libyaml's where it reads the text exactly as
+ruamel.yaml does, ruamel.yaml's everywhere else.
 
 Events (not the composed tree) are used because they carry the exact marks of
 every scalar and alias and never expand aliases, so an alias bomb costs no more
 than its text. Duplicate keys are recorded, not silently merged.
 
-ruamel.yaml's parser is pure Python (about 70 KB a second); from ``FAST_FROM`` characters
-on, libyaml makes the events where it reads the text exactly as ruamel.yaml does
-(``cfglint.source.yaml_fast``), and ruamel.yaml makes them everywhere else.
+ruamel.yaml's parser is pure Python (about 70 KB a second) and importing ruamel.yaml costs
+about as much as importing PyYAML: where PyYAML's libyaml is installed it makes the events
+(``cfglint.source.yaml_fast``) and a file it reads never imports ruamel.yaml; ruamel.yaml
+makes them for the texts libyaml would read differently or rejects (its messages are the
+ones users see).
 """
 
 from __future__ import annotations
@@ -37,9 +40,6 @@ from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_
 from cfglint.source.yaml_dialect import Dialect, resolve_plain, resolve_tagged
 
 MAX_EVENTS = 2_000_000
-# files from this many characters on are parsed by libyaml where it can (below it, importing
-# PyYAML costs more than ruamel.yaml's parse)
-FAST_FROM = 64 * 1024
 
 _STYLES = {None: "plain", "'": "single", '"': "double", "|": "literal", ">": "folded"}
 _PROP = re.compile(r"(?:![^\s]*|&[^\s,\[\]{}]+)\s*")
@@ -67,12 +67,14 @@ def scalar_view(s: Scalar, dialect: Dialect) -> Any:
 
 @dataclass(frozen=True)
 class _Parser:
-    """One parser's events, their kinds, and where it puts an empty mapping value
-    (``empty_value(text, index, flow)``: the offset ruamel.yaml gives it)."""
+    """One parser's events, their kinds, where it puts an empty mapping value
+    (``empty_value(text, index, flow)``: the offset ruamel.yaml gives it), and the errors
+    that are the text's problems (libyaml's: none, its errors decline the text)."""
 
     events: Iterator[Any]
     kinds: dict[type, str]
     empty_value: Callable[[str, int, bool], int]
+    errors: tuple[type[Exception], ...] = ()
 
 
 class _Builder:
@@ -244,17 +246,17 @@ def _runaway_quote(text: str, problem: ParseProblem) -> ParseProblem:
     return problem
 
 
-def read_yaml(path: str, text: str, fast: bool | None = None) -> Document:
+def read_yaml(path: str, text: str, fast: bool = True) -> Document:
     """Parse ``text``; on error return a Document with a located ParseProblem.
 
-    ``fast``: libyaml's events (True, where it can read the text exactly), ruamel.yaml's
-    (False), or by size (None: from FAST_FROM characters on).
+    ``fast``: libyaml's events where it can read the text exactly (True), else ruamel.yaml's.
     """
-    if fast is None:
-        fast = len(text) >= FAST_FROM
     doc = read_yaml_fast(path, text) if fast else None
     if doc is None:
-        doc = _read(path, text, _Parser(_ruamel_events(text), _ruamel_kinds(), _as_is))
+        from ruamel.yaml.error import YAMLError
+
+        doc = _read(path, text, _Parser(_ruamel_events(text), _ruamel_kinds(), _as_is,
+                                        (YAMLError,)))
     return doc
 
 
@@ -311,8 +313,6 @@ def _ruamel_kinds() -> dict[type, str]:
 
 
 def _read(path: str, text: str, parser: _Parser) -> Document:
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     builder = _Builder(text, parser)
     events = parser.events
     roots: list[Node] = []
@@ -332,15 +332,13 @@ def _read(path: str, text: str, parser: _Parser) -> Document:
             roots.append(builder.node(events, first, first_kind, (), None))
     except StopIteration:
         pass
-    except MarkedYAMLError as err:
-        problems.append(_runaway_quote(text, _problem_from(err, text)))
+    except parser.errors as err:
+        problems.append(_parser_problem(err, text))
     except _Refused as err:
         problems.append(ParseProblem(err.message, err.span.start, err.span.end, code=err.code))
     except _TooBig:
         problems.append(ParseProblem("more than 2,000,000 YAML events; refusing to lint", 0,
                                      code="CFG004"))
-    except YAMLError as err:
-        problems.append(ParseProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 0))
     except RecursionError:
         problems.append(ParseProblem("nesting too deep to lint", 0, code="CFG004"))
     root = roots[0] if roots and not problems else None
@@ -357,6 +355,15 @@ def _read(path: str, text: str, parser: _Parser) -> Document:
     if len(roots) > 1:
         doc.extra_roots = roots[1:]
     return doc
+
+
+def _parser_problem(err: Exception, text: str) -> ParseProblem:
+    """ruamel.yaml's error as a problem, located where its marks say."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    if isinstance(err, MarkedYAMLError):
+        return _runaway_quote(text, _problem_from(err, text))
+    return ParseProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 0)
 
 
 class _TooBig(Exception):
