@@ -423,6 +423,8 @@ def _skip(value: Any, ctx: _Ctx) -> bool:
 
 def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
                   ctx: _Ctx, ci: bool = False) -> _Err:
+    if ctx.probing:  # only whether the value fits is asked: no message, no did-you-mean
+        return _Err("CFG003", span, path, "", kind="bad-value")
     shown = ", ".join(repr(c) for c in choices[:_MAX_CHOICES_SHOWN])
     if len(choices) > _MAX_CHOICES_SHOWN:
         shown += f", … ({len(choices)} in all)"
