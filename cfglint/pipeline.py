@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cfglint import suppress
 from cfglint.causes import one_per_cause
@@ -96,8 +96,7 @@ def build_facts(doc: Document, family: Family, settings: Settings) -> Facts:
     return facts_for(doc, family, settings.mapping or None, settings.target_gpu)
 
 
-@dataclass(frozen=True)
-class TrainerView:
+class TrainerView(NamedTuple):
     """Which trainer reads a file, how cfglint knows, and the facts it reads from it:
     what ``check`` lints and ``cfglint facts`` prints, from the same settings."""
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
@@ -147,8 +147,7 @@ class _S:
         return [k for k in self.properties if k not in self.unread]
 
 
-@dataclass(frozen=True)
-class _Legacy:
+class _Legacy(NamedTuple):
     """Keys a versioned loader migrates (``x-cfglint-legacy``): accepted while the mapping's
     own version (``version_key``; absent is 0) is below the number given for the key."""
 

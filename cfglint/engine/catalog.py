@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cfglint.findings import Safety, Severity
 from cfglint.resources import rules_dir
@@ -53,8 +53,7 @@ class Example:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class MessageVariant:
+class MessageVariant(NamedTuple):
     """One wording of a rule's message, used where ``when`` holds (the last has none)."""
 
     text: str

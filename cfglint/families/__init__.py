@@ -7,8 +7,8 @@ cfglint schema, then ``--family``, then settings' family globs, then content.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from cfglint.families.ai_toolkit import AiToolkit
 from cfglint.families.base import CLAIM, MARGIN, Family, root_mapping
@@ -95,8 +95,7 @@ def detect_scores(doc: Document) -> dict[str, float]:
     return scores
 
 
-@dataclass(frozen=True)
-class Detection:
+class Detection(NamedTuple):
     """Which family reads a file, and how cfglint knows (shown by ``cfglint facts``)."""
 
     family: str

@@ -8,10 +8,9 @@ probe ask that object, never compare family names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 from cfglint.facts.model import Facts
 from cfglint.repo.declare import ForkPoints, OpenRegistry
@@ -69,8 +68,7 @@ class Program(Enum):
     SIMPLETUNER = "SimpleTuner"
 
 
-@dataclass(frozen=True)
-class ProbeDefaults:
+class ProbeDefaults(NamedTuple):
     """What the probe assumes when a fact is missing, per trainer."""
 
     lr: float = 1e-4

@@ -5,14 +5,13 @@ to them. Only data here: families import it at start-up."""
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from cfglint.source.document import KeyPath
 
 
-@dataclass(frozen=True)
-class NameRegistry:
+class NameRegistry(NamedTuple):
     """A registry of classes or functions looked up by name (``ARCH_REGISTRY.get(name)``).
 
     ``where`` holds key-path patterns of the values that name an entry: ``*`` is any one
@@ -49,8 +48,7 @@ class NameRegistry:
             f"{value}_{self.fallback_suffix}") in registered
 
 
-@dataclass(frozen=True)
-class ModuleRegistry:
+class ModuleRegistry(NamedTuple):
     """A dotted import path the trainer imports at run time (sd-scripts
     ``network_module``, Hydra ``_target_``)."""
 
@@ -65,8 +63,7 @@ class ModuleRegistry:
 OpenRegistry = NameRegistry | ModuleRegistry
 
 
-@dataclass(frozen=True)
-class OptionStructs:
+class OptionStructs(NamedTuple):
     """Classes the trainer decodes a whole option file into, rejecting keys they lack
     (traiNNer-redux's msgspec structs): forks add fields to them (``cfglint.repo.structs``)."""
 
@@ -75,8 +72,7 @@ class OptionStructs:
     source: str  # upstream's file (repo:path), for messages
 
 
-@dataclass(frozen=True)
-class Dispatch:
+class Dispatch(NamedTuple):
     """A value the trainer's code branches on by name (``cfglint.repo.dispatch``): forks add
     branches of their own, so a name upstream lacks may be a fork's."""
 
@@ -87,8 +83,7 @@ class Dispatch:
     lookup: str = ""  # upstream's code that fails on another name (repo:path), for messages
 
 
-@dataclass(frozen=True)
-class ForkPoints:
+class ForkPoints(NamedTuple):
     """Where forks of a trainer extend what upstream accepts. A finding that holds only
     against upstream's code (a key its strict loader rejects, a name its code does not
     branch on) is judged against the config's repository when that has the trainer's code,

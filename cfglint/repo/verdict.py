@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from cfglint.findings import Fix, Severity
 from cfglint.repo.declare import OpenRegistry
@@ -32,8 +32,7 @@ class Problem(Protocol):
 P = TypeVar("P", bound=Problem)
 
 
-@dataclass(frozen=True)
-class UpstreamOnly:
+class UpstreamOnly(NamedTuple):
     """A problem that holds against upstream's code only: a key its strict loader rejects
     (``key``), a name its code does not branch on (``choice``). A fork may accept either."""
 

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import NamedTuple
 
 from cfglint.engine.catalog import Rule
 from cfglint.findings import FileResult, Finding, Severity
@@ -20,8 +21,7 @@ TOOL_NAME = "cfglint"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """How findings are printed (colour, fixes, statistics, links)."""
 
     color: bool = False

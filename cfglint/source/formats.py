@@ -5,9 +5,8 @@ style. Readers and writers are imported only for the formats a run meets."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cfglint.source.document import Format
 
@@ -19,8 +18,7 @@ class Reader(Protocol):
     def __call__(self, path: str, text: str) -> Document: ...
 
 
-@dataclass(frozen=True)
-class SourceFormat:
+class SourceFormat(NamedTuple):
     """A file format: its suffixes, reader and writer."""
 
     name: Format
