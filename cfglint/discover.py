@@ -25,10 +25,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cfglint.source.read import format_for
 
@@ -74,8 +73,7 @@ NOT_CONFIG_FOLDERS = (".github", ".gitlab", ".circleci", ".vscode", ".idea", ".d
                       ".husky", ".changeset")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A file to lint, whether a person named it (see the module docstring), and the
     folder whose walk found it (None when it was named: --fix never writes through a
     symlink that leaves that folder)."""

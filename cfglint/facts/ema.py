@@ -9,8 +9,7 @@ evaluator turns that into "not evaluated").
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 EmaSchedule = Literal["constant", "torch_ema", "diffusers", "onetrainer", "copy_then_constant",
                       "ema_pytorch"]
@@ -77,8 +76,7 @@ def ema_decay_at(k: int, decay: float, schedule: EmaSchedule = "constant", *,
     raise ValueError(f"unknown EMA schedule {schedule!r}")
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):
     """One run's EMA: its decay and schedule (with ``ema_decay_at``'s parameters), updated
     every ``every`` optimizer steps; the j-th update (j = 1, 2, ...) happens at step
     ``j·every``."""

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
@@ -65,8 +64,7 @@ def scalar_view(s: Scalar, dialect: Dialect) -> Any:
     return resolve_plain(s.text, dialect)
 
 
-@dataclass(frozen=True)
-class _Parser:
+class _Parser(NamedTuple):
     """One parser's events, their kinds, where it puts an empty mapping value
     (``empty_value(text, index, flow)``: the offset ruamel.yaml gives it), and the errors
     that are the text's problems (libyaml's: none, its errors decline the text)."""
