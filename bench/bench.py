@@ -1,7 +1,10 @@
 """Benchmark cfglint against yamllint and check-jsonschema, measured in the same run.
 
 (a) one ai-toolkit config; (b) every file of the corpus. Each tool runs as a fresh
-process (what a user or pre-commit pays), repeated; medians and ratios are printed.
+process (what a user or pre-commit pays), the tools taking turns in each repetition so that
+a change in the machine's load hits all of them alike; medians of wall time and of the
+process's CPU time (user + system, from getrusage: steadier on a shared machine) and their
+ratios are printed.
 The tools live in a bench environment (bench/.env) created on first use, so the
 comparison does not depend on what happens to be installed.
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,13 +43,27 @@ def setup() -> None:
     subprocess.run([_bin("pip"), "install", "-q", "ruamel.yaml", "tomlkit", "click"], check=True)
 
 
-def timed(cmd: list[str], runs: int) -> float:
-    times = []
+def once(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def timed(cmds: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of each command, the commands taking turns."""
+    walls: dict[str, list[float]] = {name: [] for name in cmds}
+    cpus: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for name, cmd in cmds.items():
+            wall, cpu = once(cmd)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return {name: (statistics.median(walls[name]), statistics.median(cpus[name]))
+            for name in cmds}
 
 
 def corpus_files(corpus: Path) -> list[str]:
@@ -82,31 +100,31 @@ def main() -> int:
     os.environ["CFGLINT_CACHE_DIR"] = env_cache
     subprocess.run([which["cfglint"], str(one)], stdout=subprocess.DEVNULL, check=False)  # warm
     rows = []
-    single = {
-        "cfglint": timed([which["cfglint"], str(one)], args.runs),
-        "yamllint": timed([which["yamllint"], "-d", yamllint_conf, str(one)], args.runs),
-        "check-jsonschema": timed([which["check-jsonschema"], "--schemafile", str(schema),
-                                   str(one)], args.runs),
-    }
+    single = timed({
+        "cfglint": [which["cfglint"], str(one)],
+        "yamllint": [which["yamllint"], "-d", yamllint_conf, str(one)],
+        "check-jsonschema": [which["check-jsonschema"], "--schemafile", str(schema), str(one)],
+    }, args.runs)
     rows.append(("one ai-toolkit file", single))
     if (corpus / "MANIFEST.tsv").exists():
         files = corpus_files(corpus)
         yaml_files = [f for f in files if f.endswith((".yaml", ".yml"))]
         runs = max(3, args.runs // 2)
-        whole = {
-            "cfglint": timed([which["cfglint"], "--exit-zero", "-q", *files], runs),
-            "yamllint": timed([which["yamllint"], "-d", yamllint_conf, *yaml_files], runs),
-            "check-jsonschema": timed([which["check-jsonschema"], "--schemafile",
-                                       str(ROOT / "bench" / "any.schema.json"), *files], runs),
-        }
+        whole = timed({
+            "cfglint": [which["cfglint"], "--exit-zero", "-q", *files],
+            "yamllint": [which["yamllint"], "-d", yamllint_conf, *yaml_files],
+            "check-jsonschema": [which["check-jsonschema"], "--schemafile",
+                                 str(ROOT / "bench" / "any.schema.json"), *files],
+        }, runs)
         rows.append((f"corpus ({len(files)} files; yamllint: {len(yaml_files)} YAML)", whole))
     for title, res in rows:
-        print(f"\n{title}: median wall time over repeated runs")
-        for tool, sec in res.items():
-            print(f"  {tool:<18} {sec * 1000:8.1f} ms")
-        print(f"  ratio cfglint/yamllint         {res['cfglint'] / res['yamllint']:.2f}"
-              "   (target <= 1.0)")
-        print(f"  ratio cfglint/check-jsonschema {res['cfglint'] / res['check-jsonschema']:.2f}")
+        print(f"\n{title}: medians over {args.runs} runs (corpus: {max(3, args.runs // 2)})")
+        print(f"  {'':<30} {'wall':>8} {'CPU':>8}")
+        for tool, (wall, cpu) in res.items():
+            print(f"  {tool:<30} {wall * 1000:6.1f}ms {cpu * 1000:6.1f}ms")
+        for anchor in ("yamllint", "check-jsonschema"):
+            ratios = [res["cfglint"][i] / res[anchor][i] for i in (0, 1)]
+            print(f"  {'ratio cfglint/' + anchor:<30} {ratios[0]:8.2f} {ratios[1]:8.2f}")
     return 0
 
 
