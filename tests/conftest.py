@@ -25,3 +25,18 @@ def _fresh_settings_cache() -> Iterator[None]:
     _forget_settings()
     yield
     _forget_settings()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The rule cache of the test run (and of the cfglint processes it starts) lives in a
+    folder of its own, not in the user's ~/.cache."""
+    import os
+
+    before = os.environ.get("CFGLINT_CACHE_DIR")
+    os.environ["CFGLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cfglint-cache"))
+    yield
+    if before is None:
+        os.environ.pop("CFGLINT_CACHE_DIR", None)
+    else:
+        os.environ["CFGLINT_CACHE_DIR"] = before

@@ -245,6 +245,10 @@ def _parse_rule_file(path: Path) -> dict[str, Any]:
     return data
 
 
+# rule caches kept in the cache folder (one per cfglint version and set of rule folders)
+MAX_CACHE_FILES = 16
+
+
 def _cache_path(files: list[Path]) -> Path | None:
     base = os.environ.get("CFGLINT_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cfglint")
@@ -275,9 +279,27 @@ def _load_raw(files: list[Path]) -> list[tuple[str, dict[str, Any]]]:
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(raw, default=str), encoding="utf-8")
             os.replace(tmp, cache)
+            _prune(cache)
         except OSError:
             pass
     return raw
+
+
+def _prune(cache: Path) -> None:
+    """Keep the newest MAX_CACHE_FILES caches: one made for another version of cfglint or
+    before a rule file changed is never read again."""
+    def age(path: Path) -> float:
+        try:
+            return -path.stat().st_mtime
+        except OSError:  # removed meanwhile by another run
+            return 0.0
+
+    for old in sorted(cache.parent.glob("rules-*.json"), key=age)[MAX_CACHE_FILES:]:
+        if old != cache:
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
 def rule_files(folders: list[Path]) -> list[Path]:
