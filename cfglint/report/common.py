@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import NamedTuple
 
@@ -46,8 +45,7 @@ def repository_path(result: FileResult, root: str | None) -> str | None:
     return PurePath(rel).as_posix()
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """A rule as reporters describe it, whether or not a rule file defines it."""
 
     code: str
@@ -56,7 +54,7 @@ class RuleInfo:
     summary: str
     description: str = ""  # the first paragraph of what the rule does
     url: str = ""  # only where settings name a `docs-url`
-    tags: list[str] = field(default_factory=list)
+    tags: tuple[str, ...] = ()
     text: str = ""  # the rule page as text
     markdown: str = ""  # the rule page as markdown
 
@@ -85,7 +83,7 @@ def rule_info(code: str, rules: dict[str, Rule], finding: Finding | None = None,
         what = rule.why_sections[0][1] if rule.why_sections else rule.why
         return RuleInfo(code=code, name=rule.name, severity=rule.severity,
                         summary=rule.summary or rule.name, description=first_paragraph(what),
-                        url=url, tags=list(rule.tags), text=rule_text(rule),
+                        url=url, tags=tuple(rule.tags), text=rule_text(rule),
                         markdown=rule_page(rule))
     if finding is not None:
         return RuleInfo(code=code, name=finding.name or code, severity=finding.severity,
