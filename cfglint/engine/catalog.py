@@ -307,7 +307,9 @@ def rule_files(folders: list[Path]) -> list[Path]:
     for folder in folders:
         if not folder.is_dir():
             raise RuleFileError(f"rule folder {folder} does not exist")
-        files += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+        # by name: the same order as by path within one folder, at a fraction of the cost
+        files += sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")),
+                        key=lambda p: p.name)
     return files
 
 
@@ -328,8 +330,9 @@ def load_rules(extra_folders: list[Path] | None = None,
     builtin = rules_dir()
     folders = [builtin, *(extra_folders or [])]
     rules: dict[str, Rule] = {}
+    builtin_folder = str(builtin)
     for source, data in _load_raw(rule_files(folders)):
-        is_builtin = Path(source).parent == builtin
+        is_builtin = os.path.dirname(source) == builtin_folder
         rule = _as_rule(data, source, validate=validate_builtin or not is_builtin)
         if rule.code in rules:
             raise RuleFileError(f"{source}: rule code {rule.code} is already defined in "
