@@ -7,7 +7,7 @@ from them (1-based, columns in characters), so every reporter agrees on places.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from cfglint.source.document import Document, KeyPath, Span, format_path
 
@@ -18,8 +18,7 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 SAFETY_RANK: dict[str, int] = {"safe": 0, "unsafe": 1, "suggest": 2}
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace text[start:end] with ``content`` (an insertion when start == end)."""
 
     start: int
@@ -38,8 +37,7 @@ class Fix:
     changes: list[KeyPath] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """Another rule that fired for the same cause, kept as a note on the finding reported."""
 
     code: str
