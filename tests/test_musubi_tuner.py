@@ -200,3 +200,13 @@ def test_training_keys_are_the_union_of_every_scripts_arguments() -> None:
         TRAIN.replace("network_dim = 32", "network_dims = 32"))
     assert ("CFG005", "training.mixed_precision") in codes(TRAIN.replace(
         "[training]\n", '[training]\nmixed_precision = "fp16"\n[other]\n'))
+
+
+def test_a_task_that_is_no_name_leaves_the_model_to_the_other_keys() -> None:
+    text = TRAIN.replace('task = "t2v-A14B"', 'task = {kind = "t2v"}').replace(
+        'dit_high_noise = "/models/wan2.2_t2v_high_noise_14B_fp16.safetensors"\n', "")
+    _, f = facts_of(text, "toml", "musubi-tuner")
+    assert fact(f, "model.family").value == "wan22"  # from the dit path's expert name
+    yaml_text = "task:\n  kind: t2v\nlearning_rate: 1.0e-4\n"
+    _, g = facts_of(yaml_text, "yaml", "musubi-tuner")
+    assert fact(g, "model.family").value == "unknown"

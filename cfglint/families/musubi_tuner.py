@@ -153,6 +153,7 @@ def is_dataset_config(root: Mapping) -> bool:
 def _model(b: FactBuilder, f: FlatView) -> str:
     module = f.read("network_module")
     task = f.read("task")
+    task = task if isinstance(task, str) else None  # the task names a choice: a str or nothing
     dit = f.read("dit")
     fam = _MODULES.get(module, "unknown") if isinstance(module, str) else "unknown"
     why = f"network_module {module}" if fam != "unknown" else ""
