@@ -54,7 +54,11 @@ class FactBuilder:
     def read(self, path: KeyPath) -> Any:
         """The trainer's value at ``path``; ``_MISSING`` when absent or null (loaders and
         ``kwargs.get(k) or default`` treat an explicit null as "use the default")."""
-        node = self.node(path)
+        return self.value_of(self.node(path))
+
+    def value_of(self, node: Node | None) -> Any:
+        """The trainer's value of ``node`` (an alias already followed), as ``read`` gives
+        it for the node's key path."""
         if node is None:
             return _MISSING
         if isinstance(node, Scalar):

@@ -174,15 +174,23 @@ def _kind_ok(kind: Kind, value: Any) -> bool:
     return isinstance(value, list)
 
 
-# the last key names any pattern ends with: only leaves under these names are kept (a
-# large file has a million leaves and few of them are named like a setting)
-_LAST_NAMES = frozenset(pat[-1] for _, patterns in NAMES.values() for pat in patterns)
+# Which leaves can match a pattern: a one-name pattern matches by the leaf's own name, a
+# two-name pattern by the leaf's name and the closest key name above it (a large file has a
+# million leaves, and few of them are named like a setting). A pattern of more names, should
+# one be added, is matched here by its last name alone and in full by facts_by_name.
+_ANY_PARENT = frozenset(pat[-1] for _, patterns in NAMES.values() for pat in patterns
+                        if len(pat) != 2)
+_PAIRS = frozenset((pat[0], pat[1]) for _, patterns in NAMES.values() for pat in patterns
+                   if len(pat) == 2)
+
+# a leaf found by name: its key path, and the node the tree holds there (aliases unfollowed)
+_Found = tuple[KeyPath, Node]
 
 
-def _leaves(node: Node | None, path: KeyPath, out: dict[str, list[KeyPath]],
-            depth: int = 0) -> None:
-    """The key paths of scalar leaves (and lists of scalars) by their last key name,
-    lower-cased, for names some pattern ends with; in document order."""
+def _leaves(node: Node | None, path: KeyPath, out: dict[str, list[_Found]],
+            parent: str | None = None, depth: int = 0) -> None:
+    """The scalar leaves (and lists of scalars) some pattern may match, by their key name
+    lower-cased, in document order; ``parent`` is the closest key name above ``node``."""
     node = resolve_alias(node)
     if depth > 32:
         return
@@ -193,15 +201,16 @@ def _leaves(node: Node | None, path: KeyPath, out: dict[str, list[KeyPath]],
             if (depth == 0 and low in _SKIP_TOP) or low in _SKIP_ANY:
                 continue
             child = resolve_alias(e.value)
-            if low in _LAST_NAMES and (isinstance(child, Scalar) or (
-                    isinstance(child, Sequence) and child.items and all(
-                        isinstance(resolve_alias(i), Scalar) for i in child.items))):
-                out.setdefault(low, []).append((*path, name))
+            if (low in _ANY_PARENT or (parent, low) in _PAIRS) and (
+                    isinstance(child, Scalar) or (isinstance(child, Sequence) and child.items
+                                                  and all(isinstance(resolve_alias(i), Scalar)
+                                                          for i in child.items))):
+                out.setdefault(low, []).append(((*path, name), e.value))
             if isinstance(child, Mapping | Sequence):
-                _leaves(child, (*path, name), out, depth + 1)
+                _leaves(child, (*path, name), out, low, depth + 1)
     elif isinstance(node, Sequence):
         for i, item in enumerate(node.items):
-            _leaves(item, (*path, i), out, depth + 1)
+            _leaves(item, (*path, i), out, parent, depth + 1)
 
 
 def _names_end(path: KeyPath, pat: tuple[str, ...]) -> bool:
@@ -214,36 +223,61 @@ def _names_end(path: KeyPath, pat: tuple[str, ...]) -> bool:
 def facts_by_name(doc: Document, family: Family) -> Facts:
     """Facts found by common key names anywhere in the tree (ambiguity gives Unknown)."""
     b = FactBuilder(doc, family)
-    by_last: dict[str, list[KeyPath]] = {}
+    by_last: dict[str, list[_Found]] = {}
     _leaves(doc.root, (), by_last)
+    # without duplicate keys (merge keys included) a key path leads to the one node found
+    # there, and the place of a leaf is its node's
+    exact = not doc.duplicates and "<<" not in doc.text
     for canon, (kind, patterns) in NAMES.items():
-        found: list[tuple[KeyPath, Any]] = []
+        places: list[_Found] = []
         seen: set[KeyPath] = set()
         for pat in patterns:
-            for path in by_last.get(pat[-1], ()):
+            for path, node in by_last.get(pat[-1], ()):
                 if path in seen or (len(pat) > 1 and not _names_end(path, pat)):
                     continue
                 seen.add(path)
-                value = b.read(path)
-                if kind == "num" and isinstance(value, list) and len(value) == 1:
-                    value = value[0]  # fairseq: lr: [1e-05]
-                if _kind_ok(kind, value):
-                    found.append((path, value))
-        found.sort(key=lambda pv: _order(doc, pv[0]))
+                places.append((path, node))
+        if exact:
+            places.sort(key=lambda pn: pn[1].span.start)
+        else:
+            places.sort(key=lambda pn: _order(doc, pn[0]))
+        found = _values(b, kind, places, exact)
         if not found:
             continue
-        distinct = {repr(v) for _, v in found}
-        if len(distinct) == 1:
+        first = repr(found[0][1])
+        if all(repr(v) == first for _, v in found):
             note = "found by name" + (f" at {len(found)} places" if len(found) > 1 else "")
             b.explicit(canon, found[0][0], found[0][1], note=note)
         else:
-            first = found[0][0]
-            node = b.node(first)
+            at = b.node(found[0][0])
             where = "; ".join(f"{'.'.join(str(p) for p in pth)} = {v!r}" for pth, v in found[:4])
             b.facts.set(canon, Unknown(f"{canon} is ambiguous: {where}"), "explicit", doc.path,
-                        first, None if node is None else node.span, where)
+                        found[0][0], None if at is None else at.span, where)
     _normalise(b)
     return b.facts
+
+
+def _values(b: FactBuilder, kind: Kind, places: list[_Found], exact: bool
+            ) -> list[tuple[KeyPath, Any]]:
+    """The values of the fact's kind at ``places`` (in document order); once two differ,
+    only the first four (an ambiguous fact names four places; a sweep has thousands)."""
+    found: list[tuple[KeyPath, Any]] = []
+    first: str | None = None
+    differ = False
+    for path, node in places:
+        value = b.value_of(resolve_alias(node)) if exact else b.read(path)
+        if kind == "num" and isinstance(value, list) and len(value) == 1:
+            value = value[0]  # fairseq: lr: [1e-05]
+        if not _kind_ok(kind, value):
+            continue
+        found.append((path, value))
+        if first is None:
+            first = repr(value)
+        elif not differ:
+            differ = repr(value) != first
+        if differ and len(found) >= 4:
+            break
+    return found
 
 
 def _order(doc: Document, path: KeyPath) -> int:

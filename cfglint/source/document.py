@@ -213,6 +213,33 @@ class Scalar(_Leaf):
         return self._form[2]
 
 
+# The forms of the common scalars, for readers that make them without Scalar.__init__.
+PLAIN_FORM = _form("", "plain", None, "")  # a plain scalar spelled as its text
+QUOTED_FORMS = {'"': _form('""', "double", None, ""),  # a quoted string without escapes
+                "'": _form("''", "single", None, "")}
+
+
+def pack(start: int, end: int) -> int | Span:
+    """A span as nodes store it."""
+    return _pack(Span(start, end))
+
+
+def stored_scalar(at: int | Span, base: KeyPath, part: KeyPart | None, value: Any, form: Form,
+                  text: str | Source) -> Scalar:
+    """A Scalar from what it stores, for a reader that has checked what ``Scalar.__init__``
+    would (``form`` follows from the raw and decoded texts; ``text`` is the file's Source
+    exactly where ``__init__`` would keep it): a large file makes a million of them, and the
+    checks of ``__init__`` cost more than the rest of reading a scalar."""
+    node = _new_scalar(Scalar)
+    node._at = at
+    node._base = base
+    node._part = part
+    node.value = value
+    node._form = form
+    node._text = text
+    return node
+
+
 class Alias(_Leaf):
     """A YAML alias (``*name``); ``target`` is the anchored node it refers to."""
 
@@ -283,11 +310,26 @@ class Entry:
         return f"Entry(key={self.key!r}, value={self.value!r})"
 
 
+def stored_entry(name: str, key_at: int | Span, key_form: Form, value: Node) -> Entry:
+    """An Entry with a plain key (see ``Entry``) from what it stores, for a reader that has
+    checked what ``Entry.__init__`` would: the key's value and text are ``name`` and its path
+    is its value's."""
+    entry = _new_entry(Entry)
+    entry.value = value
+    entry.name = name
+    entry._key = key_form
+    entry._at = key_at
+    return entry
+
+
 def _same_path(key: Scalar, value: Node) -> bool:
     if isinstance(value, _Leaf):
         return key._base is value._base and key._part == value._part
     return key._part is None and key._base is value.path
 
+
+_new_scalar = Scalar.__new__
+_new_entry = Entry.__new__
 
 # a mapping with more entries than this answers get() from an index built on first use
 _INDEX_FROM = 12

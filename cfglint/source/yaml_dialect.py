@@ -95,8 +95,33 @@ def _float_text(text: str) -> float:
     return float(t)
 
 
+# What the resolvers above decide without a regex: the words they match whole (null and
+# bool), and the first characters a number can start with; any other text is a string.
+WORDS_12: dict[str, Any] = {word: None for word in ("", "~", "null", "Null", "NULL")}
+WORDS_12.update({word: word.lower() == "true"
+                  for word in ("true", "True", "TRUE", "false", "False", "FALSE")})
+_WORDS_11: dict[str, Any] = {word: None for word in ("", "~", "null", "Null", "NULL")}
+_WORDS_11.update({word: word.lower() in ("yes", "true", "on") for word in (
+    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+    "on", "On", "ON", "off", "Off", "OFF")})
+NUMBER_STARTS = frozenset("0123456789+-.")
+
+
 def resolve_plain(text: str, dialect: Dialect) -> Any:
     """The Python value a loader of ``dialect`` gives an untagged plain scalar."""
+    # a config has a million scalars: most are told apart by a word or their first
+    # character (a text ending in a line break, which ``$`` matches before, goes the long way)
+    if text[-1:] != "\n":
+        words = WORDS_12 if dialect == "yaml12" else _WORDS_11
+        if text in words:
+            return words[text]
+        if text[0] not in NUMBER_STARTS:
+            return text
+    return _resolve(text, dialect)
+
+
+def _resolve(text: str, dialect: Dialect) -> Any:
+    """``resolve_plain`` by the resolvers' regular expressions."""
     if dialect == "yaml12":
         if _NULL_12.match(text):
             return None

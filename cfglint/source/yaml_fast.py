@@ -63,27 +63,26 @@ def usable(text: str) -> bool:
 
 
 def events(text: str) -> Iterator[Any]:
-    """libyaml's events for ``text``; Declined where it fails (call ``usable`` first)."""
+    """libyaml's events for ``text`` (call ``usable`` first): Declined where libyaml does
+    not start; while reading, what libyaml raises is one of ``errors()``, and an anchor or
+    alias name is the reader's to check (``check_name``). No Python code runs between
+    libyaml and the reader: a large file has over a million events."""
     try:
         parser = _parser()(text)
     except Exception as err:  # whatever stops libyaml, ruamel.yaml reads the text
         raise Declined(str(err)) from None
-    try:
-        while True:
-            try:
-                event = parser.get_event()
-            except Exception as err:
-                raise Declined(str(err)) from None
-            if event is None:
-                return
-            if getattr(event, "anchor", None) is not None:
-                _check_name(text, event)
-            yield event
-    finally:
-        parser.dispose()
+    return iter(parser.get_event, None)
 
 
-def _check_name(text: str, event: Any) -> None:
+def errors() -> tuple[type[BaseException], ...]:
+    """What libyaml's parser raises on a text it cannot read: PyYAML's errors, and what
+    its binding raises where libyaml fails otherwise."""
+    from yaml import YAMLError
+
+    return (YAMLError, MemoryError, ValueError)
+
+
+def check_name(text: str, event: Any) -> None:
     """Decline where ruamel.yaml would read a longer anchor or alias name."""
     name = event.anchor
     start = event.start_mark.index

@@ -17,14 +17,18 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
+from itertools import chain, islice
 from types import ModuleType
 from typing import Any, NamedTuple
 
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
+    PLAIN_FORM,
+    QUOTED_FORMS,
     Alias,
     Document,
     Entry,
+    Form,
     KeyPart,
     KeyPath,
     Mapping,
@@ -34,9 +38,18 @@ from cfglint.source.document import (
     Sequence,
     Source,
     Span,
+    pack,
+    stored_entry,
+    stored_scalar,
 )
 from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
-from cfglint.source.yaml_dialect import Dialect, resolve_plain, resolve_tagged
+from cfglint.source.yaml_dialect import (
+    NUMBER_STARTS,
+    WORDS_12,
+    Dialect,
+    resolve_plain,
+    resolve_tagged,
+)
 
 MAX_EVENTS = 2_000_000
 
@@ -66,24 +79,44 @@ def scalar_view(s: Scalar, dialect: Dialect) -> Any:
 
 class _Parser(NamedTuple):
     """One parser's events, their kinds, where it puts an empty mapping value
-    (``empty_value(text, index, flow)``: the offset ruamel.yaml gives it), and the errors
-    that are the text's problems (libyaml's: none, its errors decline the text)."""
+    (``empty_value(text, index, flow)``: the offset ruamel.yaml gives it), the errors
+    that are the text's problems (libyaml's: none, its errors decline the text), and what
+    checks the name of an anchor or alias (``check_name(text, event)``, raising Declined)."""
 
     events: Iterator[Any]
     kinds: dict[type, str]
     empty_value: Callable[[str, int, bool], int]
     errors: tuple[type[Exception], ...] = ()
+    check_name: Callable[[str, Any], None] | None = None
+
+
+def _plain_text(value: str, text: str, start: int, end: int) -> bool:
+    """Whether a plain scalar's text is its source, and its value that same string
+    (the YAML 1.2 core schema reads it as no null, bool or number)."""
+    return (end - start == len(value) and text.startswith(value, start) and value[-1:] != "\n"
+            and value[:1] not in NUMBER_STARTS and value not in WORDS_12 and value != "")
+
+
+def _quoted_text(value: str, text: str, start: int, end: int, quote: str) -> bool:
+    """Whether a quoted scalar's source is its value between quotes (no escapes)."""
+    return (end - start == len(value) + 2 and text.startswith(value, start + 1)
+            and text[start] == quote == text[end - 1])
 
 
 class _Builder:
+    """Nodes from events. Most scalars are plain or simply quoted, with no tag or anchor:
+    those are made here from their event's fields directly (``stored_scalar``,
+    ``stored_entry``); every other event goes through ``node`` and ``scalar``."""
+
     def __init__(self, text: str, parser: _Parser) -> None:
         self.text = text
         self.kinds = parser.kinds
         self.empty_value = parser.empty_value
+        self.check_name = parser.check_name
         self.source = Source(text)
         self.anchors: dict[str, Node] = {}
         self.duplicates: list[tuple[Entry, Entry]] = []
-        self.events = 0
+        self.scalar_event: Any = next(t for t, kind in parser.kinds.items() if kind == "scalar")
 
     def scalar(self, ev: Any, base: KeyPath, part: KeyPart | None,
                at: int | None = None) -> Scalar:
@@ -103,17 +136,36 @@ class _Builder:
                            ) from None
         return node
 
-    def next(self, events: Iterator[Any]) -> tuple[Any, str]:
-        """The next event and its kind, within the event budget."""
-        ev = next(events)
-        self.events += 1
-        if self.events > MAX_EVENTS:
-            raise _TooBig()
-        return ev, self.kinds[type(ev)]
+    def leaf(self, ev: Any, base: KeyPath, part: KeyPart) -> Scalar | None:
+        """The plain or simply quoted scalar ``ev`` (with no tag or anchor) made directly;
+        None for any other, and for one nested past MAX_DEPTH (``node`` refuses it)."""
+        if ev.tag is not None or ev.anchor is not None or len(base) + 1 >= MAX_DEPTH:
+            return None
+        value, style = ev.value, ev.style
+        text = self.text
+        start, end = ev.start_mark.index, ev.end_mark.index
+        if not style:  # plain: None from ruamel.yaml, '' from libyaml
+            if end - start != len(value) or not text.startswith(value, start):
+                return None
+            try:
+                typed = resolve_plain(value, "yaml12")
+            except ValueError:  # an integer past Python's conversion limit
+                raise _Refused(long_int_message(digit_count(value)), Span(start, end),
+                               "CFG001") from None
+            at = pack(start, end)
+            keep: str | Source = self.source if (
+                typed is not value and value and isinstance(at, int)) else value
+            return stored_scalar(at, base, part, typed, PLAIN_FORM, keep)
+        if (style == '"' or style == "'") and _quoted_text(value, text, start, end, style):
+            return stored_scalar(pack(start, end), base, part, value, QUOTED_FORMS[style],
+                                 value)
+        return None
 
     def node(self, events: Iterator[Any], ev: Any, kind: str, base: KeyPath,
              part: KeyPart | None) -> Node:
         """The node ``ev`` starts, at key path ``base`` plus ``part`` (if any)."""
+        if self.check_name is not None and getattr(ev, "anchor", None) is not None:
+            self.check_name(self.text, ev)
         if len(base) + (part is not None) >= MAX_DEPTH:
             start = ev.start_mark.index
             raise _Refused(too_deep_message(), Span(start, start + 1), "CFG004")
@@ -133,14 +185,27 @@ class _Builder:
             self.anchors[ev.anchor] = n
         return n
 
+    def start_of(self, ev: Any) -> int:
+        """Where a collection's own text starts (after its tag and anchor)."""
+        text = self.text
+        start: int = ev.start_mark.index
+        return _bare_start(text, start, len(text)) if text.startswith(("!", "&"), start) \
+            else start
+
     def sequence(self, events: Iterator[Any], ev: Any, path: KeyPath) -> Sequence:
-        start = _bare_start(self.text, ev.start_mark.index, len(self.text))
+        start = self.start_of(ev)
         seq = Sequence(Span(start, start), path, flow=bool(ev.flow_style))
         if ev.anchor:
             self.anchors[ev.anchor] = seq
         items = seq.items
+        scalar_event, kinds = self.scalar_event, self.kinds
         while True:
-            child, kind = self.next(events)
+            child = next(events)
+            item = self.leaf(child, path, len(items)) if type(child) is scalar_event else None
+            if item is not None:
+                items.append(item)
+                continue
+            kind = kinds[type(child)]
             if kind == "sequence-end":
                 end = child.end_mark.index if seq.flow else _last_end(items, start)
                 seq.span = Span(start, end)
@@ -148,39 +213,76 @@ class _Builder:
             items.append(self.node(events, child, kind, path, len(items)))
 
     def mapping(self, events: Iterator[Any], ev: Any, path: KeyPath) -> Mapping:
-        start = _bare_start(self.text, ev.start_mark.index, len(self.text))
+        start = self.start_of(ev)
         mp = Mapping(Span(start, start), path, flow=bool(ev.flow_style))
         if ev.anchor:
             self.anchors[ev.anchor] = mp
+        entries = mp.entries
         seen: dict[str, Entry] = {}
+        scalar_event, kinds = self.scalar_event, self.kinds
         while True:
-            kev, kind = self.next(events)
-            if kind == "mapping-end":
-                end = kev.end_mark.index if mp.flow else _last_end(
-                    [e.value for e in mp.entries[-1:]], start)
-                mp.span = Span(start, end)
-                return mp
-            key = self.node(events, kev, kind, path, None)
-            if not isinstance(key, Scalar):
-                # complex keys are legal YAML but no trainer uses them; keep their text
-                key = Scalar(key.span, path, self.text[key.span.start : key.span.end],
-                             self.text[key.span.start : key.span.end], text="?")
-            elif type(key.value) is str and key.value == key.text:
-                # a big file repeats a few key names many times: keep one copy of each
-                key.value = key.text = sys.intern(key.value)
-            name = str(key.value)
-            vev, vkind = self.next(events)
-            if vkind == "scalar" and _empty(vev):
-                at = self.empty_value(self.text, vev.start_mark.index, mp.flow)
-                value: Node = self.scalar(vev, path, name, at)
+            kev = next(events)
+            plain = self.plain_key(kev) if type(kev) is scalar_event else None
+            if plain is not None:
+                name, key_at, form = plain
+                entry = stored_entry(name, key_at, form, self.value(events, path, name, mp.flow))
+                merge = name == "<<" and form is PLAIN_FORM
             else:
-                value = self.node(events, vev, vkind, path, name)
-            key.share_path(value)  # one key path for the key and its value
-            entry = Entry(key, value)
-            if name in seen and not (key.raw == "<<" and key.style == "plain"):
+                kind = kinds[type(kev)]
+                if kind == "mapping-end":
+                    end = kev.end_mark.index if mp.flow else _last_end(
+                        [e.value for e in entries[-1:]], start)
+                    mp.span = Span(start, end)
+                    return mp
+                key = self.node(events, kev, kind, path, None)
+                if not isinstance(key, Scalar):
+                    # complex keys are legal YAML but no trainer uses them; keep their text
+                    key = Scalar(key.span, path, self.text[key.span.start : key.span.end],
+                                 self.text[key.span.start : key.span.end], text="?")
+                elif type(key.value) is str and key.value == key.text:
+                    # a big file repeats a few key names many times: keep one copy of each
+                    key.value = key.text = sys.intern(key.value)
+                name = str(key.value)
+                value = self.value(events, path, name, mp.flow)
+                key.share_path(value)  # one key path for the key and its value
+                entry = Entry(key, value)
+                merge = key.raw == "<<" and key.style == "plain"
+            if name in seen and not merge:
                 self.duplicates.append((seen[name], entry))
             seen[name] = entry
-            mp.entries.append(entry)
+            entries.append(entry)
+
+    def plain_key(self, ev: Any) -> tuple[str, int | Span, Form] | None:
+        """A key that is a string spelled as itself (plain) or simply quoted, with no tag
+        or anchor: its name (interned: a big file repeats a few names many times), packed
+        span and form; None for any other key."""
+        if ev.tag is not None or ev.anchor is not None:
+            return None
+        value, style = ev.value, ev.style
+        start, end = ev.start_mark.index, ev.end_mark.index
+        if not style:  # plain: None from ruamel.yaml, '' from libyaml
+            if not _plain_text(value, self.text, start, end):
+                return None
+            form = PLAIN_FORM
+        elif style == '"' or style == "'":
+            if not _quoted_text(value, self.text, start, end, style):
+                return None
+            form = QUOTED_FORMS[style]
+        else:
+            return None
+        return sys.intern(value), pack(start, end), form
+
+    def value(self, events: Iterator[Any], path: KeyPath, name: str, flow: bool) -> Node:
+        """A mapping's value for the key ``name``."""
+        vev: Any = next(events)
+        if type(vev) is self.scalar_event:
+            if _empty(vev):
+                at = self.empty_value(self.text, vev.start_mark.index, flow)
+                return self.scalar(vev, path, name, at)
+            leaf = self.leaf(vev, path, name)
+            if leaf is not None:
+                return leaf
+        return self.node(events, vev, self.kinds[type(vev)], path, name)
 
 
 def _empty(ev: Any) -> bool:
@@ -269,8 +371,10 @@ def read_yaml_fast(path: str, text: str) -> Document | None:
         from yaml import events  # usable(): PyYAML with libyaml is there
 
         doc = _read(path, text, _Parser(yaml_fast.events(text), _kinds_of(events),
-                                        yaml_fast.empty_value))
+                                        yaml_fast.empty_value, check_name=yaml_fast.check_name))
     except yaml_fast.Declined:
+        return None
+    except yaml_fast.errors():  # libyaml stopped: ruamel.yaml says why, in its words
         return None
     roots = [r for r in (doc.root, *doc.extra_roots) if r is not None]
     if not yaml_fast.tabs_as_ruamel(text, lambda: (
@@ -312,17 +416,19 @@ def _ruamel_kinds() -> dict[type, str]:
 
 def _read(path: str, text: str, parser: _Parser) -> Document:
     builder = _Builder(text, parser)
-    events = parser.events
+    events = chain(islice(parser.events, MAX_EVENTS), _too_many())
+    kinds = parser.kinds
     roots: list[Node] = []
     problems: list[ParseProblem] = []
     try:
         while True:
-            _ev, kind = builder.next(events)
+            kind = kinds[type(next(events))]
             if kind == "stream-end":
                 break
             if kind != "document-start":
                 continue
-            first, first_kind = builder.next(events)
+            first = next(events)
+            first_kind = kinds[type(first)]
             if first_kind == "stream-end":
                 break
             if first_kind == "document-end":
@@ -366,6 +472,12 @@ def _parser_problem(err: Exception, text: str) -> ParseProblem:
 
 class _TooBig(Exception):
     pass
+
+
+def _too_many() -> Iterator[Any]:
+    """What follows the first MAX_EVENTS events."""
+    raise _TooBig()
+    yield  # a generator, so that it raises when the event after the last allowed is asked for
 
 
 class _Refused(Exception):
