@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from cfglint.engine.context import CheckContext
 from cfglint.findings import Edit, Finding, Fix
-from cfglint.source.yaml_dialect import DOTLESS_EXPONENT
+from cfglint.source.yaml_dialect import DOTLESS_EXPONENT, EXPONENT_MARK
 
 
 def dotted(raw: str) -> str:
@@ -29,8 +29,8 @@ def dotted(raw: str) -> str:
 
 def run(ctx: CheckContext) -> Iterable[Finding]:
     doc = ctx.doc
-    if doc.format != "yaml":
-        return
+    if doc.format != "yaml" or not EXPONENT_MARK.search(doc.text):
+        return  # a scalar's raw text is the file's: without the mark, no scalar has it
     family = ctx.family
     severity = ctx.rule.severity_for(family.name)
     reads_float = family.yaml_dialect != "yaml11"

@@ -55,14 +55,7 @@ class Hydra(Family):
                 score += 0.6
             if "hydra" in keys:
                 score += 0.6
-        targets = 0
-        interps = 0
-        for node in doc.walk():
-            if isinstance(node, Mapping) and "_target_" in node.keys():
-                targets += 1
-            elif isinstance(node, Scalar) and isinstance(node.value, str) and "${" in node.value:
-                if _INTERP.search(node.value):
-                    interps += 1
+        targets, interps = _targets_and_interpolations(doc)
         if targets:
             score += 0.5
         if interps:
@@ -71,3 +64,24 @@ class Hydra(Family):
 
     def facts(self, doc: Document) -> Facts:
         return facts_by_name(doc, self)
+
+
+def _targets_and_interpolations(doc: Document) -> tuple[bool, bool]:
+    """Whether a mapping has a ``_target_`` key, and whether a string has an interpolation.
+    YAML spells both literally but in an escape (after a backslash), so a text without them
+    is not walked; a walk stops once both are found (a large file has a million nodes)."""
+    text = doc.text
+    literal = doc.format == "yaml" and "\\" not in text
+    want_targets = not literal or "_target_" in text
+    want_interps = not literal or "${" in text
+    targets = interps = False
+    if not (want_targets or want_interps):
+        return targets, interps
+    for node in doc.walk():
+        if isinstance(node, Mapping):
+            targets = targets or (want_targets and "_target_" in node.keys())
+        elif isinstance(node, Scalar) and isinstance(node.value, str) and "${" in node.value:
+            interps = interps or (want_interps and _INTERP.search(node.value) is not None)
+        if (targets or not want_targets) and (interps or not want_interps):
+            break
+    return targets, interps

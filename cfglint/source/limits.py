@@ -10,6 +10,7 @@ it is a parse error of the file (CFG001), located at the literal.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 
 from cfglint.source.document import Mapping, Node, Sequence, Span, resolve_alias
 
@@ -45,7 +46,7 @@ def digit_count(lexeme: str) -> int:
 def deepest(root: Node | None, limit: int = MAX_DEPTH) -> Node | None:
     """The first node found deeper than ``limit`` levels, or None (iterative; aliases are
     not followed, since their targets are counted where they are defined)."""
-    if root is None:
+    if root is None or _within(root, limit):
         return None
     stack: list[tuple[Node, int]] = [(root, 1)]
     while stack:
@@ -59,3 +60,23 @@ def deepest(root: Node | None, limit: int = MAX_DEPTH) -> Node | None:
         elif isinstance(node, Sequence):
             stack.extend((i, depth + 1) for i in node.items)
     return None
+
+
+_value = attrgetter("value")
+
+
+def _within(root: Node, limit: int) -> bool:
+    """Whether no node is deeper than ``limit`` levels: one level at a time, with no pair
+    made per node (a large file has a million nodes, and no deep one)."""
+    level: list[Node] = [resolve_alias(root) or root]
+    for _ in range(limit):
+        below: list[Node] = []
+        for node in level:
+            if isinstance(node, Mapping):
+                below.extend(map(_value, node.entries))
+            elif isinstance(node, Sequence):
+                below.extend(node.items)
+        if not below:
+            return True
+        level = below
+    return False

@@ -55,6 +55,9 @@ _FLOAT_12 = re.compile(
 )
 
 DOTLESS_EXPONENT = re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+# what a text has somewhere when a scalar of it is a dot-less exponent (a search for the
+# letter first: a large file is searched in milliseconds)
+EXPONENT_MARK = re.compile(r"[eE](?<=[0-9_][eE])")
 
 
 def _sexagesimal(text: str) -> float:

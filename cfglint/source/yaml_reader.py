@@ -38,6 +38,7 @@ from cfglint.source.document import (
     Sequence,
     Source,
     Span,
+    building,
     pack,
     stored_entry,
     stored_scalar,
@@ -377,8 +378,8 @@ def read_yaml_fast(path: str, text: str) -> Document | None:
     except yaml_fast.errors():  # libyaml stopped: ruamel.yaml says why, in its words
         return None
     roots = [r for r in (doc.root, *doc.extra_roots) if r is not None]
-    if not yaml_fast.tabs_as_ruamel(text, lambda: (
-            s.span for s in _scalars(roots) if s.style != "plain"), doc.comments):
+    if not yaml_fast.tabs_as_ruamel(text, lambda: _scalar_spans(roots, plain=False),
+                                    doc.comments):
         return None
     return doc
 
@@ -415,6 +416,11 @@ def _ruamel_kinds() -> dict[type, str]:
 
 
 def _read(path: str, text: str, parser: _Parser) -> Document:
+    with building():
+        return _build(path, text, parser)
+
+
+def _build(path: str, text: str, parser: _Parser) -> Document:
     builder = _Builder(text, parser)
     events = chain(islice(parser.events, MAX_EVENTS), _too_many())
     kinds = parser.kinds
@@ -455,7 +461,7 @@ def _read(path: str, text: str, parser: _Parser) -> Document:
         duplicates=builder.duplicates if not problems else [],
     )
     if not problems:
-        doc.comments = hash_comments(text, lambda: (s.span for s in _scalars(roots)))
+        doc.comments = hash_comments(text, lambda: _scalar_spans(roots))
     if len(roots) > 1:
         doc.extra_roots = roots[1:]
     return doc
@@ -488,16 +494,19 @@ class _Refused(Exception):
         self.message, self.span, self.code = message, span, code
 
 
-def _scalars(roots: list[Node]) -> Iterator[Scalar]:
-    """Every scalar, keys included (in no particular order)."""
+def _scalar_spans(roots: list[Node], plain: bool = True) -> Iterator[Span]:
+    """The spans of every scalar, keys included (in no particular order); of the plain
+    ones too only with ``plain``. A plain key's Scalar is not made for it."""
     stack: list[Node] = list(roots)
     while stack:
         n = stack.pop()
         if isinstance(n, Scalar):
-            yield n
+            if plain or n.style != "plain":
+                yield n.span
         elif isinstance(n, Mapping):
             for e in n.entries:
-                yield e.key
+                if plain or e.key_style != "plain":
+                    yield e.key_span
                 stack.append(e.value)
         elif isinstance(n, Sequence):
             stack.extend(n.items)
