@@ -183,15 +183,27 @@ _ANY_PARENT = frozenset(pat[-1] for _, patterns in NAMES.values() for pat in pat
 _PAIRS = frozenset((pat[0], pat[1]) for _, patterns in NAMES.values() for pat in patterns
                    if len(pat) == 2)
 
-# a leaf found by name: its key path, and the node the tree holds there (aliases unfollowed)
-_Found = tuple[KeyPath, Node]
+# A leaf found by name: its node where the tree holds it (an alias unfollowed), whose own
+# key path is the leaf's; or, below an alias, the key path it is found at and that node. A
+# large sweep has a hundred thousand leaves of one name: most cost nothing to keep.
+_Found = Node | tuple[KeyPath, Node]
+
+# canonical names two of whose patterns can match the same leaf (by the same last name)
+_OVERLAPPING = frozenset(
+    canon for canon, (_, patterns) in NAMES.items()
+    if any(sum(p[-1] == pat[-1] and (len(p) != 2 or len(pat) != 2 or p == pat)
+               for p in patterns) > 1 for pat in patterns))
 
 
-def _leaves(node: Node | None, path: KeyPath, out: dict[str, list[_Found]],
+def _leaves(node: Node | None, path: KeyPath | None, out: dict[str, list[_Found]],
             parent: str | None = None, depth: int = 0) -> None:
     """The scalar leaves (and lists of scalars) some pattern may match, by their key name
-    lower-cased, in document order; ``parent`` is the closest key name above ``node``."""
-    node = resolve_alias(node)
+    lower-cased, in document order; ``parent`` is the closest key name above ``node``, and
+    ``path`` its key path once an alias was followed (None before)."""
+    resolved = resolve_alias(node)
+    if resolved is not node and path is None and node is not None:
+        path = node.path  # where the alias is: below it, nodes have paths elsewhere
+    node = resolved
     if depth > 32:
         return
     if isinstance(node, Mapping):
@@ -205,12 +217,21 @@ def _leaves(node: Node | None, path: KeyPath, out: dict[str, list[_Found]],
                     isinstance(child, Scalar) or (isinstance(child, Sequence) and child.items
                                                   and all(isinstance(resolve_alias(i), Scalar)
                                                           for i in child.items))):
-                out.setdefault(low, []).append(((*path, name), e.value))
+                out.setdefault(low, []).append(
+                    e.value if path is None else ((*path, name), e.value))
             if isinstance(child, Mapping | Sequence):
-                _leaves(child, (*path, name), out, low, depth + 1)
+                _leaves(e.value, None if path is None else (*path, name), out, low, depth + 1)
     elif isinstance(node, Sequence):
         for i, item in enumerate(node.items):
-            _leaves(item, (*path, i), out, parent, depth + 1)
+            _leaves(item, None if path is None else (*path, i), out, parent, depth + 1)
+
+
+def _path(found: _Found) -> KeyPath:
+    return found[0] if isinstance(found, tuple) else found.path
+
+
+def _node(found: _Found) -> Node:
+    return found[1] if isinstance(found, tuple) else found
 
 
 def _names_end(path: KeyPath, pat: tuple[str, ...]) -> bool:
@@ -224,29 +245,21 @@ def facts_by_name(doc: Document, family: Family) -> Facts:
     """Facts found by common key names anywhere in the tree (ambiguity gives Unknown)."""
     b = FactBuilder(doc, family)
     by_last: dict[str, list[_Found]] = {}
-    _leaves(doc.root, (), by_last)
+    _leaves(doc.root, None, by_last)
     # without duplicate keys (merge keys included) a key path leads to the one node found
     # there, and the place of a leaf is its node's
     exact = not doc.duplicates and "<<" not in doc.text
     for canon, (kind, patterns) in NAMES.items():
-        places: list[_Found] = []
-        seen: set[KeyPath] = set()
-        for pat in patterns:
-            for path, node in by_last.get(pat[-1], ()):
-                if path in seen or (len(pat) > 1 and not _names_end(path, pat)):
-                    continue
-                seen.add(path)
-                places.append((path, node))
+        places = _places(by_last, patterns, exact and canon not in _OVERLAPPING)
         if exact:
-            places.sort(key=lambda pn: pn[1].span.start)
+            places.sort(key=lambda f: _node(f).start)
         else:
-            places.sort(key=lambda pn: _order(doc, pn[0]))
-        found = _values(b, kind, places, exact)
+            places.sort(key=lambda f: _order(doc, _path(f)))
+        found, count = _values(b, kind, places, exact)
         if not found:
             continue
-        first = repr(found[0][1])
-        if all(repr(v) == first for _, v in found):
-            note = "found by name" + (f" at {len(found)} places" if len(found) > 1 else "")
+        if count:
+            note = "found by name" + (f" at {count} places" if count > 1 else "")
             b.explicit(canon, found[0][0], found[0][1], note=note)
         else:
             at = b.node(found[0][0])
@@ -257,27 +270,51 @@ def facts_by_name(doc: Document, family: Family) -> Facts:
     return b.facts
 
 
+def _places(by_last: dict[str, list[_Found]], patterns: tuple[tuple[str, ...], ...],
+            distinct: bool) -> list[_Found]:
+    """The leaves some pattern matches, each key path once (``distinct``: no two patterns
+    can match one leaf, and no two leaves have one key path), by pattern and then in
+    document order."""
+    places: list[_Found] = []
+    seen: set[KeyPath] = set()
+    for pat in patterns:
+        for found in by_last.get(pat[-1], ()):
+            if len(pat) > 1 and not _names_end(_path(found), pat):
+                continue
+            if not distinct:
+                path = _path(found)
+                if path in seen:
+                    continue
+                seen.add(path)
+            places.append(found)
+    return places
+
+
 def _values(b: FactBuilder, kind: Kind, places: list[_Found], exact: bool
-            ) -> list[tuple[KeyPath, Any]]:
-    """The values of the fact's kind at ``places`` (in document order); once two differ,
-    only the first four (an ambiguous fact names four places; a sweep has thousands)."""
+            ) -> tuple[list[tuple[KeyPath, Any]], int]:
+    """The first four values of the fact's kind at ``places`` (in document order), and how
+    many there are when all are the same (0 when two differ: then no more are read once
+    four are found, since an ambiguous fact names four places and a sweep has thousands)."""
     found: list[tuple[KeyPath, Any]] = []
     first: str | None = None
     differ = False
-    for path, node in places:
-        value = b.value_of(resolve_alias(node)) if exact else b.read(path)
+    count = 0
+    for place in places:
+        value = b.value_of(resolve_alias(_node(place))) if exact else b.read(_path(place))
         if kind == "num" and isinstance(value, list) and len(value) == 1:
             value = value[0]  # fairseq: lr: [1e-05]
         if not _kind_ok(kind, value):
             continue
-        found.append((path, value))
+        if len(found) < 4:
+            found.append((_path(place), value))
+        count += 1
         if first is None:
             first = repr(value)
         elif not differ:
             differ = repr(value) != first
-        if differ and len(found) >= 4:
+        if differ and count >= 4:
             break
-    return found
+    return found, 0 if differ else count
 
 
 def _order(doc: Document, path: KeyPath) -> int:

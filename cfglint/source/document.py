@@ -86,6 +86,12 @@ class _Node:
     def span(self, span: Span) -> None:
         self._at = _pack(span)
 
+    @property
+    def start(self) -> int:
+        """``span.start``, without making the Span."""
+        at = self._at
+        return at >> _SHIFT if isinstance(at, int) else at.start
+
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._repr_fields)
         return f"{type(self).__name__}({fields})"
