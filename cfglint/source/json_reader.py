@@ -18,6 +18,8 @@ import re
 import sys
 
 from cfglint.source.document import (
+    PLAIN_FORM,
+    QUOTED_FORMS,
     Comment,
     Document,
     Entry,
@@ -30,15 +32,28 @@ from cfglint.source.document import (
     Sequence,
     Source,
     Span,
+    building,
+    pack,
+    stored_entry,
+    stored_scalar,
 )
 from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
 
 _WS = re.compile(r"[ \t\r\n]*")
+_BLANK_OR_SLASH = frozenset(" \t\r\n/")
 _COMMENT = "a comment (JSON has none)"
 _TRAILING = "a trailing comma (JSON allows none)"
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+# a number's lexeme; group 1 is its fraction and exponent (a float where they are there)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)((?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)")
+_NUMBER_STARTS = frozenset("-0123456789")
+# Most of a large file, matched a piece at a time: blanks, a key without escapes (group 1)
+# and its colon; after a value, a comma and blanks before the next key (or value), or the
+# closing brace (bracket: group 1). Anything else (comments, trailing commas, escapes,
+# errors) is read character by character as JSONC.
+_KEY = re.compile(r'[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:[ \t\r\n]*')
+_AFTER_ENTRY = re.compile(r'[ \t\r\n]*(?:,[ \t\r\n]*(?=")|(\}))')
+_AFTER_ITEM = re.compile(r"[ \t\r\n]*(?:,[ \t\r\n]*(?=[^\]/ \t\r\n])|(\]))")
 _SIMPLE_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')
-_FLOAT_MARK = re.compile(r"[.eE]")
 _WORD = re.compile(r"true|false|null|NaN|-?Infinity")
 _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
           "Infinity": float("inf"), "-Infinity": float("-inf")}
@@ -66,6 +81,8 @@ class _Scanner:
     def ws(self) -> None:
         """Skip whitespace and JSONC comments."""
         t = self.text
+        if t[self.pos:self.pos + 1] not in _BLANK_OR_SLASH:
+            return
         while True:
             self.pos = _WS.match(t, self.pos).end()  # type: ignore[union-attr]
             if not t.startswith(("//", "/*"), self.pos):
@@ -106,8 +123,7 @@ class _Scanner:
             end = simple.end()
             value = t[start + 1:end - 1]
             self.pos = end
-            return Scalar(Span(start, end), path, value, simple.group(), style="double",
-                          text=value, part=part)
+            return stored_scalar(pack(start, end), path, part, value, QUOTED_FORMS['"'], value)
         i = start + 1
         while True:
             j = t.find('"', i)
@@ -157,23 +173,22 @@ class _Scanner:
             return self.obj(path if part is None else (*path, part))
         if c == "[":
             return self.arr(path if part is None else (*path, part))
-        m = _NUMBER.match(t, start)
-        w = _WORD.match(t, start)
-        if w and (not m or w.end() > m.end()):
-            self.pos = w.end()
-            word = w.group()
-            return Scalar(Span(start, w.end()), path, _WORDS[word], word, text=word, part=part,
-                          source=self.source)
-        if m:
-            raw = m.group()
-            self.pos = m.end()
-            try:  # what json.load does with a number's lexeme
-                value: object = float(raw) if _FLOAT_MARK.search(raw) else int(raw)
-            except ValueError:  # an integer past Python's conversion limit: json.load fails
-                raise _ScanError(long_int_message(digit_count(raw)), start, m.end()) from None
-            return Scalar(Span(start, m.end()), path, value, raw, text=raw, part=part,
-                          source=self.source)
-        raise _ScanError(f"unexpected character {c!r}", start)
+        # a number and a word never start alike ("-" starts a number only before a digit)
+        m = _NUMBER.match(t, start) if c in _NUMBER_STARTS else None
+        if m is None:
+            w = _WORD.match(t, start)
+            if w is None:
+                raise _ScanError(f"unexpected character {c!r}", start)
+            self.pos = end = w.end()
+            return stored_scalar(pack(start, end), path, part, _WORDS[w.group()], PLAIN_FORM,
+                                 self.source)
+        self.pos = end = m.end()
+        raw = m.group()
+        try:  # what json.load does with a number's lexeme
+            value: object = float(raw) if m.end(1) > m.start(1) else int(raw)
+        except ValueError:  # an integer past Python's conversion limit: json.load fails
+            raise _ScanError(long_int_message(digit_count(raw)), start, end) from None
+        return stored_scalar(pack(start, end), path, part, value, PLAIN_FORM, self.source)
 
     def obj(self, path: KeyPath) -> Mapping:
         t = self.text
@@ -183,40 +198,64 @@ class _Scanner:
             raise _ScanError(too_deep_message(), start, start + 1, code="CFG004")
         self.pos += 1
         mp = Mapping(Span(start, start), path, flow=True)
+        entries = mp.entries
         seen: dict[str, Entry] = {}
         self.ws()
         if self.pos < len(t) and t[self.pos] == "}":
             self.pos += 1
         else:
             while True:
-                self.ws()
-                if self.pos >= len(t) or t[self.pos] != '"':
-                    raise _ScanError("expected a quoted key", self.pos)
-                key = self.key(path)
-                name = key.value
-                self.ws()
-                if self.pos >= len(t) or t[self.pos] != ":":
-                    raise _ScanError("expected ':' after a key", self.pos)
-                self.pos += 1
-                value = self.value(path, name)
-                entry = Entry(key, value)
+                simple = _KEY.match(t, self.pos)
+                if simple:  # a key without escapes, its colon, and blanks (most keys)
+                    name = sys.intern(simple.group(1))
+                    self.pos = simple.end()
+                    entry = stored_entry(name, pack(simple.start(1) - 1, simple.end(1) + 1),
+                                         QUOTED_FORMS['"'], self.value(path, name))
+                else:
+                    entry = self.entry(path)
+                    name = entry.name
                 if name in seen:
                     self.duplicates.append((seen[name], entry))
                 seen[name] = entry
-                mp.entries.append(entry)
-                self.ws()
-                if self.pos < len(t) and t[self.pos] == ",":
-                    self.pos += 1
-                    if self.trailing_comma(self.pos - 1, "}"):
+                entries.append(entry)
+                after = _AFTER_ENTRY.match(t, self.pos)
+                if after:  # a comma before the next key, or the closing brace
+                    self.pos = after.end()
+                    if after.group(1):
                         break
                     continue
-                if self.pos < len(t) and t[self.pos] == "}":
-                    self.pos += 1
+                if self.after(t, "}"):
                     break
-                raise _ScanError("expected ',' or '}' after a value", self.pos)
         self.depth -= 1
         mp.span = Span(start, self.pos)
         return mp
+
+    def entry(self, path: KeyPath) -> Entry:
+        """A key (any string), its colon and its value."""
+        t = self.text
+        self.ws()
+        if self.pos >= len(t) or t[self.pos] != '"':
+            raise _ScanError("expected a quoted key", self.pos)
+        key = self.key(path)
+        name = key.value
+        self.ws()
+        if self.pos >= len(t) or t[self.pos] != ":":
+            raise _ScanError("expected ':' after a key", self.pos)
+        self.pos += 1
+        return Entry(key, self.value(path, name))
+
+    def after(self, t: str, closer: str) -> bool:
+        """After a value in a container: whether it closes here (a comma and then no more
+        values, or ``closer``); False after a comma that another value follows."""
+        self.ws()
+        if self.pos < len(t) and t[self.pos] == ",":
+            self.pos += 1
+            return self.trailing_comma(self.pos - 1, closer)
+        if self.pos < len(t) and t[self.pos] == closer:
+            self.pos += 1
+            return True
+        what = "a value" if closer == "}" else "an array item"
+        raise _ScanError(f"expected ',' or '{closer}' after {what}", self.pos)
 
     def arr(self, path: KeyPath) -> Sequence:
         t = self.text
@@ -226,28 +265,32 @@ class _Scanner:
             raise _ScanError(too_deep_message(), start, start + 1, code="CFG004")
         self.pos += 1
         seq = Sequence(Span(start, start), path, flow=True)
+        items = seq.items
         self.ws()
         if self.pos < len(t) and t[self.pos] == "]":
             self.pos += 1
         else:
             while True:
-                seq.items.append(self.value(path, len(seq.items)))
-                self.ws()
-                if self.pos < len(t) and t[self.pos] == ",":
-                    self.pos += 1
-                    if self.trailing_comma(self.pos - 1, "]"):
+                items.append(self.value(path, len(items)))
+                after = _AFTER_ITEM.match(t, self.pos)
+                if after:  # a comma before the next value, or the closing bracket
+                    self.pos = after.end()
+                    if after.group(1):
                         break
                     continue
-                if self.pos < len(t) and t[self.pos] == "]":
-                    self.pos += 1
+                if self.after(t, "]"):
                     break
-                raise _ScanError("expected ',' or ']' after an array item", self.pos)
         self.depth -= 1
         seq.span = Span(start, self.pos)
         return seq
 
 
 def read_json(path: str, text: str) -> Document:
+    with building():
+        return _read(path, text)
+
+
+def _read(path: str, text: str) -> Document:
     scanner = _Scanner(text)
     problems: list[ParseProblem] = []
     root: Node | None = None
