@@ -44,6 +44,31 @@ def test_the_same_value_at_two_places_is_kept() -> None:
     assert fact(f, "lr").value == pytest.approx(0.001)
 
 
+def test_a_sweep_names_its_first_four_places_or_counts_them_all() -> None:
+    runs = "".join(f"  - lr: {v}\n" for v in ("0.1", "0.1", "0.2", "0.1", "0.3", "0.4"))
+    _, f = facts_of("runs:\n" + runs, "yaml", "generic")
+    note = fact(f, "lr").note
+    assert isinstance(fact(f, "lr").value, Unknown)
+    assert note == "runs.0.lr = 0.1; runs.1.lr = 0.1; runs.2.lr = 0.2; runs.3.lr = 0.1"
+    _, f = facts_of("runs:\n" + "  - lr: 0.1\n" * 5, "yaml", "generic")
+    assert fact(f, "lr").note == "found by name at 5 places"
+    assert fact(f, "lr").key == ("runs", 0, "lr")
+
+
+def test_a_name_below_an_alias_is_found_at_the_alias_and_with_duplicate_keys_the_last_wins(
+        ) -> None:
+    _, f = facts_of("base: &b\n  x: 1\nrun:\n  opt: *b\n  batch_size: 4\n", "yaml",
+                      "generic")
+    assert fact(f, "batch").key == ("run", "batch_size")
+    _, f = facts_of("a: &b\n  lr: 0.5\nc: *b\n", "yaml", "generic")
+    assert fact(f, "lr").note == "found by name at 2 places"
+    _, f = facts_of("a: &b\n  lr: 0.5\nc:\n  d: *b\n  lr: 0.7\n", "yaml", "generic")
+    assert fact(f, "lr").note == "a.lr = 0.5; c.d.lr = 0.5; c.lr = 0.7"
+    _, f = facts_of("lr: 0.1\nlr: 0.2\nx:\n  lr: 0.2\n", "yaml", "generic")
+    assert fact(f, "lr").note == "found by name at 2 places"
+    assert fact(f, "lr").value == pytest.approx(0.2)
+
+
 def test_generic_yaml_uses_yaml_1_1_typing() -> None:
     _, f = facts_of("learning_rate: 1e-5\n", "yaml", "generic")
     assert fact(f, "lr").value == "1e-5"  # yaml.safe_load gives a string

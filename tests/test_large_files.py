@@ -1,14 +1,20 @@
 """What keeps large files linear gives the answers the simple ways give: Mapping.get by
-index, the alias-expansion count without expanding, comments scanned in one pass."""
+index, the alias-expansion count without expanding, comments scanned in one pass, the depth
+bound checked a level at a time, plain scalars typed without a regular expression."""
 
 from __future__ import annotations
+
+import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from yaml_texts import yaml_texts
 
+from cfglint.source.comments import hash_comments
 from cfglint.source.document import Alias, Entry, Mapping, Node, Scalar, Sequence, Span
+from cfglint.source.limits import deepest
 from cfglint.source.read import _expanded_size
+from cfglint.source.yaml_dialect import Dialect, _resolve, resolve_plain
 from cfglint.source.yaml_reader import read_yaml
 
 
@@ -68,3 +74,53 @@ def _nodes(roots: list[Node | None]) -> list[Node]:
         elif isinstance(n, Sequence):
             stack += n.items
     return out
+
+
+def _depth(node: Node | None) -> int:
+    """Levels below and including ``node``, aliases not followed (small inputs only)."""
+    if isinstance(node, Mapping):
+        return 1 + max((_depth(e.value) for e in node.entries), default=0)
+    if isinstance(node, Sequence):
+        return 1 + max((_depth(i) for i in node.items), default=0)
+    return 0 if node is None else 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(yaml_texts(), st.integers(1, 6))
+def test_the_deepest_node_is_found_exactly_where_a_tree_is_deeper_than_the_limit(
+        text: str, limit: int) -> None:
+    doc = read_yaml("x.yaml", text, fast=False)
+    if doc.problems or isinstance(doc.root, Alias):
+        return
+    found = deepest(doc.root, limit)
+    assert (found is not None) == (_depth(doc.root) > limit)
+
+
+_PLAIN = st.text(st.sampled_from("0123456789+-._:eExXoObBinfaINFNtTrueFlsyYoO~ \n"), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_PLAIN, st.sampled_from(["null", "~", "", "yes", "Off", ".inf", "-.Inf", ".NaN",
+                                            "0x1F", "0o17", "1:30", "1_000", "1e4", "TRUE",
+                                            "null\n", "true\n", "on\n"])),
+       st.sampled_from(["yaml11", "yaml11-float", "yaml12"]))
+def test_plain_scalars_are_typed_as_the_resolvers_regular_expressions_type_them(
+        text: str, dialect: Dialect) -> None:
+    want, got = _resolve(text, dialect), resolve_plain(text, dialect)
+    assert (type(got), repr(got)) == (type(want), repr(want))
+
+
+_HASH = re.compile(r"(?:(?<=^)|(?<=[ \t]))#", re.MULTILINE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("a #\t\n\r'\""), max_size=40))
+def test_comments_start_where_a_hash_follows_a_line_start_or_a_blank(text: str) -> None:
+    starts = [c.span.start for c in hash_comments(text, list)]
+    want: list[int] = []
+    line_end = -1
+    for m in _HASH.finditer(text):  # with no scalars: each comment runs to its line's end
+        if m.start() > line_end:
+            want.append(m.start())
+            line_end = text.find("\n", m.start()) % (len(text) + 1)
+    assert starts == want
