@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from yaml_texts import yaml_texts
 
 from cfglint.source.comments import hash_comments
-from cfglint.source.document import Alias, Entry, Mapping, Node, Scalar, Sequence, Span
+from cfglint.source.document import Alias, Document, Entry, Mapping, Node, Scalar, Sequence, Span
 from cfglint.source.limits import deepest
 from cfglint.source.read import _expanded_size
 from cfglint.source.yaml_dialect import Dialect, _resolve, resolve_plain
@@ -124,3 +124,21 @@ def test_comments_start_where_a_hash_follows_a_line_start_or_a_blank(text: str) 
             want.append(m.start())
             line_end = text.find("\n", m.start()) % (len(text) + 1)
     assert starts == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(yaml_texts(), st.sampled_from(["", "\n# " + "x" * 300, " " * 300]))
+def test_a_key_is_where_its_text_is_whether_kept_near_its_value_or_not(text: str,
+                                                                       gap: str) -> None:
+    text = text.replace(":\n", ":" + gap + "\n", 1)  # one key far from its value
+    for fast in (True, False):
+        doc = read_yaml("x.yaml", text, fast=fast)
+        for e in _entries(doc):
+            span, style = e.key_span, e.key_style
+            assert (span, style) == (e.key.span, e.key.style)
+            assert doc.text[span.start:span.end] == e.key.raw
+
+
+def _entries(doc: Document) -> list[Entry]:
+    return [e for n in _nodes([doc.root, *doc.extra_roots]) if isinstance(n, Mapping)
+            for e in n.entries]

@@ -271,7 +271,9 @@ class Entry:
     ``str(key.value)``.
 
     A plain key (a string, spelled as itself or simply quoted, with its value's path) is
-    kept as its position, name and form; its Scalar is made, once, when asked for.
+    kept as its position, name and form; its Scalar is made, once, when asked for. Readers
+    that make entries with ``stored_entry`` keep a key's position as its distance before its
+    value's start where that is small (CPython shares small ints: no object per key).
     """
 
     __slots__ = ("_at", "_key", "name", "value")
@@ -281,7 +283,7 @@ class Entry:
     def __init__(self, key: Scalar, value: Node) -> None:
         self.value = value
         self.name = name = str(key.value)
-        self._key: Scalar | Form = key
+        self._key: Scalar | Form | _Near = key
         self._at: int | Span = 0
         form = key._form
         if (isinstance(form[0], int) and form[2] is None and key.value is name
@@ -294,7 +296,9 @@ class Entry:
         if isinstance(key, Scalar):
             return key
         scalar = Scalar.__new__(Scalar)
-        scalar._at, scalar.value, scalar._text, scalar._form = self._at, self.name, self.name, key
+        scalar._at = _pack(self.key_span) if isinstance(key, _Near) else self._at
+        scalar.value = scalar._text = self.name
+        scalar._form = key.form if isinstance(key, _Near) else key
         value = self.value
         if isinstance(value, _Leaf):
             scalar._base, scalar._part = value._base, value._part
@@ -312,27 +316,57 @@ class Entry:
     def key_span(self) -> Span:
         """The key's span, without making its Scalar."""
         key = self._key
-        return key.span if isinstance(key, Scalar) else _unpack(self._at)
+        if isinstance(key, Scalar):
+            return key.span
+        if isinstance(key, _Near):
+            gap = self._at
+            assert isinstance(gap, int)
+            start = self.value.start - gap
+            return Span(start, start + len(self.name) + key.quotes)
+        return _unpack(self._at)
 
     @property
     def key_style(self) -> str:
         """The key's style, without making its Scalar."""
         key = self._key
-        return key.style if isinstance(key, Scalar) else key[1]
+        if isinstance(key, Scalar):
+            return key.style
+        return key.form[1] if isinstance(key, _Near) else key[1]
 
     def __repr__(self) -> str:
         return f"Entry(key={self.key!r}, value={self.value!r})"
 
 
-def stored_entry(name: str, key_at: int | Span, key_form: Form, value: Node) -> Entry:
+class _Near:
+    """The form of a plain key whose ``Entry._at`` is how far before its value's start the
+    key starts; ``quotes``: what its source has around its name."""
+
+    __slots__ = ("form", "quotes")
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.quotes = 2 if form[0] == _QUOTED else 0
+
+
+_NEARS = {form: _Near(form) for form in (PLAIN_FORM, *QUOTED_FORMS.values())}
+_SHARED_INTS = 256  # CPython keeps one object of each int up to this
+
+
+def stored_entry(name: str, start: int, end: int, key_form: Form, value: Node) -> Entry:
     """An Entry with a plain key (see ``Entry``) from what it stores, for a reader that has
-    checked what ``Entry.__init__`` would: the key's value and text are ``name`` and its path
-    is its value's."""
+    checked what ``Entry.__init__`` would: the key's value and text are ``name``, its path
+    is its value's, and it spans ``start`` to ``end``."""
     entry = _new_entry(Entry)
     entry.value = value
     entry.name = name
-    entry._key = key_form
-    entry._at = key_at
+    near = _NEARS.get(key_form)
+    gap = value.start - start
+    if near is not None and 0 <= gap <= _SHARED_INTS and end - start == len(name) + near.quotes:
+        entry._key = near
+        entry._at = gap
+    else:
+        entry._key = key_form
+        entry._at = _pack(Span(start, end))
     return entry
 
 

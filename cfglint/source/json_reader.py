@@ -209,7 +209,7 @@ class _Scanner:
                 if simple:  # a key without escapes, its colon, and blanks (most keys)
                     name = sys.intern(simple.group(1))
                     self.pos = simple.end()
-                    entry = stored_entry(name, pack(simple.start(1) - 1, simple.end(1) + 1),
+                    entry = stored_entry(name, simple.start(1) - 1, simple.end(1) + 1,
                                          QUOTED_FORMS['"'], self.value(path, name))
                 else:
                     entry = self.entry(path)

@@ -225,8 +225,9 @@ class _Builder:
             kev = next(events)
             plain = self.plain_key(kev) if type(kev) is scalar_event else None
             if plain is not None:
-                name, key_at, form = plain
-                entry = stored_entry(name, key_at, form, self.value(events, path, name, mp.flow))
+                name, key_start, key_end, form = plain
+                entry = stored_entry(name, key_start, key_end, form,
+                                     self.value(events, path, name, mp.flow))
                 merge = name == "<<" and form is PLAIN_FORM
             else:
                 kind = kinds[type(kev)]
@@ -253,10 +254,10 @@ class _Builder:
             seen[name] = entry
             entries.append(entry)
 
-    def plain_key(self, ev: Any) -> tuple[str, int | Span, Form] | None:
+    def plain_key(self, ev: Any) -> tuple[str, int, int, Form] | None:
         """A key that is a string spelled as itself (plain) or simply quoted, with no tag
-        or anchor: its name (interned: a big file repeats a few names many times), packed
-        span and form; None for any other key."""
+        or anchor: its name (interned: a big file repeats a few names many times), start,
+        end and form; None for any other key."""
         if ev.tag is not None or ev.anchor is not None:
             return None
         value, style = ev.value, ev.style
@@ -271,7 +272,7 @@ class _Builder:
             form = QUOTED_FORMS[style]
         else:
             return None
-        return sys.intern(value), pack(start, end), form
+        return sys.intern(value), start, end, form
 
     def value(self, events: Iterator[Any], path: KeyPath, name: str, flow: bool) -> Node:
         """A mapping's value for the key ``name``."""
@@ -440,6 +441,8 @@ def _build(path: str, text: str, parser: _Parser) -> Document:
             if first_kind == "document-end":
                 continue
             roots.append(builder.node(events, first, first_kind, (), None))
+        for _ in parser.events:  # none after the stream's end: the parser lets go of the
+            pass  # text it keeps (libyaml a copy) before the Document is made
     except StopIteration:
         pass
     except parser.errors as err:
