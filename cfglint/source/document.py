@@ -598,6 +598,7 @@ class Document:
             if isinstance(node, Scalar):
                 yield node
 
+
 @contextmanager
 def building() -> Iterator[None]:
     """While a reader builds a tree: the cyclic garbage collector paused. A tree has no

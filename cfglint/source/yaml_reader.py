@@ -95,7 +95,7 @@ def _plain_text(value: str, text: str, start: int, end: int) -> bool:
     """Whether a plain scalar's text is its source, and its value that same string
     (the YAML 1.2 core schema reads it as no null, bool or number)."""
     return (end - start == len(value) and text.startswith(value, start) and value[-1:] != "\n"
-            and value[:1] not in NUMBER_STARTS and value not in WORDS_12 and value != "")
+            and value[:1] not in NUMBER_STARTS and value not in WORDS_12)
 
 
 def _quoted_text(value: str, text: str, start: int, end: int, quote: str) -> bool:
