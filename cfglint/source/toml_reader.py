@@ -2,8 +2,11 @@
 
 tomllib (the standard library's TOML 1.0 parser) is the authority on validity
 and values; a small scanner here finds where every table, key and value sits in
-the text, which neither tomllib nor tomlkit exposes. Values on the tree are
-taken from tomllib's result, so they are exactly what a trainer's loader gets.
+the text, which neither tomllib nor tomlkit exposes. A scalar's value is decoded from
+its own text: the common lexemes (decimal numbers, strings without escapes, booleans) as
+tomllib decodes them, the others by tomllib itself, so values are exactly what a
+trainer's loader gets. tomllib's tree of the whole file is not kept beside the scanner's
+(a 10 MB file would hold two trees at once).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
     Document,
     Entry,
+    KeyPart,
     KeyPath,
     Mapping,
     Node,
@@ -43,6 +47,18 @@ _WS = re.compile(r"[ \t]*")
 _ATOM = re.compile(r"[^\s,\]\}#]+")
 _DATE_TIME_SPACE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+# A decimal integer or float as tomllib's number pattern has them (group 1: the float part)
+_DECIMAL = re.compile(r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
+                      r"((?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?)")
+_SEP = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"  # what may end a line: blanks, a comment, the break
+# The common line `key = value` whole (a bare key, a one-line string without escapes or an
+# atom), read with one match; any other line goes through the general scanner, which this
+# must agree with (same spans, same values).
+_SIMPLE_KEYVAL = re.compile(
+    r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+    r"(?:(\"[^\"\\\n]*\"|'[^'\n]*')|([^\s,\]\}#\"'\[\{][^\s,\]\}#]*))" + _SEP)
+# `[[name]]` or `[name]` with a bare name
+_SIMPLE_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_-]+)[ \t]*(\]\]?)" + _SEP)
 
 
 class _ScanError(Exception):
@@ -51,20 +67,26 @@ class _ScanError(Exception):
         self.offset = offset
         self.code = code
 _QUOTES = ("\"", "'")  # how TOML strings and quoted keys start
+_TRIVIA = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 
 
 class _Scanner:
-    def __init__(self, text: str, data: dict[str, Any] | None) -> None:
+    def __init__(self, text: str, valid: bool, fast: bool = True) -> None:
         self.text = text
         self.pos = 0
-        self.data = data
+        self.valid = valid  # tomllib read the text: scalars get their values
+        self.fast = fast  # read the common lines with one match each (off: to test it)
+        # tomllib's tree, read only where a scalar's text alone did not decode (never seen)
+        self.data: dict[str, Any] | None = None
+        self.names: dict[str, str] = {}  # one string per key name, however often it occurs
         self.root = Mapping(Span(0, len(text)), ())
         self.problems: list[ParseProblem] = []
         # the scalars a '#' can be inside of (quoted strings and keys), for the comments
         self.quoted: list[Scalar] = []
         self.source = Source(text)  # a scalar's text that is a slice of it is not kept twice
-        # per array-of-tables path: the Sequence node
         self.current: Mapping = self.root
+        # where the current table's last line ends: its span is extended when it is left
+        self.current_end = 0
 
     # -- low level --------------------------------------------------------------------
     def ws(self) -> None:
@@ -72,16 +94,7 @@ class _Scanner:
 
     def skip_trivia(self) -> None:
         """Whitespace, newlines and comments (inside arrays)."""
-        t = self.text
-        while self.pos < len(t):
-            c = t[self.pos]
-            if c in " \t\r\n":
-                self.pos += 1
-            elif c == "#":
-                nl = t.find("\n", self.pos)
-                self.pos = len(t) if nl == -1 else nl
-            else:
-                break
+        self.pos = _TRIVIA.match(self.text, self.pos).end()  # type: ignore[union-attr]
 
     def end_of_line(self) -> None:
         self.ws()
@@ -154,7 +167,7 @@ class _Scanner:
                     raise _ScanError("expected a key", start)
                 end = m.end()
                 name = m.group()
-            parts.append((name, Span(start, end)))
+            parts.append((self.names.setdefault(name, name), Span(start, end)))
             if len(parts) > MAX_DEPTH:
                 raise _ScanError(too_deep_message(), start, code="CFG004")
             self.pos = end
@@ -165,17 +178,19 @@ class _Scanner:
             return parts
 
     # -- values -------------------------------------------------------------------------
-    def value(self, path: KeyPath) -> Node:
+    def value(self, base: KeyPath, part: KeyPart) -> Node:
+        """The value at key path ``(*base, part)`` (a scalar shares ``base``)."""
         t = self.text
         start = self.pos
         if start >= len(t):
             raise _ScanError("expected a value", start)
         c = t[start]
         if c in "[{":
-            if len(path) >= MAX_DEPTH:  # bounded recursion: real configs nest a dozen levels
+            if len(base) + 1 >= MAX_DEPTH:  # bounded recursion: configs nest a dozen levels
                 raise _ScanError(too_deep_message(), start, code="CFG004")
+            path = (*base, part)
             return self.array(path) if c == "[" else self.inline_table(path)
-        return self.atom(path)
+        return self.atom(base, part)
 
     def array(self, path: KeyPath) -> Sequence:
         t = self.text
@@ -187,7 +202,7 @@ class _Scanner:
             if self.pos < len(t) and t[self.pos] == "]":
                 self.pos += 1
                 break
-            seq.items.append(self.value((*path, len(seq.items))))
+            seq.items.append(self.value(path, len(seq.items)))
             self.skip_trivia()
             if self.pos < len(t) and t[self.pos] == ",":
                 self.pos += 1
@@ -222,43 +237,45 @@ class _Scanner:
         mp.span = Span(start, self.pos)
         return mp
 
-    def atom(self, path: KeyPath) -> Node:
+    def atom(self, base: KeyPath, part: KeyPart) -> Node:
         t = self.text
         start = self.pos
         c = t[start]
         if c in "\"'":
             end = self.string_end(start)
             self.pos = end
-            return self.make_scalar(start, end, path, "string")
+            return self.make_scalar(start, end, base, part, "string")
         m = _DATE_TIME_SPACE.match(t, start)
         if m:
             atom_end = _ATOM.match(t, start + 11).end()  # type: ignore[union-attr]
             self.pos = atom_end
-            return self.make_scalar(start, atom_end, path, "datetime")
+            return self.make_scalar(start, atom_end, base, part, "datetime")
         m = _ATOM.match(t, start)
         if not m:
             raise _ScanError("expected a value", start)
         self.pos = m.end()
-        return self.make_scalar(start, m.end(), path, "plain")
+        return self.make_scalar(start, m.end(), base, part, "plain")
 
-    def make_scalar(self, start: int, end: int, path: KeyPath, style: str) -> Scalar:
+    def make_scalar(self, start: int, end: int, base: KeyPath, part: KeyPart,
+                    style: str) -> Scalar:
         raw = self.text[start:end]
-        s = Scalar(Span(start, end), path, self.lookup(path), raw, style=style, text=raw,
+        value = self.decode(raw, base, part) if self.valid else None
+        s = Scalar(Span(start, end), base, value, raw, style=style, text=raw, part=part,
                    source=self.source)
         if raw[:1] in _QUOTES:
             self.quoted.append(s)
         return s
 
-    def lookup(self, path: KeyPath) -> Any:
-        node: Any = self.data
-        for part in path:
-            if isinstance(node, dict) and isinstance(part, str):
-                node = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
-                return None
-        return node
+    def decode(self, raw: str, base: KeyPath, part: KeyPart) -> Any:
+        """A scalar's value from its text; from tomllib's tree of the file if it does not
+        decode alone (a TOML value means the same wherever it stands: never seen)."""
+        try:
+            return _decode(raw)
+        except ValueError:
+            if self.data is None:
+                self.data = tomllib.loads(self.text)
+            return _lookup(self.data, (*base, part))
+
 
     # -- structure ----------------------------------------------------------------------
     def child_table(self, parent: Mapping, name: str, key_span: Span, path: KeyPath,
@@ -276,19 +293,23 @@ class _Scanner:
         self.add_entry(parent, name, key_span, mp)
         return mp
 
-    def add_entry(self, parent: Mapping, name: str, key_span: Span, value: Node) -> None:
-        key = Scalar(key_span, value.path, name, self.text[key_span.start : key_span.end],
-                     style="key", text=name)
-        redefines = not isinstance(value, Mapping | Sequence) or value.flow or (
-            isinstance(value, Mapping) and value.header is not None)
-        if parent.get(name) is not None and redefines:
+    def add_entry(self, parent: Mapping, name: str, key_span: Span, value: Node,
+                  bare: bool = False) -> None:
+        """Append ``name = value`` to ``parent`` (``bare``: the key is spelled as its name)."""
+        raw = name if bare else self.text[key_span.start : key_span.end]
+        key = Scalar(key_span, (), name, raw, style="key", text=name)
+        key.share_path(value)
+        if parent.get(name) is not None and (
+            not isinstance(value, Mapping | Sequence) or value.flow
+            or (isinstance(value, Mapping) and value.header is not None)
+        ):  # a value, or a table defined again
             first = parent.entry(name)
             line = self.text.count("\n", 0, first.key.span.start) + 1 if first else 0
             self.problems.append(ParseProblem(
                 f"duplicate key `{name}` (first set on line {line}); TOML forbids this and "
                 "the trainer's loader rejects the file",
                 key_span.start, key_span.end, code="CFG005"))
-        if self.text[key_span.start:key_span.start + 1] in _QUOTES:
+        if raw[0] in _QUOTES:
             self.quoted.append(key)
         parent.entries.append(Entry(key, value))
 
@@ -303,10 +324,34 @@ class _Scanner:
         for name, span in parts[:-1]:
             target = self.child_table(target, name, span, (*target.path, name), span)
         name, span = parts[-1]
-        value = self.value((*target.path, name))
+        value = self.value(target.path, name)
         self.add_entry(target, name, span, value)
         if target is not table:
             target.span = Span(min(target.span.start, span.start), value.span.end)
+
+    def simple_keyval(self, m: re.Match[str]) -> None:
+        """A line that _SIMPLE_KEYVAL matched: what keyval() and end_of_line() make of it."""
+        name = m.group(1)
+        name = self.names.setdefault(name, name)
+        table = self.current
+        quoted = m.lastindex == 2
+        start, end = m.span(2 if quoted else 3)
+        raw = self.text[start:end]
+        value: Any = None
+        if self.valid:
+            if quoted:
+                value = raw[1:-1]
+            elif raw == "true" or raw == "false":
+                value = raw == "true"
+            else:
+                value = self.decode(raw, table.path, name)
+        scalar = Scalar(Span(start, end), table.path, value, raw,
+                        style="string" if quoted else "plain", text=raw, part=name,
+                        source=self.source)
+        if quoted:
+            self.quoted.append(scalar)
+        self.add_entry(table, name, Span(*m.span(1)), scalar, bare=True)
+        self.pos = m.end()
 
     def header(self) -> None:
         t = self.text
@@ -319,21 +364,29 @@ class _Scanner:
         if not t.startswith(close, self.pos):
             raise _ScanError(f"expected '{close}' to close a table header", self.pos)
         self.pos += len(close)
-        header = Span(start, self.pos)
+        self.open_table(Span(start, self.pos), aot, parts)
+
+    def simple_header(self, m: re.Match[str]) -> None:
+        """A line that _SIMPLE_HEADER matched: what header() and end_of_line() make of it."""
+        name = m.group(2)
+        self.open_table(Span(m.start(), m.end(3)), m.group(1) == "[[",
+                        [(self.names.setdefault(name, name), Span(*m.span(2)))])
+        self.pos = m.end()
+
+    def open_table(self, header: Span, aot: bool, parts: list[tuple[str, Span]]) -> None:
+        """Make the table a header names the current one."""
         parent = self.root
         for name, span in parts[:-1]:
             parent = self.child_table(parent, name, span, (*parent.path, name), header)
         name, span = parts[-1]
-        path = (*parent.path, name)
         if aot:
             seq = parent.get(name)
             if not isinstance(seq, Sequence):
-                seq = Sequence(header, path)
+                seq = Sequence(header, (*parent.path, name))
                 self.add_entry(parent, name, span, seq)
-            item_path: KeyPath = (*path, len(seq.items))
-            table = Mapping(header, item_path, header=header)
+            # the sequence's span is set once all its tables are read (_fix_spans)
+            table = Mapping(header, (*seq.path, len(seq.items)), header=header)
             seq.items.append(table)
-            seq.span = Span(seq.span.start, header.end)
         else:
             existing = parent.get(name)
             if isinstance(existing, Mapping) and existing.header is None and not existing.flow:
@@ -341,28 +394,71 @@ class _Scanner:
                 table.header = header
                 table.span = Span(header.start, header.end)
             else:
-                table = Mapping(header, path, header=header)
+                table = Mapping(header, (*parent.path, name), header=header)
                 self.add_entry(parent, name, span, table)
+        _extend(self.current, self.current_end)
         self.current = table
 
     def run(self) -> None:
         t = self.text
+        simple_keyval = _SIMPLE_KEYVAL.match if self.fast else _never
+        simple_header = _SIMPLE_HEADER.match if self.fast else _never
         while True:
             self.skip_trivia()
             if self.pos >= len(t):
                 break
             line_start = self.pos
-            if t[self.pos] == "[":
-                self.header()
+            if t[line_start] == "[":
+                m = simple_header(t, line_start)
+                if m and len(m.group(1)) == len(m.group(3)):
+                    self.simple_header(m)
+                else:
+                    self.header()
+                    self.end_of_line()
             else:
-                self.keyval(self.current)
-            self.end_of_line()
+                m = simple_keyval(t, line_start)
+                if m:
+                    self.simple_keyval(m)
+                else:
+                    self.keyval(self.current)
+                    self.end_of_line()
             end = self.pos
             while end > line_start and t[end - 1] in "\r\n":
                 end -= 1
-            _extend(self.current, end)
+            self.current_end = end
+        _extend(self.current, self.current_end)
         _fix_spans(self.root)
         self.root.span = Span(0, len(t))
+
+
+def _never(text: str, pos: int) -> None:
+    return None
+
+
+def _decode(raw: str) -> Any:
+    """The value tomllib gives a scalar's text (one tomllib accepted in the file)."""
+    c = raw[0]
+    if (c == "'" or (c == '"' and "\\" not in raw)) and raw[1:3] != c + c:
+        return raw[1:-1]  # a one-line string without escapes (not ''' or """)
+    if raw == "true" or raw == "false":
+        return raw == "true"
+    m = _DECIMAL.fullmatch(raw)
+    if m:
+        return float(raw) if m.group(1) else int(raw, 0)
+    return tomllib.loads(f"v = {raw}")["v"]
+
+
+def _lookup(data: dict[str, Any], path: KeyPath) -> Any:
+    """The value at ``path`` in tomllib's tree."""
+    node: Any = data
+    for part in path:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
 
 
 def _extend(table: Mapping, end: int) -> None:
@@ -403,29 +499,29 @@ def _line_col_offset(text: str, line: int, col: int) -> int:
     return min(starts[line - 1] + col - 1, len(text))
 
 
-def read_toml(path: str, text: str) -> Document:
-    data: dict[str, Any] | None
+def read_toml(path: str, text: str, *, fast: bool = True) -> Document:
+    """The Document of a TOML text (``fast``: off only to test that it changes nothing)."""
     problems: list[ParseProblem] = []
+    valid = False
     try:
-        data = tomllib.loads(text)
+        tomllib.loads(text)  # validity only: its tree is dropped at once
+        valid = True
     except tomllib.TOMLDecodeError as err:
-        data = None
         msg = str(err)
         m = _TOMLLIB_POS.search(msg)
         offset = _line_col_offset(text, int(m.group(1)), int(m.group(2))) if m else 0
         problems.append(ParseProblem(_TOMLLIB_POS.sub("", msg).strip(), offset))
     except ValueError:  # tomllib's int() past Python's conversion limit
-        data = None
         span = long_int_span(text) or Span(0, 0)
         problems.append(ParseProblem(long_int_message(digit_count(text[span.start:span.end])),
                                      span.start, span.end))
     except RecursionError:  # tomllib recurses per nesting level; the scanner says where
-        data = None
-    scanner = _Scanner(text, data)
+        pass
+    scanner = _Scanner(text, valid, fast)
     try:
         scanner.run()
     except _ScanError as err:
-        if err.code != "CFG001" or (data is None and not problems):
+        if err.code != "CFG001" or (not valid and not problems):
             problems = [ParseProblem(str(err), err.offset, code=err.code)]
         elif not problems:
             problems.append(ParseProblem(
@@ -435,7 +531,7 @@ def read_toml(path: str, text: str) -> Document:
             # the scanner usually finds the first syntax error more precisely
             problems[0] = ParseProblem(problems[0].message, min(problems[0].offset, err.offset)
                                        if err.offset < len(text) else problems[0].offset)
-    if data is None and not problems:  # tomllib ran out of stack where the scanner did not
+    if not valid and not problems:  # tomllib ran out of stack where the scanner did not
         problems = [ParseProblem(too_deep_message(), 0, code="CFG004")]
     # a duplicate key makes tomllib fail; report it with both places instead
     dup = [p for p in scanner.problems if p.code == "CFG005"]
