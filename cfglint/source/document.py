@@ -312,6 +312,15 @@ class Entry:
         self._key = key
         self.name = str(key.value)
 
+    @classmethod
+    def plain(cls, name: str, key_span: Span, value: Node, style: str) -> Entry:
+        """The entry of a key spelled as its name, with its value's path: what __init__
+        keeps of such a key, without making the key's Scalar first (a reader's fast path)."""
+        entry = cls.__new__(cls)
+        entry.value, entry.name = value, name
+        entry._key, entry._at = _form(name, style, None, name), _pack(key_span)
+        return entry
+
     @property
     def key_span(self) -> Span:
         """The key's span, without making its Scalar."""
@@ -384,13 +393,14 @@ _INDEX_FROM = 12
 
 
 class _MappingExtra:
-    """What few mappings have: a TOML table header, an index of many entries."""
+    """What few mappings have: a TOML table header (packed, like spans), an index of many
+    entries (made on the first look-up that needs one)."""
 
     __slots__ = ("header", "index", "indexed")
 
     def __init__(self, header: Span | None) -> None:
-        self.header = header
-        self.index: dict[str, Entry] = {}
+        self.header: int | Span | None = None if header is None else _pack(header)
+        self.index: dict[str, Entry] | None = None  # made on the first look-up
         self.indexed = 0
 
 
@@ -415,14 +425,15 @@ class Mapping(_Node):
 
     @property
     def header(self) -> Span | None:
-        return None if self._extra is None else self._extra.header
+        header = None if self._extra is None else self._extra.header
+        return None if header is None else _unpack(header)
 
     @header.setter
     def header(self, header: Span | None) -> None:
         if self._extra is None:
             self._extra = _MappingExtra(header)
         else:
-            self._extra.header = header
+            self._extra.header = None if header is None else _pack(header)
 
     def get(self, key: str) -> Node | None:
         """Last value for ``key`` (what a loader that keeps the last duplicate sees)."""
@@ -440,13 +451,15 @@ class Mapping(_Node):
         if self._extra is None:
             self._extra = _MappingExtra(None)
         extra = self._extra
-        if extra.indexed > len(entries):
-            extra.index, extra.indexed = {}, 0
+        index = extra.index
+        if index is None or extra.indexed > len(entries):
+            extra.index = index = {}
+            extra.indexed = 0
         if extra.indexed < len(entries):
             for e in entries[extra.indexed:]:
-                extra.index[e.name] = e  # the last duplicate wins
+                index[e.name] = e  # the last duplicate wins
             extra.indexed = len(entries)
-        return extra.index.get(key)
+        return index.get(key)
 
     def keys(self) -> list[str]:
         return [e.name for e in self.entries]
