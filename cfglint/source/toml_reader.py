@@ -303,15 +303,17 @@ class _Scanner:
             not isinstance(value, Mapping | Sequence) or value.flow
             or (isinstance(value, Mapping) and value.header is not None)
         ):  # a value, or a table defined again
-            first = parent.entry(name)
-            line = self.text.count("\n", 0, first.key.span.start) + 1 if first else 0
-            self.problems.append(ParseProblem(
-                f"duplicate key `{name}` (first set on line {line}); TOML forbids this and "
-                "the trainer's loader rejects the file",
-                key_span.start, key_span.end, code="CFG005"))
+            self.duplicate(parent, name, key_span.start, key_span.end)
         if raw[0] in _QUOTES:
             self.quoted.append(key)
         parent.entries.append(Entry(key, value))
+
+    def duplicate(self, parent: Mapping, name: str, start: int, end: int) -> None:
+        first = parent.entry(name)
+        line = self.text.count("\n", 0, first.key.span.start) + 1 if first else 0
+        self.problems.append(ParseProblem(
+            f"duplicate key `{name}` (first set on line {line}); TOML forbids this and "
+            "the trainer's loader rejects the file", start, end, code="CFG005"))
 
     def keyval(self, table: Mapping) -> None:
         parts = self.key()
@@ -331,27 +333,34 @@ class _Scanner:
 
     def simple_keyval(self, m: re.Match[str]) -> None:
         """A line that _SIMPLE_KEYVAL matched: what keyval() and end_of_line() make of it."""
-        name = m.group(1)
+        (_, line_end), (key_start, key_end), string, atom = m.regs
+        t = self.text
+        name = t[key_start:key_end]
         name = self.names.setdefault(name, name)
         table = self.current
-        quoted = m.lastindex == 2
-        start, end = m.span(2 if quoted else 3)
-        raw = self.text[start:end]
+        base = table.path
+        quoted = string[0] >= 0
+        start, end = string if quoted else atom
+        raw = t[start:end]
         value: Any = None
-        if self.valid:
-            if quoted:
-                value = raw[1:-1]
-            elif raw == "true" or raw == "false":
-                value = raw == "true"
-            else:
-                value = self.decode(raw, table.path, name)
-        scalar = Scalar(Span(start, end), table.path, value, raw,
-                        style="string" if quoted else "plain", text=raw, part=name,
-                        source=self.source)
+        if not self.valid:
+            pass
+        elif quoted:
+            value = raw[1:-1]
+        elif number := _DECIMAL.fullmatch(raw):
+            value = float(raw) if number.group(1) else int(raw, 0)
+        else:
+            value = self.decode(raw, base, name)
+        scalar = Scalar(Span(start, end), base, value, raw, "string" if quoted else "plain",
+                        None, raw, part=name, source=self.source)
         if quoted:
             self.quoted.append(scalar)
-        self.add_entry(table, name, Span(*m.span(1)), scalar, bare=True)
-        self.pos = m.end()
+        entries = table.entries
+        if entries and (name in [e.name for e in entries] if len(entries) < 8
+                        else table.get(name) is not None):
+            self.duplicate(table, name, key_start, key_end)
+        entries.append(Entry.plain(name, Span(key_start, key_end), scalar, "key"))
+        self.pos = line_end
 
     def header(self) -> None:
         t = self.text
@@ -403,9 +412,11 @@ class _Scanner:
         t = self.text
         simple_keyval = _SIMPLE_KEYVAL.match if self.fast else _never
         simple_header = _SIMPLE_HEADER.match if self.fast else _never
+        n = len(t)
         while True:
-            self.skip_trivia()
-            if self.pos >= len(t):
+            if self.pos < n and t[self.pos] in " \t\r\n#":
+                self.skip_trivia()
+            if self.pos >= n:
                 break
             line_start = self.pos
             if t[line_start] == "[":
