@@ -1,0 +1,158 @@
+"""The TOML reader's fast paths change nothing: a line read with one match gives the tree the
+general scanner gives (spans, paths, values, raw texts, comments, problems), and a scalar's
+value decoded from its own text is the value tomllib gives it in the file."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import pytest
+from corpus import corpus_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfglint.source import toml_reader
+from cfglint.source.document import Document, Mapping, Node, Scalar, Sequence, to_python
+from cfglint.source.toml_reader import read_toml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def _node(n: Node | None) -> Any:
+    """Everything a rule, a fix or a report can read of a node, as plain data."""
+    if n is None:
+        return None
+    if isinstance(n, Scalar):
+        return ("scalar", n.span, n.path, repr(n.value), type(n.value), n.raw, n.style, n.tag,
+                n.text)
+    if isinstance(n, Mapping):
+        return ("mapping", n.span, n.path, n.flow, n.header,
+                [(_node(e.key), e.name, e.key_span, _node(e.value)) for e in n.entries])
+    assert isinstance(n, Sequence)
+    return ("sequence", n.span, n.path, n.flow, [_node(i) for i in n.items])
+
+
+def _document(doc: Document) -> Any:
+    return (_node(doc.root), [(c.span, c.text, c.own_line) for c in doc.comments],
+            [(p.message, p.offset, p.end, p.code) for p in doc.problems])
+
+
+def _same_as_general_scanner(text: str) -> Document:
+    doc = read_toml("x.toml", text)
+    assert _document(doc) == _document(read_toml("x.toml", text, fast=False))
+    return doc
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, of the same types, all the way down (NaN equals NaN)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b and type(a) is type(b))
+
+
+# keys with a number in place of {} (few of them meet twice)
+_BARE = ["a{}", "lr{}", "max_train_steps{}", "k-{}", "{}", "true{}", "_x{}"]
+_KEYS = [*_BARE, '"q k{}"', "'lit{}'", '"esc\\tk{}"', "a.b{}", "a . b{}", '"a.b".c{}',
+         "x{}.y.z"]
+_VALUES = [
+    "1", "-0", "+17", "1_000", "0x1F", "0o17", "0b101", "1.5", "-1e-4", "6.02E+23", "1_0.5",
+    "inf", "-inf", "nan", "+nan", "true", "false", '"s"', '""', '"a # b"', '"tab\\there"',
+    '"\\u00e9"', "'lit'", "''", "'a \\ b'", '"""\nml\\\n  x"""', "'''\nraw\n'''", "1979-05-27",
+    "1979-05-27 07:32:00", "1979-05-27T07:32:00Z", "07:32:00", "[1, 2]", "[ ]",
+    '[ "a", [1], {x = 1} ]', "[\n  1, # c\n  2,\n]", "{ a = 1, b = 'x' }", "{}", "{ a.b = 1 }",
+]
+_INVALID = ["007", "1.", "tru", '"bad \\q"', '"open', "ü", "1 2", "[1,", "{ a = 1,}"]
+_COMMENTS = ["", "", "", " # c", "   #", '# "q"', " # ü"]
+_GAPS = ["", " ", "\t", "  "]
+
+
+@st.composite
+def _line(draw: Any) -> str:
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        name = draw(st.sampled_from(_KEYS)).format(draw(st.integers(0, 9)))
+        opener = draw(st.sampled_from(["[", "[[", "[ ", "[[ "]))
+        closer = "]]" if opener.startswith("[[") else "]"
+        if draw(st.integers(0, 20)) == 0:
+            closer = draw(st.sampled_from(["]", "]]", "]x", ""]))
+        return opener + name + draw(st.sampled_from(_GAPS)) + closer + draw(
+            st.sampled_from(_COMMENTS))
+    if kind == 1:
+        return draw(st.sampled_from(["", "# a comment", "  # indented", "\t", "#"]))
+    key = draw(st.sampled_from(_BARE if kind < 6 else _KEYS)).format(draw(st.integers(0, 40)))
+    value = draw(st.sampled_from(_VALUES if draw(st.integers(0, 30)) else _INVALID))
+    eq = draw(st.sampled_from(_GAPS)) + "=" + draw(st.sampled_from(_GAPS))
+    if draw(st.integers(0, 30)) == 0:
+        eq = draw(st.sampled_from([" ", " == ", ": "]))
+    return (draw(st.sampled_from(_GAPS)) + key + eq + value
+            + draw(st.sampled_from(_GAPS)) + draw(st.sampled_from(_COMMENTS)))
+
+
+@st.composite
+def toml_texts(draw: Any) -> str:
+    lines = draw(st.lists(_line(), max_size=14))
+    brk = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    end = draw(st.sampled_from(["", brk, brk + brk, "\r"]))
+    return brk.join(lines) + end
+
+
+@settings(max_examples=400, deadline=None)
+@given(toml_texts())
+def test_fast_lines_give_the_general_scanners_tree_on_generated_toml(text: str) -> None:
+    doc = _same_as_general_scanner(text)
+    if doc.root is not None:
+        assert _same(to_python(doc.root), tomllib.loads(text))
+
+
+def test_fast_lines_give_the_general_scanners_tree_on_every_corpus_toml_file() -> None:
+    for path in corpus_files():
+        if path.suffix == ".toml":
+            _same_as_general_scanner(path.read_text(encoding="utf-8", errors="replace"))
+
+
+@pytest.mark.parametrize("text", [
+    "a = 1979-05-27 07:32:00\n",  # a date-time with a space: one value, not two
+    'a = """x"""\nb = 1\n',  # a multi-line string that fits on one line
+    "a = 1\r",  # a carriage return without a line feed
+    "a = 1 \f\n",  # a form feed is no blank
+    "[a]]\n",  # brackets that do not pair
+    "[[a]\n",
+    "a = 1]\n",
+    "a = 'x'y\n",
+    "[[runs]]\nname = 'a'\n[[runs]]\nname = 'b' # c\n[runs.sub]\nx = 1\n",
+    "a = 1\na = 2\n",  # a duplicate key
+    "[t]\nx = 1\n[t]\ny = 2\n",  # a table defined twice
+    "a.b = 1\n[a]\nc = 2\n",
+])
+def test_lines_the_fast_path_leaves_alone_read_as_before(text: str) -> None:
+    _same_as_general_scanner(text)
+
+
+@pytest.mark.parametrize("lexeme", [
+    "0", "-0", "+0", "1_000", "-17", "0.0", "-0.0", "1e5", "1E-5", "6.02e+23", "1_0.5e1_0",
+    "0x1F", "0o17", "0b101", "inf", "+inf", "-nan", "true", "false", '"x"', '""', "'y'",
+    "''", '"a\\tb"', '"""\nx"""', "'''\ny'''", "1979-05-27", "07:32:00",
+    "1979-05-27T07:32:00+01:00", "1979-05-27 07:32:00",
+])
+def test_a_lexeme_decodes_to_tomllibs_value(lexeme: str) -> None:
+    assert _same(toml_reader._decode(lexeme), tomllib.loads(f"v = {lexeme}")["v"])
+
+
+def test_a_value_that_does_not_decode_alone_is_taken_from_tomllibs_tree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(raw: str) -> Any:
+        raise ValueError(raw)
+
+    monkeypatch.setattr(toml_reader, "_decode", refuse)
+    text = "[[runs]]\nlr = 0x10\nat = [1979-05-27, 2]\nt = { s = 'x' }\n"
+    doc = read_toml("x.toml", text)
+    assert _same(to_python(doc.root), tomllib.loads(text))
