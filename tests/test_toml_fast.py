@@ -132,6 +132,9 @@ def test_fast_lines_give_the_general_scanners_tree_on_every_corpus_toml_file() -
     "a = 1\na = 2\n",  # a duplicate key
     "[t]\nx = 1\n[t]\ny = 2\n",  # a table defined twice
     "a.b = 1\n[a]\nc = 2\n",
+    "a . b\t.c = 1\na.b.d = 'x'\n[t]\na.b = 2\n",  # dotted keys, into the current table
+    "a.b = 1\na.b.c = 2\n",  # a value used as a table
+    ".".join(["k"] * 101) + " = 1\n",  # too deep: said where, as the general scanner says it
 ])
 def test_lines_the_fast_path_leaves_alone_read_as_before(text: str) -> None:
     _same_as_general_scanner(text)

@@ -51,11 +51,11 @@ _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 _DECIMAL = re.compile(r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
                       r"((?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?)")
 _SEP = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"  # what may end a line: blanks, a comment, the break
-# The common line `key = value` whole (a bare key, a one-line string without escapes or an
-# atom), read with one match; any other line goes through the general scanner, which this
-# must agree with (same spans, same values).
+# The common line `key = value` whole (a bare or dotted bare key, a one-line string without
+# escapes or an atom), read with one match; any other line goes through the general
+# scanner, which this must agree with (same spans, same values).
 _SIMPLE_KEYVAL = re.compile(
-    r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+    r"([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*=[ \t]*"
     r"(?:(\"[^\"\\\n]*\"|'[^'\n]*')|([^\s,\]\}#\"'\[\{][^\s,\]\}#]*))" + _SEP)
 # `[[name]]` or `[name]` with a bare name
 _SIMPLE_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_-]+)[ \t]*(\]\]?)" + _SEP)
@@ -335,10 +335,23 @@ class _Scanner:
         """A line that _SIMPLE_KEYVAL matched: what keyval() and end_of_line() make of it."""
         (_, line_end), (key_start, key_end), string, atom = m.regs
         t = self.text
+        names = self.names
         name = t[key_start:key_end]
-        name = self.names.setdefault(name, name)
-        table = self.current
-        base = table.path
+        table = target = self.current
+        if "." in name:  # a dotted key: its tables first
+            parts = [(names.setdefault(p.group(), p.group()), p.span())
+                     for p in _BARE_KEY.finditer(t, key_start, key_end)]
+            if len(parts) > MAX_DEPTH:
+                self.keyval(table)  # which says where it is too deep
+                self.end_of_line()
+                return
+            for part, (start, end) in parts[:-1]:
+                span = Span(start, end)
+                target = self.child_table(target, part, span, (*target.path, part), span)
+            name, (key_start, key_end) = parts[-1]
+        else:
+            name = names.setdefault(name, name)
+        base = target.path
         quoted = string[0] >= 0
         start, end = string if quoted else atom
         raw = t[start:end]
@@ -355,11 +368,13 @@ class _Scanner:
                         None, raw, part=name, source=self.source)
         if quoted:
             self.quoted.append(scalar)
-        entries = table.entries
+        entries = target.entries
         if entries and (name in [e.name for e in entries] if len(entries) < 8
-                        else table.get(name) is not None):
-            self.duplicate(table, name, key_start, key_end)
+                        else target.get(name) is not None):
+            self.duplicate(target, name, key_start, key_end)
         entries.append(Entry.plain(name, Span(key_start, key_end), scalar, "key"))
+        if target is not table:
+            target.span = Span(min(target.span.start, key_start), end)
         self.pos = line_end
 
     def header(self) -> None:
