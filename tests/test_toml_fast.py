@@ -135,6 +135,10 @@ def test_fast_lines_give_the_general_scanners_tree_on_every_corpus_toml_file() -
     "a . b\t.c = 1\na.b.d = 'x'\n[t]\na.b = 2\n",  # dotted keys, into the current table
     "a.b = 1\na.b.c = 2\n",  # a value used as a table
     ".".join(["k"] * 101) + " = 1\n",  # too deep: said where, as the general scanner says it
+    "t = { a = 1, b.c = 'x' , d = \"y\"}\n",  # simple pairs in an inline table
+    "t = { a = 1979-05-27 07:32:00, b = \"\"\"x\"\"\" }\n",  # pairs the fast path leaves
+    "t = { a = 1 b = 2 }\n",
+    "t = { a = 1, a = 2 }\n",
 ])
 def test_lines_the_fast_path_leaves_alone_read_as_before(text: str) -> None:
     _same_as_general_scanner(text)

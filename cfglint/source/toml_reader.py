@@ -54,9 +54,11 @@ _SEP = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"  # what may end a line: blanks, a comme
 # The common line `key = value` whole (a bare or dotted bare key, a one-line string without
 # escapes or an atom), read with one match; any other line goes through the general
 # scanner, which this must agree with (same spans, same values).
-_SIMPLE_KEYVAL = re.compile(
-    r"([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*=[ \t]*"
-    r"(?:(\"[^\"\\\n]*\"|'[^'\n]*')|([^\s,\]\}#\"'\[\{][^\s,\]\}#]*))" + _SEP)
+_SIMPLE_PAIR = (r"([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*=[ \t]*"
+                r"(?:(\"[^\"\\\n]*\"|'[^'\n]*')|([^\s,\]\}#\"'\[\{][^\s,\]\}#]*))")
+_SIMPLE_KEYVAL = re.compile(_SIMPLE_PAIR + _SEP)
+# the same pair inside an inline table, up to the ',' or '}' after it
+_INLINE_KEYVAL = re.compile(r"[ \t]*" + _SIMPLE_PAIR + r"[ \t]*(?=[,}])")
 # `[[name]]` or `[name]` with a bare name
 _SIMPLE_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_-]+)[ \t]*(\]\]?)" + _SEP)
 
@@ -225,7 +227,11 @@ class _Scanner:
             self.pos += 1
         else:
             while True:
-                self.keyval(mp)
+                m = _INLINE_KEYVAL.match(t, self.pos) if self.fast else None
+                if m:
+                    self.simple_keyval(m, mp)
+                else:
+                    self.keyval(mp)
                 self.ws()
                 if self.pos < len(t) and t[self.pos] == ",":
                     self.pos += 1
@@ -331,19 +337,19 @@ class _Scanner:
         if target is not table:
             target.span = Span(min(target.span.start, span.start), value.span.end)
 
-    def simple_keyval(self, m: re.Match[str]) -> None:
-        """A line that _SIMPLE_KEYVAL matched: what keyval() and end_of_line() make of it."""
+    def simple_keyval(self, m: re.Match[str], table: Mapping) -> None:
+        """A match of _SIMPLE_KEYVAL (a line: what keyval() and end_of_line() make of it) or
+        of _INLINE_KEYVAL (a pair in an inline table: what keyval() makes of it)."""
         (_, line_end), (key_start, key_end), string, atom = m.regs
         t = self.text
         names = self.names
         name = t[key_start:key_end]
-        table = target = self.current
+        target = table
         if "." in name:  # a dotted key: its tables first
             parts = [(names.setdefault(p.group(), p.group()), p.span())
                      for p in _BARE_KEY.finditer(t, key_start, key_end)]
             if len(parts) > MAX_DEPTH:
-                self.keyval(table)  # which says where it is too deep
-                self.end_of_line()
+                self.keyval(table)  # raises, saying where it is too deep
                 return
             for part, (start, end) in parts[:-1]:
                 span = Span(start, end)
@@ -444,7 +450,7 @@ class _Scanner:
             else:
                 m = simple_keyval(t, line_start)
                 if m:
-                    self.simple_keyval(m)
+                    self.simple_keyval(m, self.current)
                 else:
                     self.keyval(self.current)
                     self.end_of_line()
