@@ -1,6 +1,7 @@
-"""The TOML reader's fast paths change nothing: a line read with one match gives the tree the
-general scanner gives (spans, paths, values, raw texts, comments, problems), and a scalar's
-value decoded from its own text is the value tomllib gives it in the file."""
+"""The TOML reader's fast way (for large files) changes nothing: a line read with one match
+gives the tree the general scanner gives (spans, paths, values, raw texts, comments,
+problems), and a scalar's value decoded from its own text is the value tomllib gives it in
+the file."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from cfglint.source import toml_reader
 from cfglint.source.document import Document, Mapping, Node, Scalar, Sequence, to_python
-from cfglint.source.toml_reader import read_toml
+from cfglint.source.toml_reader import FAST_FROM, read_toml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,7 +44,7 @@ def _document(doc: Document) -> Any:
 
 
 def _same_as_general_scanner(text: str) -> Document:
-    doc = read_toml("x.toml", text)
+    doc = read_toml("x.toml", text, fast=True)
     assert _document(doc) == _document(read_toml("x.toml", text, fast=False))
     return doc
 
@@ -151,15 +152,34 @@ def test_lines_the_fast_path_leaves_alone_read_as_before(text: str) -> None:
     "1979-05-27T07:32:00+01:00", "1979-05-27 07:32:00",
 ])
 def test_a_lexeme_decodes_to_tomllibs_value(lexeme: str) -> None:
-    assert _same(toml_reader._decode(lexeme), tomllib.loads(f"v = {lexeme}")["v"])
+    decimal = toml_reader._patterns().decimal
+    assert _same(toml_reader._decode(lexeme, decimal), tomllib.loads(f"v = {lexeme}")["v"])
 
 
 def test_a_value_that_does_not_decode_alone_is_taken_from_tomllibs_tree(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(raw: str) -> Any:
+    def refuse(raw: str, decimal: Any) -> Any:
         raise ValueError(raw)
 
     monkeypatch.setattr(toml_reader, "_decode", refuse)
     text = "[[runs]]\nlr = 0x10\nat = [1979-05-27, 2]\nt = { s = 'x' }\n"
-    doc = read_toml("x.toml", text)
+    doc = read_toml("x.toml", text, fast=True)
     assert _same(to_python(doc.root), tomllib.loads(text))
+
+
+def test_small_files_are_read_the_plain_way_and_large_ones_the_fast_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small file starts sooner without the fast way's patterns to compile."""
+    calls: list[int] = []
+    patterns = toml_reader._patterns
+
+    def spy() -> Any:
+        calls.append(1)
+        return patterns()
+
+    monkeypatch.setattr(toml_reader, "_patterns", spy)
+    assert read_toml("x.toml", "a = 1\n").root is not None
+    assert calls == []
+    big = "[[runs]]\nlr = 0.5\n" * (FAST_FROM // 17 + 1)
+    assert _same(to_python(read_toml("x.toml", big).root), tomllib.loads(big))
+    assert calls == [1]

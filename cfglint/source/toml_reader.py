@@ -2,17 +2,18 @@
 
 tomllib (the standard library's TOML 1.0 parser) is the authority on validity
 and values; a small scanner here finds where every table, key and value sits in
-the text, which neither tomllib nor tomlkit exposes. A scalar's value is decoded from
-its own text: the common lexemes (decimal numbers, strings without escapes, booleans) as
-tomllib decodes them, the others by tomllib itself, so values are exactly what a
-trainer's loader gets. tomllib's tree of the whole file is not kept beside the scanner's
-(a 10 MB file would hold two trees at once).
+the text, which neither tomllib nor tomlkit exposes. Values on the tree are tomllib's, so
+they are exactly what a trainer's loader gets: taken from its tree of the file, or, in a
+large file, decoded from the scalar's own text (the common lexemes as tomllib decodes them,
+the others by tomllib itself) so that tomllib's tree is not kept beside the scanner's. A
+large file's common lines are also read with one match each.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from functools import cache
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -47,20 +48,37 @@ _WS = re.compile(r"[ \t]*")
 _ATOM = re.compile(r"[^\s,\]\}#]+")
 _DATE_TIME_SPACE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
-# A decimal integer or float as tomllib's number pattern has them (group 1: the float part)
-_DECIMAL = re.compile(r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
-                      r"((?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?)")
+
+# files from this size on are read the fast way (smaller ones start sooner the plain way:
+# no patterns to compile, tomllib's small tree kept for the values)
+FAST_FROM = 1 << 16
 _SEP = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"  # what may end a line: blanks, a comment, the break
-# The common line `key = value` whole (a bare or dotted bare key, a one-line string without
-# escapes or an atom), read with one match; any other line goes through the general
-# scanner, which this must agree with (same spans, same values).
+# `key = value` with a bare or dotted bare key and a one-line string without escapes or an
+# atom; any other line goes through the general scanner, which these must agree with
 _SIMPLE_PAIR = (r"([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*=[ \t]*"
                 r"(?:(\"[^\"\\\n]*\"|'[^'\n]*')|([^\s,\]\}#\"'\[\{][^\s,\]\}#]*))")
-_SIMPLE_KEYVAL = re.compile(_SIMPLE_PAIR + _SEP)
-# the same pair inside an inline table, up to the ',' or '}' after it
-_INLINE_KEYVAL = re.compile(r"[ \t]*" + _SIMPLE_PAIR + r"[ \t]*(?=[,}])")
-# `[[name]]` or `[name]` with a bare name
-_SIMPLE_HEADER = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_-]+)[ \t]*(\]\]?)" + _SEP)
+
+
+class _Patterns:
+    """The fast way's patterns, compiled on the first large file only (about a millisecond
+    that a small file's start does not pay)."""
+
+    __slots__ = ("decimal", "header", "inline_keyval", "keyval")
+
+    def __init__(self) -> None:
+        self.keyval = re.compile(_SIMPLE_PAIR + _SEP)  # a whole line `key = value`
+        # `key = value` in an inline table, up to the ',' or '}' after it
+        self.inline_keyval = re.compile(r"[ \t]*" + _SIMPLE_PAIR + r"[ \t]*(?=[,}])")
+        # a whole line `[[name]]` or `[name]` with a bare name
+        self.header = re.compile(r"(\[\[?)[ \t]*([A-Za-z0-9_-]+)[ \t]*(\]\]?)" + _SEP)
+        # tomllib's decimal integer or float (group 1: the float part)
+        self.decimal = re.compile(r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
+                                  r"((?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?)")
+
+
+@cache
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 class _ScanError(Exception):
@@ -73,13 +91,16 @@ _TRIVIA = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 
 
 class _Scanner:
-    def __init__(self, text: str, valid: bool, fast: bool = True) -> None:
+    def __init__(self, text: str, data: dict[str, Any] | None, valid: bool,
+                 fast: bool) -> None:
         self.text = text
         self.pos = 0
         self.valid = valid  # tomllib read the text: scalars get their values
-        self.fast = fast  # read the common lines with one match each (off: to test it)
-        # tomllib's tree, read only where a scalar's text alone did not decode (never seen)
-        self.data: dict[str, Any] | None = None
+        # the fast way: common lines read with one match each, values decoded from their text
+        self.fast = _patterns() if fast else None
+        # tomllib's tree: the values (the plain way), or where a scalar's text alone does
+        # not decode (the fast way: never seen)
+        self.data = data
         self.names: dict[str, str] = {}  # one string per key name, however often it occurs
         self.root = Mapping(Span(0, len(text)), ())
         self.problems: list[ParseProblem] = []
@@ -227,7 +248,7 @@ class _Scanner:
             self.pos += 1
         else:
             while True:
-                m = _INLINE_KEYVAL.match(t, self.pos) if self.fast else None
+                m = self.fast.inline_keyval.match(t, self.pos) if self.fast else None
                 if m:
                     self.simple_keyval(m, mp)
                 else:
@@ -273,14 +294,15 @@ class _Scanner:
         return s
 
     def decode(self, raw: str, base: KeyPath, part: KeyPart) -> Any:
-        """A scalar's value from its text; from tomllib's tree of the file if it does not
-        decode alone (a TOML value means the same wherever it stands: never seen)."""
-        try:
-            return _decode(raw)
-        except ValueError:
-            if self.data is None:
+        """A scalar's value: from tomllib's tree (the plain way), or from its text, and from
+        the tree if it does not decode alone (a TOML value means the same wherever it
+        stands: never seen)."""
+        if self.fast and self.data is None:
+            try:
+                return _decode(raw, self.fast.decimal)
+            except ValueError:
                 self.data = tomllib.loads(self.text)
-            return _lookup(self.data, (*base, part))
+        return _lookup(self.data, (*base, part))
 
 
     # -- structure ----------------------------------------------------------------------
@@ -366,7 +388,7 @@ class _Scanner:
             pass
         elif quoted:
             value = raw[1:-1]
-        elif number := _DECIMAL.fullmatch(raw):
+        elif self.fast and (number := self.fast.decimal.fullmatch(raw)):
             value = float(raw) if number.group(1) else int(raw, 0)
         else:
             value = self.decode(raw, base, name)
@@ -431,8 +453,8 @@ class _Scanner:
 
     def run(self) -> None:
         t = self.text
-        simple_keyval = _SIMPLE_KEYVAL.match if self.fast else _never
-        simple_header = _SIMPLE_HEADER.match if self.fast else _never
+        simple_keyval = self.fast.keyval.match if self.fast else _never
+        simple_header = self.fast.header.match if self.fast else _never
         n = len(t)
         while True:
             if self.pos < n and t[self.pos] in " \t\r\n#":
@@ -467,20 +489,20 @@ def _never(text: str, pos: int) -> None:
     return None
 
 
-def _decode(raw: str) -> Any:
+def _decode(raw: str, decimal: re.Pattern[str]) -> Any:
     """The value tomllib gives a scalar's text (one tomllib accepted in the file)."""
     c = raw[0]
     if (c == "'" or (c == '"' and "\\" not in raw)) and raw[1:3] != c + c:
         return raw[1:-1]  # a one-line string without escapes (not ''' or """)
     if raw == "true" or raw == "false":
         return raw == "true"
-    m = _DECIMAL.fullmatch(raw)
+    m = decimal.fullmatch(raw)
     if m:
         return float(raw) if m.group(1) else int(raw, 0)
     return tomllib.loads(f"v = {raw}")["v"]
 
 
-def _lookup(data: dict[str, Any], path: KeyPath) -> Any:
+def _lookup(data: dict[str, Any] | None, path: KeyPath) -> Any:
     """The value at ``path`` in tomllib's tree."""
     node: Any = data
     for part in path:
@@ -531,13 +553,18 @@ def _line_col_offset(text: str, line: int, col: int) -> int:
     return min(starts[line - 1] + col - 1, len(text))
 
 
-def read_toml(path: str, text: str, *, fast: bool = True) -> Document:
-    """The Document of a TOML text (``fast``: off only to test that it changes nothing)."""
+def read_toml(path: str, text: str, *, fast: bool | None = None) -> Document:
+    """The Document of a TOML text, read the fast way from FAST_FROM characters on (``fast``
+    forces one way or the other, to test that they agree)."""
+    fast = len(text) >= FAST_FROM if fast is None else fast
     problems: list[ParseProblem] = []
+    data: dict[str, Any] | None = None
     valid = False
     try:
-        tomllib.loads(text)  # validity only: its tree is dropped at once
+        data = tomllib.loads(text)
         valid = True
+        if fast:
+            data = None  # validity only: the fast way decodes values from the text
     except tomllib.TOMLDecodeError as err:
         msg = str(err)
         m = _TOMLLIB_POS.search(msg)
@@ -549,7 +576,7 @@ def read_toml(path: str, text: str, *, fast: bool = True) -> Document:
                                      span.start, span.end))
     except RecursionError:  # tomllib recurses per nesting level; the scanner says where
         pass
-    scanner = _Scanner(text, valid, fast)
+    scanner = _Scanner(text, data, valid, fast)
     try:
         scanner.run()
     except _ScanError as err:
