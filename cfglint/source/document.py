@@ -225,6 +225,8 @@ class Scalar(_Leaf):
 PLAIN_FORM = _form("", "plain", None, "")  # a plain scalar spelled as its text
 QUOTED_FORMS = {'"': _form('""', "double", None, ""),  # a quoted string without escapes
                 "'": _form("''", "single", None, "")}
+KEY_FORM = _form("", "key", None, "")  # a TOML bare key
+STRING_FORM = _form("", "string", None, "")  # a TOML string (its text is its raw text)
 
 
 def pack(start: int, end: int) -> int | Span:
@@ -312,15 +314,6 @@ class Entry:
         self._key = key
         self.name = str(key.value)
 
-    @classmethod
-    def plain(cls, name: str, key_span: Span, value: Node, style: str) -> Entry:
-        """The entry of a key spelled as its name, with its value's path: what __init__
-        keeps of such a key, without making the key's Scalar first (a reader's fast path)."""
-        entry = cls.__new__(cls)
-        entry.value, entry.name = value, name
-        entry._key, entry._at = _form(name, style, None, name), _pack(key_span)
-        return entry
-
     @property
     def key_span(self) -> Span:
         """The key's span, without making its Scalar."""
@@ -357,7 +350,7 @@ class _Near:
         self.quotes = 2 if form[0] == _QUOTED else 0
 
 
-_NEARS = {form: _Near(form) for form in (PLAIN_FORM, *QUOTED_FORMS.values())}
+_NEARS = {form: _Near(form) for form in (PLAIN_FORM, KEY_FORM, *QUOTED_FORMS.values())}
 _SHARED_INTS = 256  # CPython keeps one object of each int up to this
 
 

@@ -23,6 +23,9 @@ else:  # pragma: no cover
 
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
+    KEY_FORM,
+    PLAIN_FORM,
+    STRING_FORM,
     Document,
     Entry,
     KeyPart,
@@ -34,6 +37,9 @@ from cfglint.source.document import (
     Sequence,
     Source,
     Span,
+    pack,
+    stored_entry,
+    stored_scalar,
 )
 from cfglint.source.limits import (
     MAX_DEPTH,
@@ -392,15 +398,16 @@ class _Scanner:
             value = float(raw) if number.group(1) else int(raw, 0)
         else:
             value = self.decode(raw, base, name)
-        scalar = Scalar(Span(start, end), base, value, raw, "string" if quoted else "plain",
-                        None, raw, part=name, source=self.source)
+        # what Scalar() makes of it: the text is the raw text, a slice of the file
+        scalar = stored_scalar(pack(start, end), base, name, value,
+                               STRING_FORM if quoted else PLAIN_FORM, self.source)
         if quoted:
             self.quoted.append(scalar)
         entries = target.entries
         if entries and (name in [e.name for e in entries] if len(entries) < 8
                         else target.get(name) is not None):
             self.duplicate(target, name, key_start, key_end)
-        entries.append(Entry.plain(name, Span(key_start, key_end), scalar, "key"))
+        entries.append(stored_entry(name, key_start, key_end, KEY_FORM, scalar))
         if target is not table:
             target.span = Span(min(target.span.start, key_start), end)
         self.pos = line_end
