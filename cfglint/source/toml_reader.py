@@ -366,8 +366,8 @@ class _Scanner:
             target.span = Span(min(target.span.start, span.start), value.span.end)
 
     def simple_keyval(self, m: re.Match[str], table: Mapping) -> None:
-        """A match of _SIMPLE_KEYVAL (a line: what keyval() and end_of_line() make of it) or
-        of _INLINE_KEYVAL (a pair in an inline table: what keyval() makes of it)."""
+        """A match of _Patterns.keyval (a line: what keyval() and end_of_line() make of it)
+        or of _Patterns.inline_keyval (a pair in an inline table: what keyval() makes)."""
         (_, line_end), (key_start, key_end), string, atom = m.regs
         t = self.text
         names = self.names
@@ -426,7 +426,7 @@ class _Scanner:
         self.open_table(Span(start, self.pos), aot, parts)
 
     def simple_header(self, m: re.Match[str]) -> None:
-        """A line that _SIMPLE_HEADER matched: what header() and end_of_line() make of it."""
+        """A match of _Patterns.header: what header() and end_of_line() make of the line."""
         name = m.group(2)
         self.open_table(Span(m.start(), m.end(3)), m.group(1) == "[[",
                         [(self.names.setdefault(name, name), Span(*m.span(2)))])
