@@ -1,10 +1,13 @@
 """A config of about 10 MB through `cfglint check`: wall time and peak RSS per format.
 
-    python bench/bigfile.py [--mb 10] [--formats yaml,json,toml] [--fix]
+    python bench/bigfile.py [--mb 10] [--formats yaml,json,toml] [--shape runs] [--fix]
 
-Each file is a list of runs ({name, lr, steps}, the shape of a generated sweep); cfglint runs
-as a fresh process with the default size limit; the child's peak RSS comes from getrusage.
-The issue's target: at most 10 s and 300 MiB for 10 MB.
+Each file is a list of runs, the shape of a generated sweep: ``--shape runs`` gives each run
+as a block of keys ({name, lr, steps}: YAML block mappings, JSON objects, TOML ``[[runs]]``
+tables), ``--shape nested`` as one line of nested flow collections (YAML flow mappings, JSON
+objects on one line, TOML inline tables in an array of tables), the shapes each reader takes
+its slowest way through. cfglint runs as a fresh process with the default size limit; the
+child's peak RSS comes from getrusage. The bound: at most 10 s and 300 MiB for 10 MB.
 """
 
 from __future__ import annotations
@@ -19,16 +22,27 @@ import time
 from pathlib import Path
 
 
-def make(fmt: str, size: int, rng: random.Random) -> str:
+def _item(fmt: str, shape: str, i: int, lr: str, steps: int) -> str:
+    if shape == "nested":
+        opt = f"type: adamw, lr: {lr}, betas: [0.9, 0.999]"
+        return {"yaml": f"  - {{name: run{i}, optimizer: {{{opt}}}, train: {{steps: {steps}}}}}\n",
+                "json": f'{{"name": "run{i}", "optimizer": {{"type": "adamw", "lr": {lr}, '
+                        f'"betas": [0.9, 0.999]}}, "train": {{"steps": {steps}}}}},\n',
+                "toml": f'[[runs]]\nname = "run{i}"\noptimizer = {{type = "adamw", lr = {lr}, '
+                        f'betas = [0.9, 0.999]}}\ntrain = {{steps = {steps}}}\n'}[fmt]
+    return {"yaml": f"  - name: run{i}\n    lr: {lr}\n    steps: {steps}\n",
+            "json": f'{{"name": "run{i}", "lr": {lr}, "steps": {steps}}},\n',
+            "toml": f'[[runs]]\nname = "run{i}"\nlr = {lr}\nsteps = {steps}\n'}[fmt]
+
+
+def make(fmt: str, size: int, rng: random.Random, shape: str = "runs") -> str:
     parts: list[str] = []
     total = i = 0
     head = {"yaml": "runs:\n", "json": '{"runs": [\n', "toml": ""}[fmt]
     parts.append(head)
     while total < size:
         lr, steps = f"{rng.random():.6f}", rng.randint(1, 10000)
-        item = {"yaml": f"  - name: run{i}\n    lr: {lr}\n    steps: {steps}\n",
-                "json": f'{{"name": "run{i}", "lr": {lr}, "steps": {steps}}},\n',
-                "toml": f'[[runs]]\nname = "run{i}"\nlr = {lr}\nsteps = {steps}\n'}[fmt]
+        item = _item(fmt, shape, i, lr, steps)
         parts.append(item)
         total += len(item)
         i += 1
@@ -42,6 +56,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=9.9)
     ap.add_argument("--formats", default="yaml,json,toml")
+    ap.add_argument("--shape", choices=("runs", "nested"), default="runs")
     ap.add_argument("--fix", action="store_true")
     args = ap.parse_args()
     rng = random.Random(0)
@@ -49,7 +64,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cfglint-big-") as tmp:
         for fmt in args.formats.split(","):
             path = Path(tmp) / f"big.{fmt}"
-            path.write_text(make(fmt, int(args.mb * 1e6), rng), encoding="utf-8")
+            path.write_text(make(fmt, int(args.mb * 1e6), rng, args.shape), encoding="utf-8")
             cmd = [sys.executable, "-m", "cfglint", "check", "--exit-zero", "--format", "json",
                    "--select", "ALL", str(path)] + (["--fix"] if args.fix else [])
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -60,7 +75,8 @@ def main() -> int:
             peak = after.ru_maxrss
             cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
             # on a shared, loaded machine the CPU time is the figure that compares
-            print(f"{fmt}: {path.stat().st_size / 1e6:.1f} MB, {took:.1f} s ({cpu:.1f} s CPU), "
+            print(f"{fmt} ({args.shape}): {path.stat().st_size / 1e6:.1f} MB, "
+                  f"{took:.1f} s ({cpu:.1f} s CPU), "
                   f"peak RSS {max(peak, before.ru_maxrss) / 1024:.0f} MiB (of all runs so far), "
                   f"exit {proc.returncode}"
                   f", {len(proc.stdout):,} bytes of output")
