@@ -389,9 +389,9 @@ class _Scanner:
         quoted = string[0] >= 0
         start, end = string if quoted else atom
         raw = t[start:end]
-        value: Any = None
+        value: Any = None  # in a file tomllib rejects (its problem is reported) none is read
         if not self.valid:
-            pass
+            value = None
         elif quoted:
             value = raw[1:-1]
         elif self.fast and (number := self.fast.decimal.fullmatch(raw)):
