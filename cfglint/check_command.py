@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from cfglint.pipeline import RunOptions
 
@@ -30,8 +29,7 @@ class UsageError(ValueError):
     """A command line that asks for something impossible (exit 2, with click's usage)."""
 
 
-@dataclass(frozen=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
     """Everything ``cfglint check`` was asked to do."""
 
     paths: tuple[str, ...] = ()
@@ -57,12 +55,16 @@ class CheckRequest:
     show_files: bool = False
     show_fixes: bool = True
     python_search_only: bool = False  # a named .py file only when it is a search space
-    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    env: Mapping[str, str] | None = None  # None: the process's environment
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return os.environ if self.env is None else self.env
 
     @property
     def named_by_person(self) -> bool:
         """pre-commit sets PRE_COMMIT=1 and names files itself (cfglint.discover)."""
-        return not self.env.get("PRE_COMMIT")
+        return not self.environ.get("PRE_COMMIT")
 
     def options(self) -> RunOptions:
         return RunOptions(select=split_codes(self.select) or None,
@@ -209,7 +211,7 @@ def _report(req: CheckRequest, fmt: str, results: list[FileResult], base: Settin
         err(diff_summary(results) + "\n")
         return
     color = fmt == "text" and (req.color == "always" or (
-        req.output_file is None and use_color(req.color, sys.stdout, req.env)))
+        req.output_file is None and use_color(req.color, sys.stdout, req.environ)))
     text = render(fmt, results, rules_for(base), color=color,
                   show_fixes=req.show_fixes, statistics=req.statistics, quiet=req.quiet,
                   docs_url=base.docs_url or "",
