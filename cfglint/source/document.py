@@ -31,8 +31,7 @@ class Span(NamedTuple):
     end: int
 
 
-@dataclass(slots=True)
-class Comment:
+class Comment(NamedTuple):
     """A comment of the source, located."""
 
     span: Span
