@@ -11,8 +11,9 @@ results cross process boundaries cheaply; reporters only need text and offsets.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from cfglint.engine.catalog import RuleFileError
 from cfglint.findings import SEVERITY_RANK, FileResult, Finding
@@ -30,15 +31,14 @@ NOT_CONVERGED = "CFG011"
 TOO_MANY = "CFG012"
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """One file to lint (and fix) and how: what a worker process is given."""
 
     path: str
     fix: bool = False
     unsafe: bool = False
     diff: bool = False
-    options: RunOptions = field(default_factory=RunOptions)
+    options: RunOptions | None = None  # None: every option at its default
     # the folder a walk found this file in (None: named explicitly); --fix never writes
     # through a symlink that leaves it
     root: str | None = None
@@ -55,8 +55,9 @@ def _display(path: str) -> str:
 
 
 def _lint(doc: Document, job: Job, settings: Settings) -> FileResult:
-    found = lint_document(doc, settings, job.options, explicit=job.explicit)
-    found.fail_on = job.options.fail_on or settings.fail_on
+    options = job.options or RunOptions()
+    found = lint_document(doc, settings, options, explicit=job.explicit)
+    found.fail_on = options.fail_on or settings.fail_on
     return found
 
 
