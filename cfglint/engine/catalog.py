@@ -39,17 +39,16 @@ class RuleFileError(ValueError):
     pass
 
 
-@dataclass
-class Example:
+class Example(NamedTuple):
     """A rule's example config and the findings (and fix) it must give."""
 
     config: str
     family: str
     expect: list[str]
+    settings: dict[str, Any]  # settings the example runs with ({}: the defaults)
     format: str = "yaml"
     fixed: str | None = None
     unsafe: bool = False
-    settings: dict[str, Any] = field(default_factory=dict)
     note: str = ""
 
 
