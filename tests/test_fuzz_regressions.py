@@ -184,3 +184,21 @@ def test_an_onetrainer_eps_past_the_float_range_is_not_an_internal_error(
     text = ('{"model_type": "STABLE_DIFFUSION_XL_10_BASE", "training_method": "LORA",\n'
             ' "optimizer": {"optimizer": "ADAMW", "eps": ' + "9" * 400 + '}}\n')
     assert run_input(Input(text, "json", "onetrainer"), tmp_path, fix=False) == []
+
+
+@pytest.mark.parametrize("digits", [400, 4400])
+def test_a_long_base_60_integer_is_not_an_internal_error(tmp_path: Path, digits: int) -> None:
+    """``optimizer: 111…1:30`` is a string in YAML 1.2 and an integer in base 60 to PyYAML:
+    a float overflowed on it, and past Python's conversion limit PyYAML fails on it."""
+    text = f"learning_rate: 1.0e-4\nlora_rank: 4\noptimizer: {'1' * digits}:30\n"
+    for fix in (False, True):
+        assert run_input(Input(text, "yaml", None), tmp_path, fix=fix) == []
+
+
+def test_base_60_integers_are_whole_numbers_as_pyyaml_reads_them() -> None:
+    import yaml
+
+    from cfglint.source.yaml_dialect import resolve_plain
+
+    for text in ("1:30", "-1:30:15", "190:20:30", "1_0:30", "9" * 400 + ":59"):
+        assert resolve_plain(text, "yaml11") == yaml.safe_load(f"x: {text}")["x"]

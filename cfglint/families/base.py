@@ -12,7 +12,7 @@ from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
-from cfglint.facts.model import Facts
+from cfglint.facts.model import Facts, Unusable
 from cfglint.repo.declare import ForkPoints, OpenRegistry
 from cfglint.source.document import (
     Document,
@@ -149,7 +149,11 @@ class Family:
         if fmt == "yaml":
             from cfglint.source.yaml_reader import scalar_view
 
-            return scalar_view(node, self.yaml_dialect)
+            try:
+                return scalar_view(node, self.yaml_dialect)
+            except ValueError:  # a YAML 1.1 integer past Python's conversion limit (a base-60
+                # one, which YAML 1.2 reads as a string): the loader fails on it
+                return Unusable("an integer too long for the loader to convert")
         return node.value
 
     def view(self, doc: Document) -> Any:

@@ -79,8 +79,11 @@ def _int_11(text: str) -> int:
         return sign * int(t[2:], 2)
     if t.startswith("0x"):
         return sign * int(t[2:], 16)
-    if ":" in t:
-        return sign * int(_sexagesimal(t))
+    if ":" in t:  # base 60 in whole numbers, as PyYAML computes it (a float overflows)
+        value = 0
+        for part in t.split(":"):
+            value = value * 60 + int(part)
+        return sign * value
     if t.startswith("0"):
         return sign * int(t, 8)
     return sign * int(t)
