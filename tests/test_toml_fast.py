@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from corpus import corpus_files
+from document_data import node_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfglint.source import toml_reader
-from cfglint.source.document import Document, Mapping, Node, Scalar, Sequence, to_python
+from cfglint.source.document import Document, to_python
 from cfglint.source.toml_reader import FAST_FROM, read_toml
 
 if sys.version_info >= (3, 11):
@@ -24,22 +25,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
-def _node(n: Node | None) -> Any:
-    """Everything a rule, a fix or a report can read of a node, as plain data."""
-    if n is None:
-        return None
-    if isinstance(n, Scalar):
-        return ("scalar", n.span, n.path, repr(n.value), type(n.value), n.raw, n.style, n.tag,
-                n.text)
-    if isinstance(n, Mapping):
-        return ("mapping", n.span, n.path, n.flow, n.header,
-                [(_node(e.key), e.name, e.key_span, _node(e.value)) for e in n.entries])
-    assert isinstance(n, Sequence)
-    return ("sequence", n.span, n.path, n.flow, [_node(i) for i in n.items])
-
-
 def _document(doc: Document) -> Any:
-    return (_node(doc.root), [(c.span, c.text, c.own_line) for c in doc.comments],
+    return (node_data(doc.root), [(c.span, c.text, c.own_line) for c in doc.comments],
             [(p.message, p.offset, p.end, p.code) for p in doc.problems])
 
 

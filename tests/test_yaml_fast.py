@@ -10,32 +10,17 @@ from typing import Any
 
 import pytest
 from corpus import corpus_files
+from document_data import node_data
 from hypothesis import given, settings
 from yaml_texts import yaml_texts
 
 from cfglint.source import yaml_fast
-from cfglint.source.document import Alias, Document, Mapping, Node, Scalar, Sequence
+from cfglint.source.document import Document
 from cfglint.source.yaml_reader import read_yaml, read_yaml_fast
 
 
-def _node(n: Node | None) -> Any:
-    """Everything a rule, a fix or a report can read of a node, as plain data."""
-    if n is None:
-        return None
-    if isinstance(n, Scalar):
-        return ("scalar", n.span, n.path, repr(n.value), type(n.value), n.raw, n.style, n.tag,
-                n.text)
-    if isinstance(n, Alias):
-        return ("alias", n.span, n.path, n.name, None if n.target is None else n.target.span)
-    if isinstance(n, Mapping):
-        return ("mapping", n.span, n.path, n.flow, n.header,
-                [(_node(e.key), e.name, e.key_span, _node(e.value)) for e in n.entries])
-    assert isinstance(n, Sequence)
-    return ("sequence", n.span, n.path, n.flow, [_node(i) for i in n.items])
-
-
 def _document(doc: Document) -> Any:
-    return (_node(doc.root), [_node(r) for r in doc.extra_roots],
+    return (node_data(doc.root), [node_data(r) for r in doc.extra_roots],
             [(c.span, c.text, c.own_line) for c in doc.comments],
             [(a.key.span, b.key.span) for a, b in doc.duplicates],
             [(p.message, p.offset, p.code) for p in doc.problems])
