@@ -105,9 +105,14 @@ def test_a_failing_check_is_reported_as_the_click_command_reports_it(
 
 
 def test_the_plain_check_does_not_import_click(folder: Path) -> None:
-    probe = ("import atexit, sys\n"
-             "atexit.register(lambda: sys.stderr.write(f\"click={'click' in sys.modules}\"))\n"
-             + FAST)
+    probe = ("import sys\n"
+             "import cfglint.launch as launch\n"
+             "leave = launch.fast_exit\n"
+             "def fast_exit(done):\n"
+             "    sys.stderr.write(f\"click={'click' in sys.modules}\")\n"
+             "    leave(done)\n"
+             "launch.fast_exit = fast_exit\n"
+             "launch.main()\n")
     status, _out, err = _run(probe, ["train.yaml"], folder)
     assert status == 1 and err.endswith("click=False")
 
@@ -121,3 +126,20 @@ def test_the_entry_point_collects_cycles_less_often_than_python_s_default() -> N
     default, tuned, rest_kept, enabled = proc.stdout.split()
     assert int(tuned) > 100 * int(default)
     assert rest_kept == "True" and enabled == "True"
+
+
+@pytest.mark.parametrize(("code", "status", "err"), [
+    ("None", 0, ""), ("3", 3, ""), ("'cfglint: gone'", 1, "cfglint: gone\n"),
+])
+def test_the_fast_exit_flushes_the_streams_and_exits_as_python_would(
+        code: str, status: int, err: str) -> None:
+    script = ("import sys; from cfglint.launch import fast_exit\n"
+              "sys.stdout.write('report')\n"  # buffered: lost unless flushed
+              f"fast_exit(SystemExit({code}))\n"
+              "print('not reached')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, env=env())
+    assert (proc.returncode, proc.stdout, proc.stderr) == (status, "report", err)
+    plain = subprocess.run([sys.executable, "-c", f"import sys; sys.stdout.write('report'); "
+                            f"sys.exit({code})"], capture_output=True, text=True, check=False)
+    assert (plain.returncode, plain.stdout, plain.stderr) == (status, "report", err)
