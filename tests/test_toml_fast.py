@@ -57,15 +57,27 @@ _VALUES = [
     '"\\u00e9"', "'lit'", "''", "'a \\ b'", '"""\nml\\\n  x"""', "'''\nraw\n'''", "1979-05-27",
     "1979-05-27 07:32:00", "1979-05-27T07:32:00Z", "07:32:00", "[1, 2]", "[ ]",
     '[ "a", [1], {x = 1} ]', "[\n  1, # c\n  2,\n]", "{ a = 1, b = 'x' }", "{}", "{ a.b = 1 }",
+    "[0.9, 0.999]", "[1,2,]", "[ 'x' , \"y\" ]", '["a,b", 1]', '["a # b", true]', "[[]]",
+    "[1979-05-27 07:32:00]", "[1979-05-27, inf]", '["""x"""]', "['''y''']", "[ 1 , ]",
+    "{ b = [0.9, 0.999], c = 1 }", "{b=[1,2]}", "{ t = { u = [1] } }", "{ a = 1, a.b = 2 }",
 ]
-_INVALID = ["007", "1.", "tru", '"bad \\q"', '"open', "ü", "1 2", "[1,", "{ a = 1,}"]
+_INVALID = ["007", "1.", "tru", '"bad \\q"', '"open', "ü", "1 2", "[1,", "{ a = 1,}",
+            "[1 2]", "[,]", "[1,,2]", "[007]", "[1.]", '["a" "b"]', "1" * 4400,
+            '"ctl\x01"', "1 # ctl\x7f"]
+# lines that are valid alone and may conflict with each other: a dotted key into a value or
+# an inline table, a header naming a value, a table or a static array, a table defined twice
+_CONFLICTS = ["t = 1", "t.u = 2", "t.u.v = 3", "t = {u = 1}", "t = [1]", "t = [{u = 1}]",
+              "t = []", "[t]", "[[t]]", "[t.u]", "[[t.u]]", "u.t = 1", "[u]", "[[u]]",
+              "t.w = 'x'", "u = {t.v = 1}", "u.t.v = true"]
 _COMMENTS = ["", "", "", " # c", "   #", '# "q"', " # ü"]
 _GAPS = ["", " ", "\t", "  "]
 
 
 @st.composite
 def _line(draw: Any) -> str:
-    kind = draw(st.integers(0, 9))
+    kind = draw(st.integers(0, 11))
+    if kind >= 10:
+        return draw(st.sampled_from(_CONFLICTS))
     if kind == 0:
         name = draw(st.sampled_from(_KEYS)).format(draw(st.integers(0, 9)))
         opener = draw(st.sampled_from(["[", "[[", "[ ", "[[ "]))
@@ -89,7 +101,7 @@ def _line(draw: Any) -> str:
 def toml_texts(draw: Any) -> str:
     lines = draw(st.lists(_line(), max_size=14))
     brk = draw(st.sampled_from(["\n", "\n", "\r\n"]))
-    end = draw(st.sampled_from(["", brk, brk + brk, "\r"]))
+    end = draw(st.sampled_from(["", brk, brk + brk, "\r", "\r" + brk, " # \x00" + brk]))
     return brk.join(lines) + end
 
 
@@ -127,6 +139,13 @@ def test_fast_lines_give_the_general_scanners_tree_on_every_corpus_toml_file() -
     "t = { a = 1979-05-27 07:32:00, b = \"\"\"x\"\"\" }\n",  # pairs the fast path leaves
     "t = { a = 1 b = 2 }\n",
     "t = { a = 1, a = 2 }\n",
+    "t = 1\nt.u = 2\n",  # conflicts between lines valid alone, which only tomllib decides
+    "t = {u = 1}\nt.v = 2\n",
+    "t = [1]\n[[t]]\n",
+    "t.u = 1\n[t]\n",
+    "[t]\n[[t]]\n",
+    "[[t]]\n[t]\n",
+    "a = " + "1" * 4400 + "\n",  # past Python's int conversion limit
 ])
 def test_lines_the_fast_path_leaves_alone_read_as_before(text: str) -> None:
     _same_as_general_scanner(text)
@@ -170,3 +189,34 @@ def test_small_files_are_read_the_plain_way_and_large_ones_the_fast_way(
     big = "[[runs]]\nlr = 0.5\n" * (FAST_FROM // 17 + 1)
     assert _same(to_python(read_toml("x.toml", big).root), tomllib.loads(big))
     assert calls == [1]
+
+
+_COMMON = '[[runs]]\nname = "a" # c\nopt = {lr = 1e-4, betas = [0.9, 0.999], on = true}\n'
+
+
+@pytest.mark.parametrize(("extra", "parsed"), [
+    ("", False),
+    ("n.m = 'x'\n[[runs]]\n", False),
+    ("at = 1979-05-27\n", True),  # a value the patterns do not check
+    ("[runs.sub]\n", True),  # a header they do not read
+    ("t = 1\nt.u = 2\n", True),  # a conflict between lines
+    ('q = "\\t"\n', True),  # an escape
+    ("c = 1 # \x01\n", True),  # a control character
+])
+def test_tomllib_parses_a_large_file_only_where_the_fast_patterns_do_not_check_it(
+        monkeypatch: pytest.MonkeyPatch, extra: str, parsed: bool) -> None:
+    """A file of common lines is parsed once (by the scanner), not twice."""
+    calls: list[str] = []
+    validate = toml_reader._validate
+
+    def spy(text: str) -> Any:
+        calls.append(text)
+        return validate(text)
+
+    monkeypatch.setattr(toml_reader, "_validate", spy)
+    text = _COMMON + extra
+    doc = read_toml("x.toml", text, fast=True)
+    assert calls == ([text] if parsed else [])
+    assert _document(doc) == _document(read_toml("x.toml", text, fast=False))
+    if doc.root is not None:  # the conflict is a problem, as tomllib says
+        assert _same(to_python(doc.root), tomllib.loads(text))

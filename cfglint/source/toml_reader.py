@@ -37,6 +37,7 @@ from cfglint.source.document import (
     Sequence,
     Source,
     Span,
+    building,
     pack,
     stored_entry,
     stored_scalar,
@@ -63,16 +64,41 @@ _SEP = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"  # what may end a line: blanks, a comme
 # atom; any other line goes through the general scanner, which these must agree with
 _SIMPLE_PAIR = (r"([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*=[ \t]*"
                 r"(?:(\"[^\"\\\n]*\"|'[^'\n]*')|([^\s,\]\}#\"'\[\{][^\s,\]\}#]*))")
+# an array item the fast way reads: a one-line string without escapes or an atom
+_STRING = r"\"[^\"\\\n]*\"|'[^'\n]*'"
+_ATOM_TEXT = r"[^\s,\]\}#\"'\[\{][^\s,\]\}#]*"
+_SIMPLE_ITEM = rf"{_STRING}|{_ATOM_TEXT}"
+# a one-line array of simple items (no comment, nesting or break inside)
+_SIMPLE_ARRAY = (rf"\[[ \t]*(?:(?:{_SIMPLE_ITEM})[ \t]*"
+                 rf"(?:,[ \t]*(?:{_SIMPLE_ITEM})[ \t]*)*(?:,[ \t]*)?)?\]")
+
+
+def _inline_pair(capture: bool) -> str:
+    """A pair of an inline table with a bare key and a simple item or array (``capture``:
+    in groups key, string, atom, array)."""
+    key, string, atom, array = (f"({p})" if capture else f"(?:{p})" for p in (
+        "[A-Za-z0-9_-]+", _STRING, _ATOM_TEXT, _SIMPLE_ARRAY))
+    return rf"{key}[ \t]*=[ \t]*(?:{string}|{atom}|{array})"
 
 
 class _Patterns:
     """The fast way's patterns, compiled on the first large file only (about a millisecond
     that a small file's start does not pay)."""
 
-    __slots__ = ("decimal", "header", "inline_keyval", "keyval")
+    __slots__ = ("array", "decimal", "header", "inline", "inline_keyval", "inline_pair", "item",
+                 "key_eq", "keyval")
 
     def __init__(self) -> None:
         self.keyval = re.compile(_SIMPLE_PAIR + _SEP)  # a whole line `key = value`
+        # `key =` with one bare key, up to its value (a line's or an inline table's)
+        self.key_eq = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+        self.array = re.compile(_SIMPLE_ARRAY)
+        self.item = re.compile(_SIMPLE_ITEM)
+        # an inline table of such pairs, and one of its pairs (groups: key, string, atom,
+        # array)
+        pair = _inline_pair(capture=False)
+        self.inline = re.compile(rf"\{{[ \t]*(?:{pair}(?:[ \t]*,[ \t]*{pair})*[ \t]*)?\}}")
+        self.inline_pair = re.compile(_inline_pair(capture=True))
         # `key = value` in an inline table, up to the ',' or '}' after it
         self.inline_keyval = re.compile(r"[ \t]*" + _SIMPLE_PAIR + r"[ \t]*(?=[,}])")
         # a whole line `[[name]]` or `[name]` with a bare name
@@ -97,16 +123,22 @@ _TRIVIA = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 
 
 class _Scanner:
-    def __init__(self, text: str, data: dict[str, Any] | None, valid: bool,
-                 fast: bool) -> None:
+    """Reads the text's tree with spans. tomllib decides validity (``settle``): before the
+    scan the plain way; the fast way only once the scan meets something it does not read
+    strictly by its patterns (see ``strict``), so a large file of common lines is never
+    parsed twice."""
+
+    def __init__(self, text: str, fast: bool) -> None:
         self.text = text
         self.pos = 0
-        self.valid = valid  # tomllib read the text: scalars get their values
         # the fast way: common lines read with one match each, values decoded from their text
         self.fast = _patterns() if fast else None
+        # tomllib's problems with the text; None while the fast way has not needed them
+        self.verdict: list[ParseProblem] | None = None
+        self.valid = True  # the text is valid TOML (provisional while verdict is None)
         # tomllib's tree: the values (the plain way), or where a scalar's text alone does
         # not decode (the fast way: never seen)
-        self.data = data
+        self.data: dict[str, Any] | None = None
         self.names: dict[str, str] = {}  # one string per key name, however often it occurs
         self.root = Mapping(Span(0, len(text)), ())
         self.problems: list[ParseProblem] = []
@@ -116,6 +148,27 @@ class _Scanner:
         self.current: Mapping = self.root
         # where the current table's last line ends: its span is extended when it is left
         self.current_end = 0
+
+    def settle(self) -> None:
+        """Let tomllib decide the text's validity and problems now (once)."""
+        if self.verdict is not None:
+            return
+        data, self.verdict = _validate(self.text)
+        self.valid = data is not None
+        if not self.fast:
+            self.data = data  # the fast way decodes values from the text instead
+
+    def leave_strict(self) -> None:
+        """The scan reads something its patterns do not check strictly: tomllib decides.
+
+        Every line the fast way reads by one match is valid TOML, lexically (the text has
+        no control character, see ``_strict_text``; scalars are simple strings, decimal
+        numbers and booleans), and the only ways lines valid on their own conflict are
+        the ones that end here too: a dotted key into a value or an inline table, a header
+        naming something that exists (but for ``[[name]]`` after ``[[name]]``), and a
+        duplicate key (a problem of its own)."""
+        if self.verdict is None:
+            self.settle()
 
     # -- low level --------------------------------------------------------------------
     def ws(self) -> None:
@@ -181,6 +234,7 @@ class _Scanner:
 
     def key(self) -> list[tuple[str, Span]]:
         """A possibly dotted key: [(name, span), ...]."""
+        self.leave_strict()
         parts: list[tuple[str, Span]] = []
         while True:
             self.ws()
@@ -224,6 +278,9 @@ class _Scanner:
     def array(self, path: KeyPath) -> Sequence:
         t = self.text
         start = self.pos
+        if self.fast and (m := self.fast.array.match(t, start)):
+            return self.simple_array(start, m.end(), path, self.fast)
+        self.leave_strict()
         seq = Sequence(Span(start, start), path, flow=True)
         self.pos += 1
         while True:
@@ -244,9 +301,75 @@ class _Scanner:
         seq.span = Span(start, self.pos)
         return seq
 
+    def simple_array(self, start: int, end: int, path: KeyPath, fast: _Patterns) -> Sequence:
+        """A match of _Patterns.array from ``start`` to ``end``: what array() makes of it."""
+        seq = Sequence(Span(start, end), path, flow=True)
+        items = seq.items
+        for item in fast.item.finditer(self.text, start + 1, end - 1):
+            raw = item.group()
+            part = len(items)
+            quoted = raw[0] in _QUOTES
+            scalar = stored_scalar(pack(*item.span()), path, part,
+                                   self.simple_value(raw, quoted, path, part),
+                                   STRING_FORM if quoted else PLAIN_FORM, self.source)
+            if quoted:
+                self.quoted.append(scalar)
+            items.append(scalar)
+        self.pos = end
+        return seq
+
+    def simple_value(self, raw: str, quoted: bool, base: KeyPath, part: KeyPart) -> Any:
+        """The value of a simple scalar the fast way reads (a one-line string without
+        escapes or an atom): what decode() gives, the common lexemes without a call."""
+        if not self.valid:
+            return None  # a file tomllib rejects: its problem is reported, no value read
+        if quoted:
+            return raw[1:-1]
+        number = self.fast.decimal.fullmatch(raw) if self.fast else None
+        if number:
+            try:
+                return float(raw) if number.group(1) else int(raw, 0)
+            except ValueError:  # past Python's int conversion limit, as in tomllib
+                self.leave_strict()
+                return None
+        if raw == "true" or raw == "false":
+            return raw == "true"
+        self.leave_strict()  # dates, special floats, other bases, or no value at all
+        return self.decode(raw, base, part) if self.valid else None
+
+    def simple_inline_table(self, m: re.Match[str], path: KeyPath, fast: _Patterns) -> Mapping:
+        """A match of _Patterns.inline: what inline_table() makes of it."""
+        start, end = m.span()
+        mp = Mapping(Span(start, end), path, flow=True)
+        entries = mp.entries
+        names = self.names
+        for pair in fast.inline_pair.finditer(self.text, start + 1, end - 1):
+            (key_start, key_end), string, atom, array = pair.regs[1:]
+            name = pair.group(1)
+            name = names.setdefault(name, name)
+            value: Node
+            if array[0] >= 0:
+                value = self.simple_array(*array, (*path, name), fast)
+            else:
+                quoted = string[0] >= 0
+                at = string if quoted else atom
+                value = stored_scalar(pack(*at), path, name,
+                                      self.simple_value(pair.group(2 if quoted else 3), quoted,
+                                                        path, name),
+                                      STRING_FORM if quoted else PLAIN_FORM, self.source)
+                if quoted:
+                    self.quoted.append(value)
+            if entries and name in [e.name for e in entries]:
+                self.duplicate(mp, name, key_start, key_end)
+            entries.append(stored_entry(name, key_start, key_end, KEY_FORM, value))
+        self.pos = end
+        return mp
+
     def inline_table(self, path: KeyPath) -> Mapping:
         t = self.text
         start = self.pos
+        if self.fast and len(path) + 1 < MAX_DEPTH and (m := self.fast.inline.match(t, start)):
+            return self.simple_inline_table(m, path, self.fast)
         mp = Mapping(Span(start, start), path, flow=True)
         self.pos += 1
         self.ws()
@@ -271,6 +394,7 @@ class _Scanner:
         return mp
 
     def atom(self, base: KeyPath, part: KeyPart) -> Node:
+        self.leave_strict()
         t = self.text
         start = self.pos
         c = t[start]
@@ -315,6 +439,8 @@ class _Scanner:
     def child_table(self, parent: Mapping, name: str, key_span: Span, path: KeyPath,
                     implicit_span: Span) -> Mapping:
         existing = parent.get(name)
+        if existing is not None and not (isinstance(existing, Mapping) and not existing.flow):
+            self.leave_strict()  # a dotted key into a value or an inline table
         if isinstance(existing, Mapping):
             return existing
         if isinstance(existing, Sequence) and existing.items and isinstance(
@@ -350,12 +476,18 @@ class _Scanner:
             "the trainer's loader rejects the file", start, end, code="CFG005"))
 
     def keyval(self, table: Mapping) -> None:
-        parts = self.key()
-        self.ws()
-        if self.pos >= len(self.text) or self.text[self.pos] != "=":
-            raise _ScanError("expected '=' after a key", self.pos)
-        self.pos += 1
-        self.ws()
+        m = self.fast.key_eq.match(self.text, self.pos) if self.fast else None
+        if m:  # one bare key and its '=': what key() and the lines below make of them
+            name = m.group(1)
+            parts = [(self.names.setdefault(name, name), Span(*m.span(1)))]
+            self.pos = m.end()
+        else:
+            parts = self.key()
+            self.ws()
+            if self.pos >= len(self.text) or self.text[self.pos] != "=":
+                raise _ScanError("expected '=' after a key", self.pos)
+            self.pos += 1
+            self.ws()
         target = table
         for name, span in parts[:-1]:
             target = self.child_table(target, name, span, (*target.path, name), span)
@@ -388,16 +520,7 @@ class _Scanner:
         base = target.path
         quoted = string[0] >= 0
         start, end = string if quoted else atom
-        raw = t[start:end]
-        value: Any = None  # in a file tomllib rejects (its problem is reported) none is read
-        if not self.valid:
-            value = None
-        elif quoted:
-            value = raw[1:-1]
-        elif self.fast and (number := self.fast.decimal.fullmatch(raw)):
-            value = float(raw) if number.group(1) else int(raw, 0)
-        else:
-            value = self.decode(raw, base, name)
+        value = self.simple_value(t[start:end], quoted, base, name)
         # what Scalar() makes of it: the text is the raw text, a slice of the file
         scalar = stored_scalar(pack(start, end), base, name, value,
                                STRING_FORM if quoted else PLAIN_FORM, self.source)
@@ -438,8 +561,12 @@ class _Scanner:
         for name, span in parts[:-1]:
             parent = self.child_table(parent, name, span, (*parent.path, name), header)
         name, span = parts[-1]
+        existing = parent.get(name)
+        if existing is not None and not (aot and isinstance(existing, Sequence)
+                                         and not existing.flow):
+            self.leave_strict()  # a header naming what exists, but for [[name]] again
         if aot:
-            seq = parent.get(name)
+            seq = existing
             if not isinstance(seq, Sequence):
                 seq = Sequence(header, (*parent.path, name))
                 self.add_entry(parent, name, span, seq)
@@ -560,45 +687,70 @@ def _line_col_offset(text: str, line: int, col: int) -> int:
     return min(starts[line - 1] + col - 1, len(text))
 
 
-def read_toml(path: str, text: str, *, fast: bool | None = None) -> Document:
-    """The Document of a TOML text, read the fast way from FAST_FROM characters on (``fast``
-    forces one way or the other, to test that they agree)."""
-    fast = len(text) >= FAST_FROM if fast is None else fast
-    problems: list[ParseProblem] = []
-    data: dict[str, Any] | None = None
-    valid = False
+# what TOML allows nowhere outside a multi-line string: an ASCII control character other
+# than a tab or a line break, or a carriage return without its line feed
+_NOT_STRICT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+
+
+def _strict_text(text: str) -> bool:
+    """Whether every line the fast way's patterns match is valid TOML on its own."""
+    return _NOT_STRICT.search(text) is None
+
+
+def _validate(text: str) -> tuple[dict[str, Any] | None, list[ParseProblem]]:
+    """tomllib's tree of ``text`` (None where it rejects it) and its problems."""
     try:
-        data = tomllib.loads(text)
-        valid = True
-        if fast:
-            data = None  # validity only: the fast way decodes values from the text
+        return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as err:
         msg = str(err)
         m = _TOMLLIB_POS.search(msg)
         offset = _line_col_offset(text, int(m.group(1)), int(m.group(2))) if m else 0
-        problems.append(ParseProblem(_TOMLLIB_POS.sub("", msg).strip(), offset))
+        return None, [ParseProblem(_TOMLLIB_POS.sub("", msg).strip(), offset)]
     except ValueError:  # tomllib's int() past Python's conversion limit
         span = long_int_span(text) or Span(0, 0)
-        problems.append(ParseProblem(long_int_message(digit_count(text[span.start:span.end])),
-                                     span.start, span.end))
+        return None, [ParseProblem(long_int_message(digit_count(text[span.start:span.end])),
+                                   span.start, span.end)]
     except RecursionError:  # tomllib recurses per nesting level; the scanner says where
-        pass
-    scanner = _Scanner(text, data, valid, fast)
+        return None, []
+
+
+def _scan_problems(err: _ScanError, valid: bool, problems: list[ParseProblem],
+                   size: int) -> list[ParseProblem]:
+    """The problems of a text the scanner stopped on, given tomllib's."""
+    if err.code != "CFG001" or (not valid and not problems):
+        return [ParseProblem(str(err), err.offset, code=err.code)]
+    if not problems:
+        return [ParseProblem(
+            f"{err} (cfglint's TOML scanner disagrees with tomllib here; please report)",
+            err.offset)]
+    # the scanner usually finds the first syntax error more precisely
+    first = problems[0]
+    return [ParseProblem(first.message, min(first.offset, err.offset)
+                         if err.offset < size else first.offset), *problems[1:]]
+
+
+def read_toml(path: str, text: str, *, fast: bool | None = None) -> Document:
+    """The Document of a TOML text, read the fast way from FAST_FROM characters on (``fast``
+    forces one way or the other, to test that they agree)."""
+    fast = len(text) >= FAST_FROM if fast is None else fast
+    with building():
+        return _read(path, text, fast)
+
+
+def _read(path: str, text: str, fast: bool) -> Document:
+    scanner = _Scanner(text, fast)
+    if not (fast and _strict_text(text)):
+        scanner.settle()
+    problems: list[ParseProblem] = []
     try:
         scanner.run()
     except _ScanError as err:
-        if err.code != "CFG001" or (not valid and not problems):
-            problems = [ParseProblem(str(err), err.offset, code=err.code)]
-        elif not problems:
-            problems.append(ParseProblem(
-                f"{err} (cfglint's TOML scanner disagrees with tomllib here; please report)",
-                err.offset))
-        else:
-            # the scanner usually finds the first syntax error more precisely
-            problems[0] = ParseProblem(problems[0].message, min(problems[0].offset, err.offset)
-                                       if err.offset < len(text) else problems[0].offset)
-    if not valid and not problems:  # tomllib ran out of stack where the scanner did not
-        problems = [ParseProblem(too_deep_message(), 0, code="CFG004")]
+        scanner.settle()
+        problems = _scan_problems(err, scanner.valid, scanner.verdict or [], len(text))
+    else:
+        problems = scanner.verdict or []
+        if not scanner.valid and not problems:  # tomllib ran out of stack, the scan did not
+            problems = [ParseProblem(too_deep_message(), 0, code="CFG004")]
     # a duplicate key makes tomllib fail; report it with both places instead
     dup = [p for p in scanner.problems if p.code == "CFG005"]
     if dup:
