@@ -20,9 +20,11 @@ NOT_ON_THE_CHECK_PATH = (
 
 
 def _modules_after_check(path: Path) -> list[str]:
-    code = ("import sys\nfrom cfglint.launch import main\n"
+    code = ("import sys\nimport cfglint.launch as launch\n"
+            "def leave(done):\n    raise done  # the modules are read after the run\n"
+            "launch.fast_exit = leave\n"
             f"sys.argv = ['cfglint', {str(path)!r}]\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "try:\n    launch.main()\nexcept SystemExit:\n    pass\n"
             "sys.stderr.write(__import__('json').dumps(sorted(sys.modules)))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

@@ -5,6 +5,7 @@ the file."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 from typing import Any
@@ -220,3 +221,13 @@ def test_tomllib_parses_a_large_file_only_where_the_fast_patterns_do_not_check_i
     assert _document(doc) == _document(read_toml("x.toml", text, fast=False))
     if doc.root is not None:  # the conflict is a problem, as tomllib says
         assert _same(to_python(doc.root), tomllib.loads(text))
+
+
+def test_every_sequence_of_three_conflicting_lines_reads_as_the_general_scanner_reads_it(
+        ) -> None:
+    """Lines valid alone, in every order: tables that grow after a key names them, headers
+    over dotted keys, duplicates, with the problems the general scanner and tomllib give."""
+    lines = [*_CONFLICTS, "t.u = {v = 1}", "x.y = [1, 2]", "[[runs]]"]
+    for n in (1, 2, 3):
+        for combo in itertools.product(lines, repeat=n):
+            _same_as_general_scanner("\n".join(combo) + "\n")

@@ -21,6 +21,7 @@ from cfglint.facts.taxonomy import model_family
 from cfglint.facts.values import as_int, as_number, norm_mixed, unusable_number
 from cfglint.families.base import Family
 from cfglint.source.document import (
+    Alias,
     Document,
     KeyPath,
     Mapping,
@@ -195,35 +196,61 @@ _OVERLAPPING = frozenset(
                for p in patterns) > 1 for pat in patterns))
 
 
-def _leaves(node: Node | None, path: KeyPath | None, out: dict[str, list[_Found]],
-            parent: str | None = None, depth: int = 0) -> None:
-    """The scalar leaves (and lists of scalars) some pattern may match, by their key name
-    lower-cased, in document order; ``parent`` is the closest key name above ``node``, and
-    ``path`` its key path once an alias was followed (None before)."""
-    resolved = resolve_alias(node)
-    if resolved is not node and path is None and node is not None:
-        path = node.path  # where the alias is: below it, nodes have paths elsewhere
-    node = resolved
-    if depth > 32:
-        return
-    if isinstance(node, Mapping):
-        for e in node.entries:
-            name = e.name
-            low = name.lower()
-            if (depth == 0 and low in _SKIP_TOP) or low in _SKIP_ANY:
-                continue
-            child = resolve_alias(e.value)
-            if (low in _ANY_PARENT or (parent, low) in _PAIRS) and (
-                    isinstance(child, Scalar) or (isinstance(child, Sequence) and child.items
-                                                  and all(isinstance(resolve_alias(i), Scalar)
-                                                          for i in child.items))):
-                out.setdefault(low, []).append(
-                    e.value if path is None else ((*path, name), e.value))
-            if isinstance(child, Mapping | Sequence):
-                _leaves(e.value, None if path is None else (*path, name), out, low, depth + 1)
-    elif isinstance(node, Sequence):
-        for i, item in enumerate(node.items):
-            _leaves(item, None if path is None else (*path, i), out, parent, depth + 1)
+class _Leaves:
+    """The scalar leaves (and lists of scalars) some pattern may match, in document order:
+    by their key name lower-cased (``by_name``, for patterns of one name or more than two),
+    and by the closest key name above and their own (``by_pair``, for two-name patterns)."""
+
+    def __init__(self, root: Node | None) -> None:
+        self.by_name: dict[str, list[_Found]] = {}
+        self.by_pair: dict[tuple[str | None, str], list[_Found]] = {}
+        self.visit(root, None)
+
+    def visit(self, node: Node | None, path: KeyPath | None, parent: str | None = None,
+              depth: int = 0) -> None:
+        """``parent`` is the closest key name above ``node``, and ``path`` its key path
+        once an alias was followed (None before)."""
+        resolved = resolve_alias(node)
+        if resolved is not node and path is None and node is not None:
+            path = node.path  # where the alias is: below it, nodes have paths elsewhere
+        node = resolved
+        if depth > 32:
+            return
+        if isinstance(node, Mapping):
+            for e in node.entries:
+                low = e.name.lower()
+                if (depth == 0 and low in _SKIP_TOP) or low in _SKIP_ANY:
+                    continue
+                value = e.value
+                child = resolve_alias(value) if isinstance(value, Alias) else value
+                if isinstance(child, Mapping):
+                    self.visit(value, None if path is None else (*path, e.name), low,
+                               depth + 1)
+                    continue
+                if isinstance(child, Sequence):
+                    leaf = bool(child.items) and all(isinstance(resolve_alias(i), Scalar)
+                                                     for i in child.items)
+                    if not leaf:  # a list of scalars holds nothing further down
+                        self.visit(value, None if path is None else (*path, e.name), low,
+                                   depth + 1)
+                elif not isinstance(child, Scalar):
+                    continue
+                found = value if path is None else ((*path, e.name), value)
+                if low in _ANY_PARENT:
+                    self.by_name.setdefault(low, []).append(found)
+                if (parent, low) in _PAIRS:
+                    self.by_pair.setdefault((parent, low), []).append(found)
+        elif isinstance(node, Sequence):
+            for i, item in enumerate(node.items):
+                if not isinstance(item, Scalar):
+                    self.visit(item, None if path is None else (*path, i), parent, depth + 1)
+
+    def matching(self, pat: tuple[str, ...]) -> list[_Found]:
+        """The leaves whose key names end with ``pat``, in document order."""
+        if len(pat) == 2:
+            return self.by_pair.get((pat[0], pat[1]), [])
+        found = self.by_name.get(pat[-1], [])
+        return found if len(pat) == 1 else [f for f in found if _names_end(_path(f), pat)]
 
 
 def _path(found: _Found) -> KeyPath:
@@ -244,13 +271,12 @@ def _names_end(path: KeyPath, pat: tuple[str, ...]) -> bool:
 def facts_by_name(doc: Document, family: Family) -> Facts:
     """Facts found by common key names anywhere in the tree (ambiguity gives Unknown)."""
     b = FactBuilder(doc, family)
-    by_last: dict[str, list[_Found]] = {}
-    _leaves(doc.root, None, by_last)
+    leaves = _Leaves(doc.root)
     # without duplicate keys (merge keys included) a key path leads to the one node found
     # there, and the place of a leaf is its node's
     exact = not doc.duplicates and "<<" not in doc.text
     for canon, (kind, patterns) in NAMES.items():
-        places = _places(by_last, patterns, exact and canon not in _OVERLAPPING)
+        places = _places(leaves, patterns, exact and canon not in _OVERLAPPING)
         if exact:
             places.sort(key=lambda f: _node(f).start)
         else:
@@ -270,7 +296,7 @@ def facts_by_name(doc: Document, family: Family) -> Facts:
     return b.facts
 
 
-def _places(by_last: dict[str, list[_Found]], patterns: tuple[tuple[str, ...], ...],
+def _places(leaves: _Leaves, patterns: tuple[tuple[str, ...], ...],
             distinct: bool) -> list[_Found]:
     """The leaves some pattern matches, each key path once (``distinct``: no two patterns
     can match one leaf, and no two leaves have one key path), by pattern and then in
@@ -278,9 +304,7 @@ def _places(by_last: dict[str, list[_Found]], patterns: tuple[tuple[str, ...], .
     places: list[_Found] = []
     seen: set[KeyPath] = set()
     for pat in patterns:
-        for found in by_last.get(pat[-1], ()):
-            if len(pat) > 1 and not _names_end(_path(found), pat):
-                continue
+        for found in leaves.matching(pat):
             if not distinct:
                 path = _path(found)
                 if path in seen:

@@ -229,8 +229,11 @@ STRING_FORM = _form("", "string", None, "")  # a TOML string (its text is its ra
 
 
 def pack(start: int, end: int) -> int | Span:
-    """A span as nodes store it."""
-    return _pack(Span(start, end))
+    """A span as nodes store it (what ``_pack`` gives, without making the Span first: the
+    readers pack a million spans of a large file)."""
+    if 0 <= start <= _LOW and 0 <= end <= _LOW:
+        return start << _SHIFT | end
+    return Span(start, end)
 
 
 def stored_scalar(at: int | Span, base: KeyPath, part: KeyPart | None, value: Any, form: Form,

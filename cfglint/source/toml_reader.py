@@ -85,8 +85,8 @@ class _Patterns:
     """The fast way's patterns, compiled on the first large file only (about a millisecond
     that a small file's start does not pay)."""
 
-    __slots__ = ("array", "decimal", "header", "inline", "inline_keyval", "inline_pair", "item",
-                 "key_eq", "keyval")
+    __slots__ = ("array", "compound", "decimal", "header", "inline", "inline_keyval",
+                 "inline_pair", "item", "key_eq", "keyval")
 
     def __init__(self) -> None:
         self.keyval = re.compile(_SIMPLE_PAIR + _SEP)  # a whole line `key = value`
@@ -99,6 +99,9 @@ class _Patterns:
         pair = _inline_pair(capture=False)
         self.inline = re.compile(rf"\{{[ \t]*(?:{pair}(?:[ \t]*,[ \t]*{pair})*[ \t]*)?\}}")
         self.inline_pair = re.compile(_inline_pair(capture=True))
+        # a whole line `key = {...}` or `key = [...]` of those (groups: key, table, array)
+        self.compound = re.compile(rf"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+                                   rf"(?:({self.inline.pattern})|({_SIMPLE_ARRAY})){_SEP}")
         # `key = value` in an inline table, up to the ',' or '}' after it
         self.inline_keyval = re.compile(r"[ \t]*" + _SIMPLE_PAIR + r"[ \t]*(?=[,}])")
         # a whole line `[[name]]` or `[name]` with a bare name
@@ -337,12 +340,14 @@ class _Scanner:
         self.leave_strict()  # dates, special floats, other bases, or no value at all
         return self.decode(raw, base, part) if self.valid else None
 
-    def simple_inline_table(self, m: re.Match[str], path: KeyPath, fast: _Patterns) -> Mapping:
-        """A match of _Patterns.inline: what inline_table() makes of it."""
-        start, end = m.span()
+    def simple_inline_table(self, start: int, end: int, path: KeyPath, fast: _Patterns
+                            ) -> Mapping:
+        """A match of _Patterns.inline from ``start`` to ``end``: what inline_table() makes
+        of it."""
         mp = Mapping(Span(start, end), path, flow=True)
         entries = mp.entries
         names = self.names
+        seen: set[str] = set()
         for pair in fast.inline_pair.finditer(self.text, start + 1, end - 1):
             (key_start, key_end), string, atom, array = pair.regs[1:]
             name = pair.group(1)
@@ -350,17 +355,18 @@ class _Scanner:
             value: Node
             if array[0] >= 0:
                 value = self.simple_array(*array, (*path, name), fast)
+            elif string[0] >= 0:
+                value = stored_scalar(pack(*string), path, name,
+                                      self.simple_value(pair.group(2), True, path, name),
+                                      STRING_FORM, self.source)
+                self.quoted.append(value)
             else:
-                quoted = string[0] >= 0
-                at = string if quoted else atom
-                value = stored_scalar(pack(*at), path, name,
-                                      self.simple_value(pair.group(2 if quoted else 3), quoted,
-                                                        path, name),
-                                      STRING_FORM if quoted else PLAIN_FORM, self.source)
-                if quoted:
-                    self.quoted.append(value)
-            if entries and name in [e.name for e in entries]:
+                value = stored_scalar(pack(*atom), path, name,
+                                      self.simple_value(pair.group(3), False, path, name),
+                                      PLAIN_FORM, self.source)
+            if name in seen:
                 self.duplicate(mp, name, key_start, key_end)
+            seen.add(name)
             entries.append(stored_entry(name, key_start, key_end, KEY_FORM, value))
         self.pos = end
         return mp
@@ -369,7 +375,7 @@ class _Scanner:
         t = self.text
         start = self.pos
         if self.fast and len(path) + 1 < MAX_DEPTH and (m := self.fast.inline.match(t, start)):
-            return self.simple_inline_table(m, path, self.fast)
+            return self.simple_inline_table(start, m.end(), path, self.fast)
         mp = Mapping(Span(start, start), path, flow=True)
         self.pos += 1
         self.ws()
@@ -456,14 +462,22 @@ class _Scanner:
     def add_entry(self, parent: Mapping, name: str, key_span: Span, value: Node,
                   bare: bool = False) -> None:
         """Append ``name = value`` to ``parent`` (``bare``: the key is spelled as its name)."""
-        raw = name if bare else self.text[key_span.start : key_span.end]
-        key = Scalar(key_span, (), name, raw, style="key", text=name)
-        key.share_path(value)
+        start, end = key_span
+        raw = name if bare else self.text[start:end]
         if parent.get(name) is not None and (
             not isinstance(value, Mapping | Sequence) or value.flow
             or (isinstance(value, Mapping) and value.header is not None)
         ):  # a value, or a table defined again
-            self.duplicate(parent, name, key_span.start, key_span.end)
+            self.duplicate(parent, name, start, end)
+        if self.fast and raw == name and (not isinstance(value, Mapping | Sequence)
+                                          or value.flow):
+            # what Entry() keeps of a bare key, made directly (for a value whose span is
+            # final: stored_entry keeps the key's place relative to it, and a table's span
+            # grows as its lines are read)
+            parent.entries.append(stored_entry(name, start, end, KEY_FORM, value))
+            return
+        key = Scalar(key_span, (), name, raw, style="key", text=name)
+        key.share_path(value)
         if raw[0] in _QUOTES:
             self.quoted.append(key)
         parent.entries.append(Entry(key, value))
@@ -535,6 +549,18 @@ class _Scanner:
             target.span = Span(min(target.span.start, key_start), end)
         self.pos = line_end
 
+    def compound_keyval(self, m: re.Match[str], table: Mapping) -> None:
+        """A match of _Patterns.compound: what keyval() and end_of_line() make of the line."""
+        assert self.fast is not None
+        name = m.group(1)
+        name = self.names.setdefault(name, name)
+        path = (*table.path, name)
+        start, end = m.span(2)
+        value = (self.simple_inline_table(start, end, path, self.fast) if start >= 0
+                 else self.simple_array(*m.span(3), path, self.fast))
+        self.add_entry(table, name, Span(*m.span(1)), value, bare=True)
+        self.pos = m.end()
+
     def header(self) -> None:
         t = self.text
         start = self.pos
@@ -589,6 +615,7 @@ class _Scanner:
         t = self.text
         simple_keyval = self.fast.keyval.match if self.fast else _never
         simple_header = self.fast.header.match if self.fast else _never
+        compound = self.fast.compound.match if self.fast else _never
         n = len(t)
         while True:
             if self.pos < n and t[self.pos] in " \t\r\n#":
@@ -607,6 +634,8 @@ class _Scanner:
                 m = simple_keyval(t, line_start)
                 if m:
                     self.simple_keyval(m, self.current)
+                elif (m := compound(t, line_start)) and len(self.current.path) + 2 < MAX_DEPTH:
+                    self.compound_keyval(m, self.current)
                 else:
                     self.keyval(self.current)
                     self.end_of_line()
