@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 import sys
 from typing import Any
 
@@ -231,3 +232,35 @@ def test_every_sequence_of_three_conflicting_lines_reads_as_the_general_scanner_
     for n in (1, 2, 3):
         for combo in itertools.product(lines, repeat=n):
             _same_as_general_scanner("\n".join(combo) + "\n")
+
+
+_EDITS = ["[", "]", "{", "}", ",", "=", ".", '"', "'", "\n", "#", "[[x]]\n", "[x]\n", "x = 1\n",
+          "a.b = 2\n", "= {", "[1, 2]", "\\", "\r", "\x01", "1979-05-27", "0x1F", "{a = 1}"]
+
+
+def _mutant(text: str, rng: random.Random) -> str:
+    """A corpus file with a few lines repeated, dropped, swapped or edited by a character."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 4)):
+        j = rng.randrange(len(lines))
+        op = rng.randint(0, 4)
+        if op == 0:
+            lines.insert(j, rng.choice(lines))
+        elif op == 1 and len(lines) > 1:
+            del lines[j]
+        elif op in (2, 3):
+            s = lines[j]
+            k = rng.randint(0, len(s))
+            lines[j] = s[:k] + (rng.choice(_EDITS) if op == 2 else "") + s[k + (op == 3):]
+        else:
+            a = rng.randrange(len(lines))
+            lines[a], lines[j] = lines[j], lines[a]
+    return "\n".join(lines)
+
+
+def test_mutated_corpus_files_read_the_fast_way_as_the_general_scanner_reads_them() -> None:
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for p in corpus_files() if p.suffix == ".toml"]
+    rng = random.Random(11)
+    for _ in range(400):
+        _same_as_general_scanner(_mutant(rng.choice(texts), rng))
