@@ -32,11 +32,12 @@ def near_miss(name: str, known: Iterable[str]) -> str | None:
 def _slip(a: str, b: str) -> bool:
     if min(len(a), len(b)) < MIN_NEAR_MISS:
         return False
+    same_but_case = a.lower() == b.lower()
+    if not same_but_case and abs(len(a) - len(b)) > 1:
+        return False  # no edit of one character apart: decided before any work per character
     if _strip_digits(a) == _strip_digits(b):
         return False
-    if a.lower() == b.lower():
-        return True
-    return _one_edit(a, b)
+    return same_but_case or _one_edit(a, b)
 
 
 def _strip_digits(s: str) -> str:

@@ -135,3 +135,23 @@ def test_one_replaced_letter_is_found_and_a_key_never_misses_itself(
     if typo != key:
         assert near_miss(typo, [key]) == key
         assert near_miss(key, [typo]) == typo  # symmetric
+
+
+def test_a_very_long_key_is_no_slip_of_a_short_one() -> None:
+    """The lengths decide before any character is compared: a 200,000-character key is
+    checked against a schema's keys at once (fuzzing found one that took seconds)."""
+    known = ["learning_rate"] + [f"unrelated_key_{i:03d}" for i in range(300)]
+    assert near_miss("gradient_accu" + "x" * 200_000, known) is None
+    assert near_miss("learning_rat", known) == "learning_rate"
+
+
+_TEXT = st.text(alphabet="abAB_12İi̇", min_size=0, max_size=7)
+
+
+@given(_TEXT, _TEXT)
+def test_a_slip_is_what_the_edit_distance_says_in_any_order_of_checks(a: str, b: str) -> None:
+    from cfglint.spelling import _one_edit, _slip, _strip_digits
+
+    expected = (min(len(a), len(b)) >= 4 and _strip_digits(a) != _strip_digits(b)
+                and (a.lower() == b.lower() or _one_edit(a, b)))
+    assert _slip(a, b) == expected

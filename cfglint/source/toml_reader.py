@@ -1,14 +1,14 @@
 """TOML → Document with exact spans.
 
-tomllib (the standard library's TOML 1.0 parser) is the authority on validity
-and values (but for lines valid by construction, below); a small scanner here finds where every table, key and value sits in
-the text, which neither tomllib nor tomlkit exposes. Values on the tree are tomllib's, so
-they are exactly what a trainer's loader gets: taken from its tree of the file, or, in a
-large file, decoded from the scalar's own text (the common lexemes as tomllib decodes them,
-the others by tomllib itself) so that tomllib's tree is not kept beside the scanner's. A
-large file's common lines are also read with one match each, and tomllib parses such a
-file only if the scan meets a line its patterns do not check strictly (a large file is
-otherwise parsed twice, and tomllib's parse took a third of the time).
+tomllib (the standard library's TOML 1.0 parser) is the authority on validity and values; a
+small scanner here finds where every table, key and value sits in the text, which neither
+tomllib nor tomlkit exposes. Values on the tree are tomllib's, so they are exactly what a
+trainer's loader gets: taken from its tree of the file, or, in a large file, decoded from the
+scalar's own text (the common lexemes as tomllib decodes them, the others by tomllib itself)
+so that tomllib's tree is not kept beside the scanner's. A large file's common lines are read
+with one match each, by patterns that admit only valid TOML; tomllib parses such a file only
+once the scan meets a line they do not check strictly (a file parsed twice took a third more
+time), so that it still decides every file that is not plainly valid, and every message.
 """
 
 from __future__ import annotations
