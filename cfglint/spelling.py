@@ -4,6 +4,7 @@ meant to be. One place, so every message guesses the same way."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 MIN_NEAR_MISS = 4  # shorter keys (lr, eps, ema) are too close to everything to guess
 
@@ -25,19 +26,60 @@ def near_miss(name: str, known: Iterable[str]) -> str | None:
     but for case, or one character inserted, dropped, replaced or two neighbours swapped.
     Nothing when the keys differ only in digits (``beta1``/``beta2``, ``pixel_opt2``), when
     either is shorter than ``MIN_NEAR_MISS``, or when two keys are that close."""
-    found = [k for k in known if k != name and _slip(name, k)]
+    if len(name) < MIN_NEAR_MISS:
+        return None
+    known = tuple(known)
+    by_variant, by_lower, lengths, long_keys = _index(known)
+    # a slip is one character inserted, dropped, replaced or two neighbours swapped: then
+    # the two keys share a string made by dropping at most one character from each (as
+    # SymSpell finds them); or the keys are the same but for case. Only keys that do are
+    # compared (a key known twice counts twice, as in the list)
+    n = len(name)
+    variants = [name, *_dropped(name)] if n in lengths or n - 1 in lengths else [name]
+    places = {i for v in variants for i in by_variant.get(v, ())}
+    places.update(by_lower.get(name.lower(), ()))
+    places.update(long_keys)
+    found = [known[i] for i in sorted(places) if known[i] != name and _slip(name, known[i])]
     return found[0] if len(found) == 1 else None
+
+
+def _dropped(key: str) -> list[str]:
+    """``key`` with one of its characters dropped, each way."""
+    return [key[:i] + key[i + 1:] for i in range(len(key))]
+
+
+_Index = tuple[dict[str, list[int]], dict[str, list[int]], frozenset[int], tuple[int, ...]]
+# keys longer than this are compared one by one (their shorter forms would be many and long)
+_INDEXED_LENGTH = 64
+
+
+@lru_cache(maxsize=64)
+def _index(known: tuple[str, ...]) -> _Index:
+    """Where each known key is, by itself and each one-character-shorter form of it, and by
+    its lower case, and the keys' lengths (a schema's keys are checked against every unknown
+    key of a file: thousands, in a generated one). A name's shorter forms can meet only
+    those of a key as long as it or one shorter; the lengths are those of indexed keys, and
+    the positions of longer keys come last."""
+    by_variant: dict[str, list[int]] = {}
+    by_lower: dict[str, list[int]] = {}
+    long_keys: list[int] = []
+    for i, k in enumerate(known):
+        if len(k) > _INDEXED_LENGTH:
+            long_keys.append(i)
+            continue
+        for v in dict.fromkeys((k, *_dropped(k))):
+            by_variant.setdefault(v, []).append(i)
+        by_lower.setdefault(k.lower(), []).append(i)
+    lengths = frozenset(len(k) for k in known if len(k) <= _INDEXED_LENGTH)
+    return by_variant, by_lower, lengths, tuple(long_keys)
 
 
 def _slip(a: str, b: str) -> bool:
     if min(len(a), len(b)) < MIN_NEAR_MISS:
         return False
-    same_but_case = a.lower() == b.lower()
-    if not same_but_case and abs(len(a) - len(b)) > 1:
-        return False  # no edit of one character apart: decided before any work per character
-    if _strip_digits(a) == _strip_digits(b):
-        return False
-    return same_but_case or _one_edit(a, b)
+    if not (a.lower() == b.lower() or _one_edit(a, b)):
+        return False  # not a slip at all: no character is compared twice
+    return _strip_digits(a) != _strip_digits(b)  # digits alone make a sibling, not a slip
 
 
 def _strip_digits(s: str) -> str:
@@ -49,7 +91,12 @@ def _one_edit(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        diff: list[int] = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                diff.append(i)
+                if len(diff) > 2:
+                    return False
         if len(diff) == 1:
             return True
         return (len(diff) == 2 and diff[1] == diff[0] + 1

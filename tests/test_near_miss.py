@@ -155,3 +155,27 @@ def test_a_slip_is_what_the_edit_distance_says_in_any_order_of_checks(a: str, b:
     expected = (min(len(a), len(b)) >= 4 and _strip_digits(a) != _strip_digits(b)
                 and (a.lower() == b.lower() or _one_edit(a, b)))
     assert _slip(a, b) == expected
+
+
+def _near_miss_by_every_key(name: str, known: list[str]) -> str | None:
+    """The definition: every known key compared."""
+    from cfglint.spelling import _slip
+
+    found = [k for k in known if k != name and _slip(name, k)]
+    return found[0] if len(found) == 1 else None
+
+
+@given(_TEXT, st.lists(_TEXT, max_size=8))
+def test_comparing_only_keys_of_near_length_finds_what_comparing_every_key_finds(
+        name: str, known: list[str]) -> None:
+    assert near_miss(name, known) == _near_miss_by_every_key(name, known)
+
+
+_LONG = st.text(alphabet="aB1", min_size=62, max_size=67)  # around the indexed length
+
+
+@given(_LONG, st.lists(_LONG, max_size=6))
+def test_keys_past_the_indexed_length_are_compared_as_every_key_is(
+        name: str, known: list[str]) -> None:
+    known += [name[:-1], name[1:] + "x", name.upper()]  # slips of it, some past the index
+    assert near_miss(name, known) == _near_miss_by_every_key(name, known)
