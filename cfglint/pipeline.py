@@ -15,6 +15,7 @@ A named file always gets its findings.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -118,6 +119,7 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
     options = options or RunOptions()
     rules = rules if rules is not None else rules_for(settings)
     path = doc.path
+    on = _enabled_here(settings, options, path)
     override = options.family or settings.family_for(path)
     if doc.problems:
         named = override or declared_family(doc)
@@ -125,7 +127,7 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
             return FileResult(doc, "generic", [])  # found, not named, and no training config
         fallback = named or "generic"
         findings = [f for f in _parse_findings(doc, fallback)
-                    if enabled(f.code, settings, options, path)]
+                    if on(f.code)]
         return FileResult(doc, fallback, _with_urls(sorted(findings, key=Finding.sort_key),
                                                     settings))
     view = trainer_view(doc, settings, options)
@@ -134,11 +136,11 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         return FileResult(doc, family.name, [])  # found, not named, and no training config
     if doc.lenient and family.json_loader:
         findings = [f for f in _strict_json_findings(doc, family)
-                    if enabled(f.code, settings, options, path)]
+                    if on(f.code)]
         return FileResult(doc, family.name, _with_urls(findings, settings))
     state = FileState(doc, family, settings, view.facts)
     active = [r for r in rules.values()
-              if r.applies_to(family.name) and enabled(r.code, settings, options, path)]
+              if r.applies_to(family.name) and on(r.code)]
     findings = _duplicate_findings(doc, family.name)
     if detection.guessed and state.facts.describe_training():
         findings.append(_unknown_trainer(doc, detection))
@@ -146,14 +148,26 @@ def lint_document(doc: Document, settings: Settings, options: RunOptions | None 
         findings += _schema_findings(doc, family)
     failures: list[Finding] = []  # rules that failed here: reported whatever the selection
     findings += _rule_findings(state, active, settings, failures)
-    findings = [f for f in findings if enabled(f.code, settings, options, path)]
+    findings = [f for f in findings if on(f.code)]
     findings = one_per_cause(doc, findings, rules)
     findings = _safe_fixes_checked(state, findings)
-    findings = _suppressed(doc, family.name, findings, enabled(UNUSED_SUPPRESSION, settings,
-                                                               options, path))
+    findings = _suppressed(doc, family.name, findings, on(UNUSED_SUPPRESSION))
     findings = _dedupe(sorted(findings + failures, key=Finding.sort_key))
     return FileResult(doc, family.name, _with_urls(findings, settings),
                       internal_error=bool(failures))
+
+
+def _enabled_here(settings: Settings, options: RunOptions, path: str) -> Callable[[str], bool]:
+    """``enabled`` for one file, each code decided once: a file may have thousands of
+    findings of a few codes, and each decision matches the file's path to the settings."""
+    known: dict[str, bool] = {}
+
+    def on(code: str) -> bool:
+        if code not in known:
+            known[code] = enabled(code, settings, options, path)
+        return known[code]
+
+    return on
 
 
 def _with_urls(findings: list[Finding], settings: Settings) -> list[Finding]:

@@ -11,9 +11,10 @@ family picks the schema of each file (``Family.schema_for``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from cfglint.engine.catalog import builtin_rule
@@ -332,6 +333,14 @@ class _Err:
     upstream: UpstreamOnly | None = None  # holds against upstream's code only (forks)
 
 
+# did-you-mean guesses per file (about 3 ms each against a large schema; real configs make
+# a handful)
+MAX_GUESSES = 200
+# problems after which the check of a file stops, as compilers stop after so many errors (a
+# generated file with a wrong trainer has one per key: a 10 MB one, hundreds of thousands)
+MAX_PROBLEMS = 10_000
+
+
 @dataclass
 class _Ctx:
     """What validating one document carries along: the document, its trainer, values seen."""
@@ -345,6 +354,27 @@ class _Ctx:
     probing: int = 0  # inside an `if` or a fit test: nothing is noted for later
     visits: dict[int, list[_S]] = field(default_factory=dict)  # mapping -> schemas with keys
     near: list[_NearMiss] = field(default_factory=list)
+    guesses: int = 0  # did-you-mean guesses made in this file (each compares every choice)
+    problems: int = 0  # problems found so far, each where it is (see ``count``)
+    stopped: Span | None = None  # the key or item the check stopped at
+
+    def count(self, errs: list[_Err], path: KeyPath, at: Span) -> bool:
+        """Count the problems at ``path`` itself (those further in were counted where they
+        were found); whether the check stops here, after MAX_PROBLEMS (never in a fit
+        test, which only asks whether a value fits)."""
+        if self.probing:
+            return False
+        self.problems += sum(1 for e in errs if e.path == path)
+        if self.problems >= MAX_PROBLEMS and self.stopped is None:
+            self.stopped = at
+        return self.stopped is not None
+
+    def guess(self) -> bool:
+        """Whether a did-you-mean is still worth its cost here: a file with thousands of
+        unknown keys or values (a wrong trainer, a generated file) gets guesses for the
+        first MAX_GUESSES only, so that its check stays linear in its size."""
+        self.guesses += 1
+        return self.guesses <= MAX_GUESSES
 
     def key(self, name: str) -> str:
         """A key as the loader looks it up (``--lr`` is ``lr`` for SimpleTuner)."""
@@ -430,7 +460,7 @@ def _choice_error(value: Any, choices: list[Any], path: KeyPath, span: Span,
     case = " (case-insensitive)" if ci else ""
     msg = (f"`{key_label(path)}` is {_describe(value)}; "
            f"{ctx.compiled.trainer} accepts one of {shown}{case}")
-    if isinstance(value, str):
+    if isinstance(value, str) and ctx.guess():
         best = closest(value, [str(c) for c in choices])
         if best is not None:
             msg += f" (did you mean {best!r}?)"
@@ -504,6 +534,9 @@ def _validate_node(s: _S, node: Node, path: KeyPath, anchor: Span, ctx: _Ctx, op
         registry_value = (ctx.registry is not None and not ctx.probing
                           and _registry_value(s, node, path, value, ctx))
     kinds = _kinds(value, node, ctx.compiled.strict_integers)
+    if s.types is not None and not (kinds & s.types) and ctx.probing:
+        errs.append(_Err("CFG002", node.span, path, "", expected=s.types, kind="wrong-type"))
+        return errs  # only whether the value fits is asked: no message
     if s.types is not None and not (kinds & s.types):
         errs.append(_Err("CFG002", node.span, path,
                          f"`{key_label(path)}` is {_describe(value, node)} to "
@@ -598,6 +631,9 @@ def _best(branches: list[list[_Err]], node: Node, path: KeyPath, ctx: _Ctx) -> l
     def shallow_type(errs: list[_Err]) -> bool:
         return any(e.code == "CFG002" and e.path == path and e.expected for e in errs)
 
+    if ctx.probing:  # only whether the value fits is asked: any of them says it does not
+        return branches[0]
+
     if all(shallow_type(b) and len(b) == 1 for b in branches):
         types: set[str] = set()
         for b in branches:
@@ -649,7 +685,12 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
                              missing=req))
     version = _version(s.legacy, node, ctx) if s.legacy is not None else 0
     for entry in entries:
-        errs += _check_entry(s, entry, (*path, entry.name), ctx, open_, present, version=version)
+        if ctx.stopped is not None:
+            break
+        entry_path = (*path, entry.name)
+        found = _check_entry(s, entry, entry_path, ctx, open_, present, version=version)
+        errs += found
+        ctx.count(found, entry_path, entry.key.span)
     if not ctx.probing and (s.properties or s.pattern_props or s.known_keys is not None):
         _note_keys(s, node, entries, path, open_, present, ctx)
     return errs
@@ -727,7 +768,7 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
                     f"({s.known_in[1]}), so it is silently ignored")
     rejected = ctx.compiled.rejects_unknown and not _unread(entry, ctx)
     if rejected and ctx.compiled.abbreviations:
-        longer = [k for k in s.properties if k.startswith(name)]
+        longer = _starting_with(name, tuple(s.properties))
         if len(longer) == 1:
             return _abbreviation(entry, path, longer[0], ctx, present)
         if longer:
@@ -752,7 +793,7 @@ def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str
         limit = s.legacy.keys.get(name) if s.legacy is not None else None
         msg += (f"; it was renamed `{target}`, and only a file older than version {limit} "
                 "is migrated")
-    else:
+    elif ctx.guess():
         target = _did_you_mean(name, [k for k in s.properties if k not in present])
         if target:
             msg += f" (did you mean `{target}`?)"
@@ -773,8 +814,13 @@ def _unread(entry: Entry, ctx: _Ctx) -> bool:
     """The value never reaches the trainer (``x-cfglint-unread-values``): a loader that
     drops null or empty values does not reject the key that holds them."""
     unread = ctx.compiled.unread
-    return unread is not None and not _validate(unread, entry.value, (), entry.key.span, ctx,
-                                                True)
+    if unread is None:
+        return False
+    ctx.probing += 1  # a fit test: no message is made
+    try:
+        return not _validate(unread, entry.value, (), entry.key.span, ctx, True)
+    finally:
+        ctx.probing -= 1
 
 
 def _abbreviation(entry: Entry, path: KeyPath, target: str, ctx: _Ctx,
@@ -947,6 +993,23 @@ def _fits_in(table: str, entry: Entry, ctx: _Ctx) -> bool:
                                         True)
 
 
+def _starting_with(prefix: str, keys: tuple[str, ...]) -> list[str]:
+    """The keys that start with ``prefix``, in their order (found by bisection: a file with
+    thousands of unknown keys asks this of a schema's hundreds of keys for each)."""
+    names, order = _sorted_keys(keys)
+    lo = hi = bisect_left(names, prefix)
+    while hi < len(names) and names[hi].startswith(prefix):
+        hi += 1
+    return [keys[i] for i in sorted(order[lo:hi])]
+
+
+@lru_cache(maxsize=256)
+def _sorted_keys(keys: tuple[str, ...]) -> tuple[list[str], list[int]]:
+    """The keys sorted, and where each sorted key is in ``keys``."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return [keys[i] for i in order], order
+
+
 def _did_you_mean(name: str, known: list[str]) -> str | None:
     lowered = {k.lower(): k for k in known}
     if name.lower() in lowered:
@@ -979,9 +1042,13 @@ def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,
         errs.append(_Err("CFG003", node.span, path,
                          f"`{key_label(path)}` has {n} items; at most {s.max_items} are allowed"))
     for i, item in enumerate(node.items):
+        if ctx.stopped is not None:
+            break
         sub = s.prefix_items[i] if i < len(s.prefix_items) else s.items
         if sub is not None:
-            errs += _validate(sub, item, (*path, i), item.span, ctx, open_)
+            found = _validate(sub, item, (*path, i), item.span, ctx, open_)
+            errs += found
+            ctx.count(found, (*path, i), item.span)
     return errs
 
 
@@ -1004,8 +1071,12 @@ def _flattened(root: Mapping, ctx: _Ctx) -> list[_Err]:
     present = set(seen)
     errs: list[_Err] = []
     for section, entry in flat:
+        if ctx.stopped is not None:
+            break
         path: KeyPath = (entry.name,) if section is None else (section, entry.name)
-        errs += _check_entry(s, entry, path, ctx, False, present, closed=True)
+        found = _check_entry(s, entry, path, ctx, False, present, closed=True)
+        errs += found
+        ctx.count(found, path, entry.key.span)
     for name, places in seen.items():
         if len(places) < 2:
             continue
@@ -1041,6 +1112,17 @@ def schema_findings(doc: Document, family: str) -> list[Finding]:
     return _run(doc, family, compiled)
 
 
+def _stopped(doc: Document, at: Span, trainer: str) -> _Err:
+    """Where the check of a file stopped, said at its start, where it is read first."""
+    line = doc.text.count("\n", 0, at.start) + 1
+    column = at.start - doc.text.rfind("\n", 0, at.start)
+    start = doc.root.span.start if doc.root is not None else 0
+    return _Err("CFG012", Span(start, start), (),
+                f"cfglint stopped checking keys and values against what {trainer} reads "
+                f"after {MAX_PROBLEMS:,} problems, at line {line}, column {column}; the rest "
+                "of the file was not checked (fix the problems shown and run it again)")
+
+
 def findings_with_schema(doc: Document, family: str, schema: dict[str, Any]) -> list[Finding]:
     """The same check against a given schema (rule authors' and tests' entry point)."""
     if doc.root is None:
@@ -1067,6 +1149,8 @@ def _run(doc: Document, family: str, compiled: _Compiled) -> list[Finding]:
         errs += [_Err(v.code, v.span, v.path, v.message, severity=v.severity) for v in verdicts]
     if fam.forks is not None:
         errs = _for_forks(fam.forks, errs, ctx)
+    if ctx.stopped is not None:
+        errs.append(_stopped(doc, ctx.stopped, compiled.trainer))
     findings: list[Finding] = []
     seen: set[tuple[str, int, int, str]] = set()
     for e in sorted(errs, key=lambda e: (e.span.start, e.code, e.message)):

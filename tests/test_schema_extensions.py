@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cfglint import schema
 from cfglint.findings import Finding
 from cfglint.schema import findings_with_schema
 from cfglint.source.read import parse_text
@@ -150,3 +155,49 @@ def test_did_you_mean_never_offers_the_opposite_switch() -> None:
     assert "did you mean" not in f.message and f.fix is None
     [g] = lint(schema, '{"enable_xformer": true}')
     assert "`enable_xformers`" in g.message
+
+
+# --- bounds on a file with thousands of problems --------------------------------------------
+
+_MANY = {"type": "object", "additionalProperties": False,
+         "x-cfglint-unknown-keys": "rejected", "x-cfglint-unknown-severity": "error",
+         "x-cfglint-unread-values": {"anyOf": [{"type": "null"}, {"const": ""}]},
+         "properties": {"learning_rate": {"type": "number"},
+                        "nested": {"type": "object", "additionalProperties": False,
+                                   "properties": {"a": {"type": "integer"}}}}}
+
+
+def test_the_check_of_keys_and_values_stops_after_so_many_problems_and_says_where(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "MAX_PROBLEMS", 5)
+    keys = ",\n".join(f'"setting_{i}": {i}' for i in range(9))
+    found = lint(_MANY, '{"nested": {"b": 1, "c": 2},\n' + keys + "}")
+    unknown = [f for f in found if f.code == "CFG701"]
+    [stop] = [f for f in found if f.code == "CFG012"]
+    assert len(unknown) == 5  # two in `nested`, counted where they are, then three more
+    assert [f.key_text for f in unknown][2:] == ["setting_0", "setting_1", "setting_2"]
+    assert (stop.line, stop.column, stop.severity) == (1, 1, "info")
+    assert "after 5 problems, at line 4, column 1" in stop.message
+
+
+def test_a_file_under_the_bound_is_checked_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "MAX_PROBLEMS", 5)
+    keys = ", ".join(f'"setting_{i}": {i}' for i in range(4))
+    found = lint(_MANY, "{" + keys + "}")
+    assert [f.code for f in found] == ["CFG701"] * 4
+
+
+def test_did_you_mean_is_guessed_for_the_first_keys_of_a_file_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each guess compares the key with every option; a file of thousands of unknown keys
+    gets the first MAX_GUESSES."""
+    monkeypatch.setattr(schema, "MAX_GUESSES", 2)
+    found = lint(_MANY, '{"learning_rat": 1, "learning_rte": 2, "learnng_rate": 3}')
+    assert ["did you mean `learning_rate`?" in f.message for f in found] == [True, True, False]
+
+
+@given(st.lists(st.text(alphabet="ab_", max_size=4), max_size=8), st.text(alphabet="ab_",
+                                                                          max_size=3))
+def test_keys_starting_with_a_prefix_are_found_in_their_order(keys: list[str],
+                                                              prefix: str) -> None:
+    assert schema._starting_with(prefix, tuple(keys)) == [k for k in keys if k.startswith(prefix)]
