@@ -127,3 +127,21 @@ def test_unreadable_file_gets_a_headline_without_a_frame() -> None:
     out = render("text", [FileResult(doc=doc, family="generic", findings=[f])], {})
     assert out.splitlines()[0] == "bin.yaml:1:1: CFG004 [error] binary file"
     assert " | " not in out
+
+
+def test_a_long_line_is_framed_around_the_finding_with_the_marker_under_its_value() -> None:
+    """Minified JSON is one line of megabytes: a frame shows a window of it, not all of it."""
+    from cfglint.report.text import MAX_SHOWN, code_frame
+
+    keys = ", ".join(f'"key_{i:05d}": {i}' for i in range(2000))
+    text = "{\n" + keys + "}\n"
+    doc = parse_text("big.json", text, "json")
+    at = text.index('"key_01000"')
+    f = make_finding(doc, "CFG701", "unknown-key", "error", "m", "generic",
+                     Span(at, at + len('"key_01000"')), ("key_01000",))
+    frame = code_frame(doc, f, color=False)
+    assert frame[1] == "1 | {"  # the line before, short: whole
+    shown, marker = frame[2][len("2 | "):], frame[3][len("  | "):]
+    assert len(shown) <= MAX_SHOWN + 2 and shown.startswith("…") and shown.endswith("…")
+    caret = marker.index("^")
+    assert shown[caret:caret + len(marker.strip())] == '"key_01000"'

@@ -16,6 +16,9 @@ from cfglint.report.common import RenderOptions, clean, ordered, plural
 from cfglint.source.document import Document
 
 TAB_SIZE = 4
+# the characters of a long line a code frame shows, from this many before the finding on
+MAX_SHOWN = 160
+_SHOWN_BEFORE = 60
 
 _RESET = "\x1b[0m"
 _BOLD = "1"
@@ -52,6 +55,20 @@ def headline(result: FileResult, f: Finding, color: bool) -> str:
     return f"{where} {code} {sev} {message}"
 
 
+def _window(line: str, start: int) -> tuple[int, int]:
+    """The part of a line a frame shows: all of it, or for a long line (minified JSON is
+    one line of megabytes) MAX_SHOWN characters around ``start``."""
+    if len(line) <= MAX_SHOWN:
+        return 0, len(line)
+    lo = max(0, min(start - _SHOWN_BEFORE, len(line) - MAX_SHOWN))
+    return lo, lo + MAX_SHOWN
+
+
+def _clipped(line: str, lo: int, hi: int) -> str:
+    """``line[lo:hi]``, with an ellipsis where the line goes on."""
+    return ("…" if lo > 0 else "") + line[lo:hi] + ("…" if hi < len(line) else "")
+
+
 def code_frame(doc: Document, f: Finding, color: bool) -> list[str]:
     """The finding's line and one line before it, with a marker under the span."""
     if not doc.text or not 1 <= f.line <= doc.line_count:
@@ -60,16 +77,21 @@ def code_frame(doc: Document, f: Finding, color: bool) -> list[str]:
     gutter_w = len(str(f.line))
     bar = _paint(" " * gutter_w + " |", _GUTTER, color)
     out = [bar]
-    for n in range(first, f.line + 1):
-        text = _display(doc.line_text(n)).rstrip()
-        num = _paint(f"{n:>{gutter_w}} |", _GUTTER, color)
-        out.append(f"{num} {text}" if text else num)
     raw = doc.line_text(f.line)
     start = min(max(f.column - 1, 0), len(raw))
+    lo, hi = _window(raw, start)
+    for n in range(first, f.line + 1):
+        line = raw if n == f.line else doc.line_text(n)
+        if len(line) > MAX_SHOWN:  # the same columns as the finding's line
+            line = _clipped(line, lo, min(hi, len(line)))
+        text = _display(line).rstrip()
+        num = _paint(f"{n:>{gutter_w}} |", _GUTTER, color)
+        out.append(f"{num} {text}" if text else num)
     end = min(f.end_column - 1, len(raw)) if f.end_line == f.line else len(raw)
-    end = max(end, start)
-    pad = _width(raw[:start].expandtabs(TAB_SIZE))
-    length = max(1, _width(raw[:end].expandtabs(TAB_SIZE)) - pad)
+    end = min(max(end, start), hi)
+    shown = _clipped(raw, lo, hi)[:start - lo + (lo > 0)]  # what is left of the span
+    pad = _width(shown.expandtabs(TAB_SIZE))
+    length = max(1, _width((shown + raw[start:end]).expandtabs(TAB_SIZE)) - pad)
     marker = _paint("^" + "~" * (length - 1), _SEVERITY_STYLE.get(f.severity, _BOLD), color)
     out.append(f"{bar} {' ' * pad}{marker}")
     return out
