@@ -336,3 +336,15 @@ def test_struct_reader_never_raises_on_any_text(text: str) -> None:
     structs = read_structs(text, Path("o.py"), "S")
     if structs is not None:
         assert structs.accepts(("x",)) in (True, False, None)
+
+
+def test_the_signs_at_other_places_are_counted_and_listed_as_a_pass_over_all_would() -> None:
+    from cfglint.repo.forks import Sign, Signs
+
+    signs = [Sign(("a",)), Sign(("b",), "x"), Sign(("a",)), Sign(("c",)), Sign(("d",))]
+    every = Signs(signs)
+    for path in [("a",), ("b",), ("z",)]:
+        others = [s for s in signs if s.path != path]
+        assert every.others(path) == len(others)
+        listed = ", ".join(s.shown() for s in others[:3]) + (", …" if len(others) > 3 else "")
+        assert every.shown(path) == listed

@@ -17,7 +17,9 @@ exactly what the fork that runs the file reads. So:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 
 from cfglint.repo.declare import (
     Dispatch,
@@ -49,6 +51,25 @@ class Sign:
         return f"`{where}: {self.value}`" if self.value is not None else f"`{where}`"
 
 
+class Signs:
+    """The signs of a fork in a file, and for a problem those at other places: a generated
+    file has thousands, and a pass over all of them per problem took seconds."""
+
+    def __init__(self, signs: list[Sign]) -> None:
+        self.signs = signs
+        self.at_path = Counter(s.path for s in signs)
+
+    def others(self, path: KeyPath) -> int:
+        """How many signs are not at ``path``."""
+        return len(self.signs) - self.at_path[path]
+
+    def shown(self, path: KeyPath) -> str:
+        """The first signs not at ``path``, as a message lists them."""
+        first = islice((s for s in self.signs if s.path != path), _SHOWN)
+        return ", ".join(s.shown() for s in first) + (
+            ", …" if self.others(path) > _SHOWN else "")
+
+
 @dataclass(frozen=True)
 class Context:
     """What the schema engine knows besides its problems: keys of open sections upstream
@@ -64,7 +85,7 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
     """The problems that stand once forks are taken into account (some now information)."""
     mine = [e for e in errs if _upstream_only(e, points)]
     ignored = [e for e in errs if e.upstream is not None and e.upstream.kind == "ignored"]
-    signs = _signs([*mine, *ignored], ctx)
+    signs = Signs(_signs([*mine, *ignored], ctx))
     _note_ignored(points, ignored, signs)
     if not mine:
         return errs
@@ -80,17 +101,16 @@ def revise(doc: Document, points: ForkPoints, errs: list[R], ctx: Context) -> li
     return [e for e in errs if id(e) not in dropped]
 
 
-def _note_ignored(points: ForkPoints, ignored: list[R], signs: list[Sign]) -> None:
+def _note_ignored(points: ForkPoints, ignored: list[R], signs: Signs) -> None:
     """A key upstream drops unread keeps its severity: a user of upstream must hear that it
     does nothing. Where the file shows a fork (at least ``_FORK_SIGNS`` other things upstream
     lacks), the message also says that a fork which adds the key reads it."""
     for e in ignored:
         assert e.upstream is not None
-        others = [s for s in signs if s.path != e.path]
-        if e.upstream.slip or len(others) < _FORK_SIGNS:
+        others = signs.others(e.path)
+        if e.upstream.slip or others < _FORK_SIGNS:
             continue
-        shown = ", ".join(s.shown() for s in others[:_SHOWN]) + (
-            ", …" if len(others) > _SHOWN else "")
+        shown = signs.shown(e.path)
         e.message += (f"; that is true of upstream {points.trainer}, but a fork that adds the "
                       "key reads it, and this file has more that upstream lacks, as a fork's "
                       f"files do: {shown}")
@@ -177,17 +197,15 @@ def _read_structs(index: RepoIndex, decl: OptionStructs) -> StructSet | None:
     return None
 
 
-def _weigh(points: ForkPoints, e: R, signs: list[Sign], root: RepoRoot | None,
+def _weigh(points: ForkPoints, e: R, signs: Signs, root: RepoRoot | None,
            index: RepoIndex | None) -> None:
     """Without the trainer's code: information when the file shows a fork, else as it is."""
     assert e.upstream is not None
     if e.upstream.slip:
         return
-    others = [s for s in signs if s.path != e.path]
-    if not others:
+    if not signs.others(e.path):
         return
-    shown = ", ".join(s.shown() for s in others[:_SHOWN]) + (
-        ", …" if len(others) > _SHOWN else "")
+    shown = signs.shown(e.path)
     trainer = points.trainer
     if e.upstream.kind == "key":
         head = (f"`{e.upstream.name}` is not a key upstream {trainer} accepts "
