@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -355,6 +357,9 @@ class _Ctx:
     visits: dict[int, list[_S]] = field(default_factory=dict)  # mapping -> schemas with keys
     near: list[_NearMiss] = field(default_factory=list)
     guesses: int = 0  # did-you-mean guesses made in this file (each compares every choice)
+    # each mapping's entries, their spelling's problems and names, by mapping and path
+    entries: dict[tuple[int, KeyPath], tuple[list[Entry], list[_Err], AbstractSet[str]]] = field(
+        default_factory=dict)
     problems: int = 0  # problems found so far, each where it is (see ``count``)
     stopped: Span | None = None  # the key or item the check stopped at
 
@@ -652,7 +657,7 @@ def _effective_entries(node: Mapping) -> list[Entry]:
     explicit: dict[str, Entry] = {}
     merged: list[Entry] = []
     for e in node.entries:
-        if e.key.raw == "<<" and e.key.style == "plain":
+        if e.name == "<<" and e.key.raw == "<<" and e.key.style == "plain":
             src = resolve_alias(e.value)
             sources = src.items if isinstance(src, Sequence) else [src]
             for m in sources:
@@ -672,11 +677,8 @@ def _effective_entries(node: Mapping) -> list[Entry]:
 
 def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _Ctx,
                       open_: bool) -> list[_Err]:
-    errs: list[_Err] = []
-    entries = _effective_entries(node)
-    if ctx.compiled.key_prefix:
-        entries, errs = _normalised_entries(entries, path, ctx)
-    present = {ctx.key(e.name) for e in entries}
+    entries, spelled, present = _entries_of(node, path, ctx)
+    errs = list(spelled)
     for req in s.required:
         if req not in present:
             where = f"`{key_label(path)}`" if path else "the document"
@@ -689,11 +691,28 @@ def _validate_mapping(s: _S, node: Mapping, path: KeyPath, anchor: Span, ctx: _C
             break
         entry_path = (*path, entry.name)
         found = _check_entry(s, entry, entry_path, ctx, open_, present, version=version)
-        errs += found
-        ctx.count(found, entry_path, entry.key.span)
+        if found:
+            errs += found
+            ctx.count(found, entry_path, entry.key_span)
     if not ctx.probing and (s.properties or s.pattern_props or s.known_keys is not None):
         _note_keys(s, node, entries, path, open_, present, ctx)
     return errs
+
+
+def _entries_of(node: Mapping, path: KeyPath, ctx: _Ctx
+                ) -> tuple[list[Entry], list[_Err], AbstractSet[str]]:
+    """The entries a loader sees in ``node``, the problems of how their names are spelled,
+    and the option names: made once per mapping and path, however often ``allOf`` and
+    ``if`` validate the mapping again (a large file's root has hundreds of thousands)."""
+    key = (id(node), path)
+    known = ctx.entries.get(key)
+    if known is None:
+        entries = _effective_entries(node)
+        spelled: list[_Err] = []
+        if ctx.compiled.key_prefix:
+            entries, spelled = _normalised_entries(entries, path, ctx)
+        known = ctx.entries[key] = (entries, spelled, {ctx.key(e.name) for e in entries})
+    return known
 
 
 def _normalised_entries(entries: list[Entry], path: KeyPath, ctx: _Ctx
@@ -723,7 +742,7 @@ def _version(legacy: _Legacy, node: Mapping, ctx: _Ctx) -> int:
 
 
 def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
-                 present: set[str], closed: bool = False, version: int = 0) -> list[_Err]:
+                 present: AbstractSet[str], closed: bool = False, version: int = 0) -> list[_Err]:
     """One key of a mapping against the mapping's schema: known, patterned or unknown.
 
     ``closed`` treats keys outside ``properties`` as unknown whatever
@@ -756,7 +775,7 @@ def _check_entry(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, open_: bool,
     return errs
 
 
-def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: set[str]) -> _Err:
+def _unknown_key(s: _S, entry: Entry, path: KeyPath, ctx: _Ctx, present: AbstractSet[str]) -> _Err:
     name = ctx.key(entry.name)
     where = s.where or ("here" if len(path) > 1 else "at the top level")
     elsewhere = ctx.compiled.read_in.get(name)
@@ -824,7 +843,7 @@ def _unread(entry: Entry, ctx: _Ctx) -> bool:
 
 
 def _abbreviation(entry: Entry, path: KeyPath, target: str, ctx: _Ctx,
-                  present: set[str]) -> _Err:
+                  present: AbstractSet[str]) -> _Err:
     """argparse's ``allow_abbrev``: a unique prefix of an option is that option."""
     name = ctx.key(entry.name)
     msg = (f"`{name}` is not an option name, but argparse's prefix matching reads it as "
@@ -868,11 +887,11 @@ class _NearMiss:
     mapping: Mapping
     entry: Entry
     path: KeyPath
-    present: set[str]
+    present: AbstractSet[str]
 
 
 def _note_keys(s: _S, mapping: Mapping, entries: list[Entry], path: KeyPath, open_: bool,
-               present: set[str], ctx: _Ctx) -> None:
+               present: AbstractSet[str], ctx: _Ctx) -> None:
     """Remember which schemas with keys of their own saw this mapping, and the keys an open
     section takes without a word (they may be slips of a key it reads: ``_near_misses``)."""
     ctx.visits.setdefault(id(mapping), []).append(s)
@@ -1047,8 +1066,9 @@ def _validate_sequence(s: _S, node: Sequence, path: KeyPath, ctx: _Ctx,
         sub = s.prefix_items[i] if i < len(s.prefix_items) else s.items
         if sub is not None:
             found = _validate(sub, item, (*path, i), item.span, ctx, open_)
-            errs += found
-            ctx.count(found, (*path, i), item.span)
+            if found:
+                errs += found
+                ctx.count(found, (*path, i), item.span)
     return errs
 
 
@@ -1058,28 +1078,22 @@ def _flattened(root: Mapping, ctx: _Ctx) -> list[_Err]:
     """sd-scripts merges every top-level table into one namespace: check each table's keys
     against the root properties, and report a key that two tables set (the later wins)."""
     s = ctx.compiled.root
-    seen: dict[str, list[tuple[str | None, Entry]]] = {}
-    flat: list[tuple[str | None, Entry]] = []
-    for entry in root.entries:
-        value = resolve_alias(entry.value)
-        if isinstance(value, Mapping):
-            flat += [(entry.name, e) for e in value.entries]
-        else:
-            flat.append((None, entry))
-    for section, entry in flat:
-        seen.setdefault(entry.name, []).append((section, entry))
-    present = set(seen)
+    counts = Counter(entry.name for _, entry in _flat_entries(root))
+    present = counts.keys()
     errs: list[_Err] = []
-    for section, entry in flat:
+    for section, entry in _flat_entries(root):
         if ctx.stopped is not None:
             break
         path: KeyPath = (entry.name,) if section is None else (section, entry.name)
         found = _check_entry(s, entry, path, ctx, False, present, closed=True)
-        errs += found
-        ctx.count(found, path, entry.key.span)
+        if found:
+            errs += found
+            ctx.count(found, path, entry.key_span)
+    seen: dict[str, list[tuple[str | None, Entry]]] = {}  # the keys set twice, and where
+    for section, entry in _flat_entries(root):
+        if counts[entry.name] > 1:
+            seen.setdefault(entry.name, []).append((section, entry))
     for name, places in seen.items():
-        if len(places) < 2:
-            continue
         last_section, _ = places[-1]
         for section, entry in places[:-1]:
             path = (name,) if section is None else (section, name)
@@ -1089,6 +1103,18 @@ def _flattened(root: Mapping, ctx: _Ctx) -> list[_Err]:
                 f"{ctx.compiled.trainer} merges all tables into one namespace, so the later "
                 f"value ({_where(last_section)}) wins and this one is ignored"))
     return errs
+
+
+def _flat_entries(root: Mapping) -> Iterator[tuple[str | None, Entry]]:
+    """Each key of the merged namespace in file order, with the table it is in (None at the
+    top level), made as read: a large file has hundreds of thousands."""
+    for entry in root.entries:
+        value = resolve_alias(entry.value)
+        if isinstance(value, Mapping):
+            for e in value.entries:
+                yield entry.name, e
+        else:
+            yield None, entry
 
 
 def _where(section: str | None) -> str:
