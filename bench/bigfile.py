@@ -6,7 +6,9 @@ Each file is a list of runs, the shape of a generated sweep: ``--shape runs`` gi
 as a block of keys ({name, lr, steps}: YAML block mappings, JSON objects, TOML ``[[runs]]``
 tables), ``--shape nested`` as one line of nested flow collections (YAML flow mappings, JSON
 objects on one line, TOML inline tables in an array of tables), the shapes each reader takes
-its slowest way through. cfglint runs as a fresh process with the default size limit; the
+its slowest way through. ``--shape unknown`` is one flat mapping of keys no trainer reads,
+checked as a trainer with a closed set of options (``UNKNOWN_AS``): one problem per key,
+the most a file can make. cfglint runs as a fresh process with the default size limit; the
 child's peak RSS comes from getrusage. The bound: at most 10 s and 300 MiB for 10 MB.
 """
 
@@ -21,8 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
+# the trainer each format's ``unknown`` file is checked as (one that rejects unknown keys)
+UNKNOWN_AS = {"json": "simpletuner", "yaml": "ai-toolkit", "toml": "kohya"}
+
 
 def _item(fmt: str, shape: str, i: int, lr: str, steps: int) -> str:
+    if shape == "unknown":
+        key = f"setting_{i:07d}_x"
+        return {"yaml": f"{key}: {steps}\n", "json": f'"{key}": {steps},\n',
+                "toml": f"{key} = {steps}\n"}[fmt]
     if shape == "nested":
         opt = f"type: adamw, lr: {lr}, betas: [0.9, 0.999]"
         return {"yaml": f"  - {{name: run{i}, optimizer: {{{opt}}}, train: {{steps: {steps}}}}}\n",
@@ -38,7 +47,9 @@ def _item(fmt: str, shape: str, i: int, lr: str, steps: int) -> str:
 def make(fmt: str, size: int, rng: random.Random, shape: str = "runs") -> str:
     parts: list[str] = []
     total = i = 0
-    head = {"yaml": "runs:\n", "json": '{"runs": [\n', "toml": ""}[fmt]
+    flat = shape == "unknown"
+    head = {"yaml": "" if flat else "runs:\n", "json": "{\n" if flat else '{"runs": [\n',
+            "toml": ""}[fmt]
     parts.append(head)
     while total < size:
         lr, steps = f"{rng.random():.6f}", rng.randint(1, 10000)
@@ -48,7 +59,7 @@ def make(fmt: str, size: int, rng: random.Random, shape: str = "runs") -> str:
         i += 1
     if fmt == "json":
         parts[-1] = parts[-1].rstrip(",\n") + "\n"
-        parts.append("]}\n")
+        parts.append("}\n" if flat else "]}\n")
     return "".join(parts)
 
 
@@ -56,7 +67,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=9.9)
     ap.add_argument("--formats", default="yaml,json,toml")
-    ap.add_argument("--shape", choices=("runs", "nested"), default="runs")
+    ap.add_argument("--shape", choices=("runs", "nested", "unknown"), default="runs")
     ap.add_argument("--fix", action="store_true")
     args = ap.parse_args()
     rng = random.Random(0)
@@ -67,6 +78,8 @@ def main() -> int:
             path.write_text(make(fmt, int(args.mb * 1e6), rng, args.shape), encoding="utf-8")
             cmd = [sys.executable, "-m", "cfglint", "check", "--exit-zero", "--format", "json",
                    "--select", "ALL", str(path)] + (["--fix"] if args.fix else [])
+            if args.shape == "unknown":
+                cmd += ["--family", UNKNOWN_AS[fmt]]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, capture_output=True, check=False)
