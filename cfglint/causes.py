@@ -12,6 +12,7 @@ finding is placed on the line its fix edits, where a reviewer can apply it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from cfglint.engine.catalog import Rule
@@ -42,10 +43,14 @@ def _target(f: Finding) -> KeyPath:
 
 def _merged(doc: Document, key: KeyPath, group: list[Finding],
             rules: dict[str, Rule]) -> list[Finding]:
-    kept = [f for f in group if not _superseded(f, group, rules)]
+    # how many findings of the group supersede each code (a group can be thousands of
+    # findings of one key set again and again: nothing here compares them pairwise)
+    superseding = Counter(c for g in group for c in set(_supersedes(g, rules)))
+    kept = [f for f in group
+            if superseding[f.code] - (f.code in _supersedes(f, rules)) <= 0]
     notes: dict[int, list[Related]] = {id(f): [] for f in kept}
     for f in group:
-        if f in kept:
+        if id(f) in notes:
             continue
         owner = next((k for k in kept if f.code in _supersedes(k, rules)), kept[0])
         notes[id(owner)].append(Related(f.code, f.name, f.message, f.line))
@@ -57,10 +62,6 @@ def _merged(doc: Document, key: KeyPath, group: list[Finding],
 def _supersedes(f: Finding, rules: dict[str, Rule]) -> list[str]:
     rule = rules.get(f.code)
     return rule.supersedes if rule is not None else []
-
-
-def _superseded(f: Finding, group: list[Finding], rules: dict[str, Rule]) -> bool:
-    return any(f.code in _supersedes(g, rules) for g in group if g is not f)
 
 
 def _one_suggestion(doc: Document, key: KeyPath, kept: list[Finding]) -> list[Finding]:
@@ -82,16 +83,18 @@ def _one_suggestion(doc: Document, key: KeyPath, kept: list[Finding]) -> list[Fi
         best = max(range(len(nums)), key=lambda i: nums[i])
     else:
         return kept  # the rules disagree on the direction: leave each its own suggestion
-    primary = max(suggesting, key=lambda f: (SEVERITY_RANK[f.severity], -kept.index(f)))
+    order = {id(f): i for i, f in enumerate(kept)}
+    primary = max(suggesting, key=lambda f: (SEVERITY_RANK[f.severity], -order[id(f)]))
     chosen = suggesting[best].fix
     assert chosen is not None and primary.fix is not None
     fix = Fix(primary.fix.safety if chosen is primary.fix else chosen.safety,
               chosen.message, chosen.edits, chosen.changes)
     out = []
+    suggested = {id(f) for f in suggesting}
     for f in kept:
         if f is primary:
             out.append(_placed_on(doc, key, replace(f, fix=fix)))
-        elif f in suggesting:
+        elif id(f) in suggested:
             out.append(replace(f, fix=None))
         else:
             out.append(f)
