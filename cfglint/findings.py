@@ -15,6 +15,10 @@ Severity = Literal["error", "warning", "info"]
 Safety = Literal["safe", "unsafe", "suggest"]
 
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+# problems of one kind a stage reports in one file before it stops and says so, as compilers
+# stop after so many errors (a generated file read as the wrong trainer has one per key, a
+# damaged one a duplicate per line: a 10 MB file, hundreds of thousands)
+MAX_PROBLEMS = 10_000
 SAFETY_RANK: dict[str, int] = {"safe": 0, "unsafe": 1, "suggest": 2}
 
 

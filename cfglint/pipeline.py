@@ -29,7 +29,14 @@ from cfglint.facts.model import Facts
 from cfglint.families import Detection, declared_family, detect, get_family
 from cfglint.families.base import Family
 from cfglint.families.generic import mentions_training_keys
-from cfglint.findings import SEVERITY_RANK, FileResult, Finding, Severity, make_finding
+from cfglint.findings import (
+    MAX_PROBLEMS,
+    SEVERITY_RANK,
+    FileResult,
+    Finding,
+    Severity,
+    make_finding,
+)
 from cfglint.settings import Settings, code_matches
 from cfglint.source.document import Document, KeyPath, Span
 
@@ -202,14 +209,23 @@ def _strict_json_findings(doc: Document, family: Family) -> list[Finding]:
 
 
 def _duplicate_findings(doc: Document, family: str) -> list[Finding]:
+    """A finding for each key set twice, up to MAX_PROBLEMS; past them, one that says how
+    many more there are (at the file's start, where it is read first)."""
     out = []
-    for first, second in doc.duplicates:
-        line = doc.line_col(first.key.span.start)[0]
+    for first, second in doc.duplicates[:MAX_PROBLEMS]:
+        line = doc.line_col(first.key_span.start)[0]
         out.append(builtin_finding(
             doc, "CFG005",
             f"`{second.name}` is set twice (first on line {line}); loaders keep the last value "
             "and drop the first without a word",
-            family, second.key.span, second.key.path))
+            family, second.key_span, second.value.path))
+    more = len(doc.duplicates) - MAX_PROBLEMS + doc.more_duplicates
+    if more > 0:
+        start = doc.root.span.start if doc.root is not None else 0
+        out.append(builtin_finding(
+            doc, "CFG012", f"{more:,} more keys are set twice: cfglint stopped reporting them "
+            f"after {MAX_PROBLEMS:,}, at line {doc.line_col(second.key_span.start)[0]}",
+            family, Span(start, start)))
     return out
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from cfglint.engine.catalog import builtin_rule
 from cfglint.families import get_family
 from cfglint.families.base import Family
-from cfglint.findings import Finding, Fix, Severity, make_finding
+from cfglint.findings import MAX_PROBLEMS, Finding, Fix, Severity, make_finding
 from cfglint.repo.declare import ForkPoints
 from cfglint.repo.verdict import UpstreamOnly
 from cfglint.resources import schema_json
@@ -338,9 +338,6 @@ class _Err:
 # did-you-mean guesses per file (about 3 ms each against a large schema; real configs make
 # a handful)
 MAX_GUESSES = 200
-# problems after which the check of a file stops, as compilers stop after so many errors (a
-# generated file with a wrong trainer has one per key: a 10 MB one, hundreds of thousands)
-MAX_PROBLEMS = 10_000
 
 
 @dataclass

@@ -264,3 +264,25 @@ def test_mutated_corpus_files_read_the_fast_way_as_the_general_scanner_reads_the
     rng = random.Random(11)
     for _ in range(400):
         _same_as_general_scanner(_mutant(rng.choice(texts), rng))
+
+
+_LONG = ", ".join(f'"item {i}"' if i % 3 else str(i) for i in range(1500))  # > _FAST_SPAN
+
+
+@pytest.mark.parametrize("text", [
+    f"x = [{_LONG}]\n", f"x = [ {_LONG} , ]\n", f"t = {{a = [{_LONG}]}}\n",
+    f"x = [{_LONG}, [1]]\n", f"x = [{_LONG},, 1]\n", f"x = [{_LONG}\n", f"x = [{_LONG} 1]\n",
+])
+def test_an_array_longer_than_the_patterns_span_reads_as_the_general_scanner_reads_it(
+        text: str) -> None:
+    assert len(text) > toml_reader._FAST_SPAN
+    _same_as_general_scanner(text)
+
+
+def test_a_file_of_more_values_than_the_bound_is_refused_at_the_value_past_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(toml_reader, "MAX_NODES", 50)
+    text = "x = [" + ", ".join(["1"] * 100) + "]\n"
+    [problem] = read_toml("x.toml", text, fast=True).problems
+    assert problem.code == "CFG004" and "more than 1,200,000 values" in problem.message
+    assert problem.offset == len("x = [") + len("1, ") * 50  # at the 51st item

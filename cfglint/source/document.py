@@ -500,6 +500,8 @@ class Document:
     comments: list[Comment] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)
+    # keys set twice past the MAX_PROBLEMS in ``duplicates``: counted, not kept
+    more_duplicates: int = 0
     newline: str = "\n"
     bom: bool = False
     extra_roots: list[Node] = field(default_factory=list)  # later documents of a YAML stream
@@ -605,6 +607,25 @@ class Document:
         for node in self.walk():
             if isinstance(node, Scalar):
                 yield node
+
+
+class Duplicates:
+    """The keys a reader finds set twice in a file, as (first, second) entries: the first
+    ``keep`` kept, the rest counted (a damaged file sets one key a million times, and each
+    pair kept is memory)."""
+
+    __slots__ = ("keep", "more", "pairs")
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.pairs: list[tuple[Entry, Entry]] = []
+        self.more = 0
+
+    def add(self, first: Entry, second: Entry) -> None:
+        if len(self.pairs) < self.keep:
+            self.pairs.append((first, second))
+        else:
+            self.more += 1
 
 
 @contextmanager

@@ -17,11 +17,13 @@ import json
 import re
 import sys
 
+from cfglint.findings import MAX_PROBLEMS
 from cfglint.source.document import (
     PLAIN_FORM,
     QUOTED_FORMS,
     Comment,
     Document,
+    Duplicates,
     Entry,
     KeyPart,
     KeyPath,
@@ -37,7 +39,14 @@ from cfglint.source.document import (
     stored_entry,
     stored_scalar,
 )
-from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
+from cfglint.source.limits import (
+    MAX_DEPTH,
+    MAX_NODES,
+    digit_count,
+    long_int_message,
+    too_deep_message,
+    too_many_message,
+)
 
 _WS = re.compile(r"[ \t\r\n]*")
 _BLANK_OR_SLASH = frozenset(" \t\r\n/")
@@ -72,8 +81,9 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
-        self.duplicates: list[tuple[Entry, Entry]] = []
+        self.duplicates = Duplicates(MAX_PROBLEMS)
         self.depth = 0
+        self.budget = MAX_NODES  # values left to build (see limits.MAX_NODES)
         self.comments: list[Comment] = []
         self.lenient: list[ParseProblem] = []
         self.source = Source(text)  # numbers and words keep no copy of their text
@@ -166,6 +176,9 @@ class _Scanner:
         start = self.pos
         if start >= len(t):
             raise _ScanError("expected a value but the file ended", start)
+        self.budget -= 1
+        if self.budget < 0:
+            raise _ScanError(too_many_message(), start, start + 1, code="CFG004")
         c = t[start]
         if c == '"':
             return self.string(path, part)
@@ -215,7 +228,7 @@ class _Scanner:
                     entry = self.entry(path)
                     name = entry.name
                 if name in seen:
-                    self.duplicates.append((seen[name], entry))
+                    self.duplicates.add(seen[name], entry)
                 seen[name] = entry
                 entries.append(entry)
                 after = _AFTER_ENTRY.match(t, self.pos)
@@ -304,6 +317,7 @@ def _read(path: str, text: str) -> Document:
         root = None
     ok = root is not None
     return Document(path=path, text=text, format="json", root=root, problems=problems,
-                    duplicates=scanner.duplicates if ok else [],
+                    duplicates=scanner.duplicates.pairs if ok else [],
+                    more_duplicates=scanner.duplicates.more if ok else 0,
                     comments=scanner.comments if ok else [],
                     lenient=scanner.lenient if ok else [])

@@ -15,6 +15,10 @@ from operator import attrgetter
 from cfglint.source.document import Mapping, Node, Sequence, Span, resolve_alias
 
 MAX_DEPTH = 100
+# values a JSON or TOML reader builds before it refuses the file (CFG004): a node takes
+# about 160 bytes, and 10 MB of `1,` is five million of them (over 800 MB); the largest
+# generated sweeps measured hold under a million, and YAML's event bound is of this size
+MAX_NODES = 1_200_000
 # Python's default limit for int <-> str conversion (sys.get_int_max_str_digits()); the
 # trainers run with the default, so their loaders fail past it
 MAX_INT_DIGITS = 4300
@@ -24,6 +28,11 @@ _LONG_DIGITS = re.compile(rf"[0-9][0-9_]{{{MAX_INT_DIGITS},}}")
 def too_deep_message(depth: int = MAX_DEPTH) -> str:
     return (f"nesting deeper than {depth} levels; no training config nests like this, so "
             "cfglint refuses to lint it")
+
+
+def too_many_message() -> str:
+    return (f"more than {MAX_NODES:,} values; no training config holds this many, so cfglint "
+            "refuses to lint it")
 
 
 def long_int_message(digits: int) -> str:

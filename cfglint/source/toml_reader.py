@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import sys
+from array import array
+from bisect import bisect_right
 from functools import cache
 from typing import Any
 
@@ -23,6 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from cfglint.findings import MAX_PROBLEMS
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
     KEY_FORM,
@@ -46,14 +49,17 @@ from cfglint.source.document import (
 )
 from cfglint.source.limits import (
     MAX_DEPTH,
+    MAX_NODES,
     digit_count,
     long_int_message,
     long_int_span,
     too_deep_message,
+    too_many_message,
 )
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _WS = re.compile(r"[ \t]*")
+
 _ATOM = re.compile(r"[^\s,\]\}#]+")
 _DATE_TIME_SPACE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -61,6 +67,9 @@ _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 # files from this size on are read the fast way (smaller ones start sooner the plain way:
 # no patterns to compile, tomllib's small tree kept for the values)
 FAST_FROM = 1 << 16
+# the longest array, inline table or line the fast way's patterns are tried on (a pattern
+# of repeated items keeps a frame per item: 10 MB of `1,` took gigabytes)
+_FAST_SPAN = 1 << 12
 _SEP = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"  # what may end a line: blanks, a comment, the break
 # `key = value` with a bare or dotted bare key and a one-line string without escapes or an
 # atom; any other line goes through the general scanner, which these must agree with
@@ -152,6 +161,15 @@ class _Scanner:
         self.current: Mapping = self.root
         # where the current table's last line ends: its span is extended when it is left
         self.current_end = 0
+        self.line_starts: array[int] | None = None  # made for the first duplicate key
+        self.more_duplicates = 0  # duplicate keys past the MAX_PROBLEMS reported
+        self.budget = MAX_NODES  # values left to build (see limits.MAX_NODES)
+
+    def spend(self, nodes: int, at: int) -> None:
+        """Count ``nodes`` values made at ``at``; refuse the file past MAX_NODES."""
+        self.budget -= nodes
+        if self.budget < 0:
+            raise _ScanError(too_many_message(), at, code="CFG004")
 
     def settle(self) -> None:
         """Let tomllib decide the text's validity and problems now (once)."""
@@ -271,6 +289,7 @@ class _Scanner:
         start = self.pos
         if start >= len(t):
             raise _ScanError("expected a value", start)
+        self.spend(1, start)
         c = t[start]
         if c in "[{":
             if len(base) + 1 >= MAX_DEPTH:  # bounded recursion: configs nest a dozen levels
@@ -282,8 +301,11 @@ class _Scanner:
     def array(self, path: KeyPath) -> Sequence:
         t = self.text
         start = self.pos
-        if self.fast and (m := self.fast.array.match(t, start)):
-            return self.simple_array(start, m.end(), path, self.fast)
+        if self.fast:
+            m = self.fast.array.match(t, start, start + _FAST_SPAN)
+            end = m.end() if m else _simple_array_end(t, start, self.fast)
+            if end is not None:
+                return self.simple_array(start, end, path, self.fast)
         self.leave_strict()
         seq = Sequence(Span(start, start), path, flow=True)
         self.pos += 1
@@ -310,6 +332,7 @@ class _Scanner:
         seq = Sequence(Span(start, end), path, flow=True)
         items = seq.items
         for item in fast.item.finditer(self.text, start + 1, end - 1):
+            self.spend(1, item.start())
             raw = item.group()
             part = len(items)
             quoted = raw[0] in _QUOTES
@@ -350,6 +373,7 @@ class _Scanner:
         names = self.names
         seen: set[str] = set()
         for pair in fast.inline_pair.finditer(self.text, start + 1, end - 1):
+            self.spend(1, pair.start())
             (key_start, key_end), string, atom, array = pair.regs[1:]
             name = pair.group(1)
             name = names.setdefault(name, name)
@@ -375,7 +399,8 @@ class _Scanner:
     def inline_table(self, path: KeyPath) -> Mapping:
         t = self.text
         start = self.pos
-        if self.fast and len(path) + 1 < MAX_DEPTH and (m := self.fast.inline.match(t, start)):
+        if self.fast and len(path) + 1 < MAX_DEPTH and (
+                m := self.fast.inline.match(t, start, start + _FAST_SPAN)):
             return self.simple_inline_table(start, m.end(), path, self.fast)
         mp = Mapping(Span(start, start), path, flow=True)
         self.pos += 1
@@ -484,11 +509,22 @@ class _Scanner:
         parent.entries.append(Entry(key, value))
 
     def duplicate(self, parent: Mapping, name: str, start: int, end: int) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more_duplicates += 1  # counted, not described (see _read)
+            return
         first = parent.entry(name)
-        line = self.text.count("\n", 0, first.key.span.start) + 1 if first else 0
+        line = self.line_of(first.key_span.start) if first else 0
         self.problems.append(ParseProblem(
             f"duplicate key `{name}` (first set on line {line}); TOML forbids this and "
             "the trainer's loader rejects the file", start, end, code="CFG005"))
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of ``offset``, by bisection in the line starts found at the first
+        call (a file may set one key a hundred thousand times)."""
+        if self.line_starts is None:
+            self.line_starts = array("q", [0])
+            self.line_starts.extend(m.end() for m in re.finditer("\n", self.text))
+        return bisect_right(self.line_starts, offset)
 
     def keyval(self, table: Mapping) -> None:
         m = self.fast.key_eq.match(self.text, self.pos) if self.fast else None
@@ -516,6 +552,7 @@ class _Scanner:
         """A match of _Patterns.keyval (a line: what keyval() and end_of_line() make of it)
         or of _Patterns.inline_keyval (a pair in an inline table: what keyval() makes)."""
         (_, line_end), (key_start, key_end), string, atom = m.regs
+        self.spend(1, key_start)
         t = self.text
         names = self.names
         name = t[key_start:key_end]
@@ -584,6 +621,7 @@ class _Scanner:
 
     def open_table(self, header: Span, aot: bool, parts: list[tuple[str, Span]]) -> None:
         """Make the table a header names the current one."""
+        self.spend(1, header.start)
         parent = self.root
         for name, span in parts[:-1]:
             parent = self.child_table(parent, name, span, (*parent.path, name), header)
@@ -635,7 +673,8 @@ class _Scanner:
                 m = simple_keyval(t, line_start)
                 if m:
                     self.simple_keyval(m, self.current)
-                elif (m := compound(t, line_start)) and len(self.current.path) + 2 < MAX_DEPTH:
+                elif (m := compound(t, line_start, _line_end(t, line_start))) and len(
+                        self.current.path) + 2 < MAX_DEPTH:
                     self.compound_keyval(m, self.current)
                 else:
                     self.keyval(self.current)
@@ -649,8 +688,34 @@ class _Scanner:
         self.root.span = Span(0, len(t))
 
 
-def _never(text: str, pos: int) -> None:
+def _never(text: str, pos: int, end: int = 0) -> None:
     return None
+
+
+def _simple_array_end(text: str, start: int, fast: _Patterns) -> int | None:
+    """Where the array at ``start`` ends if _Patterns.array matches it, found item by item
+    (for an array longer than _FAST_SPAN: a pattern keeps a frame per item); None if the
+    pattern does not match it."""
+    pos = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+    while pos < len(text) and text[pos] != "]":
+        item = fast.item.match(text, pos)
+        if item is None:
+            return None
+        pos = _WS.match(text, item.end()).end()  # type: ignore[union-attr]
+        if text.startswith(",", pos):
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        elif not text.startswith("]", pos):
+            return None
+    return pos + 1 if pos < len(text) else None
+
+
+def _line_end(text: str, start: int) -> int:
+    """Where the line from ``start`` ends, its break included; ``start`` for a line longer
+    than _FAST_SPAN (no pattern is tried on it)."""
+    brk = text.find("\n", start, start + _FAST_SPAN)
+    if brk >= 0:
+        return brk + 1
+    return len(text) if len(text) - start <= _FAST_SPAN else start
 
 
 def _decode(raw: str, decimal: re.Pattern[str]) -> Any:
@@ -774,7 +839,8 @@ def _read(path: str, text: str, fast: bool) -> Document:
     try:
         scanner.run()
     except _ScanError as err:
-        scanner.settle()
+        if err.code == "CFG001":  # a syntax error: tomllib says what it is
+            scanner.settle()
         problems = _scan_problems(err, scanner.valid, scanner.verdict or [], len(text))
     else:
         problems = scanner.verdict or []
@@ -784,6 +850,10 @@ def _read(path: str, text: str, fast: bool) -> Document:
     dup = [p for p in scanner.problems if p.code == "CFG005"]
     if dup:
         problems = dup
+    if scanner.more_duplicates:
+        problems.append(ParseProblem(
+            f"{scanner.more_duplicates:,} more keys are set twice: cfglint stopped reporting "
+            f"them after {MAX_PROBLEMS:,}", 0, code="CFG012"))
     doc = Document(path=path, text=text, format="toml",
                    root=scanner.root if not problems else None, problems=problems)
     if not problems:

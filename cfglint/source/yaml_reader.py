@@ -21,12 +21,14 @@ from itertools import chain, islice
 from types import ModuleType
 from typing import Any, NamedTuple
 
+from cfglint.findings import MAX_PROBLEMS
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
     PLAIN_FORM,
     QUOTED_FORMS,
     Alias,
     Document,
+    Duplicates,
     Entry,
     Form,
     KeyPart,
@@ -43,7 +45,14 @@ from cfglint.source.document import (
     stored_entry,
     stored_scalar,
 )
-from cfglint.source.limits import MAX_DEPTH, digit_count, long_int_message, too_deep_message
+from cfglint.source.limits import (
+    MAX_DEPTH,
+    MAX_NODES,
+    digit_count,
+    long_int_message,
+    too_deep_message,
+    too_many_message,
+)
 from cfglint.source.yaml_dialect import (
     NUMBER_STARTS,
     WORDS_12,
@@ -116,8 +125,9 @@ class _Builder:
         self.check_name = parser.check_name
         self.source = Source(text)
         self.anchors: dict[str, Node] = {}
-        self.duplicates: list[tuple[Entry, Entry]] = []
+        self.duplicates = Duplicates(MAX_PROBLEMS)
         self.scalar_event: Any = next(t for t, kind in parser.kinds.items() if kind == "scalar")
+        self.budget = MAX_NODES  # values left to build (see limits.MAX_NODES)
 
     def scalar(self, ev: Any, base: KeyPath, part: KeyPart | None,
                at: int | None = None) -> Scalar:
@@ -145,6 +155,9 @@ class _Builder:
         value, style = ev.value, ev.style
         text = self.text
         start, end = ev.start_mark.index, ev.end_mark.index
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Refused(too_many_message(), Span(start, end), "CFG004")
         if not style:  # plain: None from ruamel.yaml, '' from libyaml
             if end - start != len(value) or not text.startswith(value, start):
                 return None
@@ -170,6 +183,10 @@ class _Builder:
         if len(base) + (part is not None) >= MAX_DEPTH:
             start = ev.start_mark.index
             raise _Refused(too_deep_message(), Span(start, start + 1), "CFG004")
+        self.budget -= 1
+        if self.budget < 0:
+            start = ev.start_mark.index
+            raise _Refused(too_many_message(), Span(start, start + 1), "CFG004")
         if kind == "scalar":
             n: Node = self.scalar(ev, base, part)
         elif kind == "alias":
@@ -250,7 +267,7 @@ class _Builder:
                 entry = Entry(key, value)
                 merge = key.raw == "<<" and key.style == "plain"
             if name in seen and not merge:
-                self.duplicates.append((seen[name], entry))
+                self.duplicates.add(seen[name], entry)
             seen[name] = entry
             entries.append(entry)
 
@@ -461,7 +478,8 @@ def _build(path: str, text: str, parser: _Parser) -> Document:
         format="yaml",
         root=root,
         problems=problems,
-        duplicates=builder.duplicates if not problems else [],
+        duplicates=builder.duplicates.pairs if not problems else [],
+        more_duplicates=builder.duplicates.more if not problems else 0,
     )
     if not problems:
         doc.comments = hash_comments(text, lambda: _scalar_spans(roots))
