@@ -8,8 +8,11 @@ tables), ``--shape nested`` as one line of nested flow collections (YAML flow ma
 objects on one line, TOML inline tables in an array of tables), the shapes each reader takes
 its slowest way through. ``--shape unknown`` is one flat mapping of keys no trainer reads,
 checked as a trainer with a closed set of options (``UNKNOWN_AS``): one problem per key,
-the most a file can make. cfglint runs as a fresh process with the default size limit; the
-child's peak RSS comes from getrusage. The bound: at most 10 s and 300 MiB for 10 MB.
+the most a file can make. ``--shape dense`` is one list of small numbers and ``--shape
+twice`` one key set again on every line: the most values and duplicates 10 MB can hold,
+which cfglint refuses past its bound on values (CFG004) or reports up to a bound (CFG012).
+cfglint runs as a fresh process with the default size limit; the child's peak RSS comes
+from getrusage. The bound: at most 10 s and 300 MiB for 10 MB.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ UNKNOWN_AS = {"json": "simpletuner", "yaml": "ai-toolkit", "toml": "kohya"}
 
 
 def _item(fmt: str, shape: str, i: int, lr: str, steps: int) -> str:
+    if shape == "dense":
+        return {"yaml": f"- {steps}\n", "json": f"{steps},\n", "toml": f"{steps},\n"}[fmt]
+    if shape == "twice":
+        return {"yaml": f"lr: {lr}\n", "json": f'"lr": {lr},\n', "toml": f"lr = {lr}\n"}[fmt]
     if shape == "unknown":
         key = f"setting_{i:07d}_x"
         return {"yaml": f"{key}: {steps}\n", "json": f'"{key}": {steps},\n',
@@ -47,9 +54,9 @@ def _item(fmt: str, shape: str, i: int, lr: str, steps: int) -> str:
 def make(fmt: str, size: int, rng: random.Random, shape: str = "runs") -> str:
     parts: list[str] = []
     total = i = 0
-    flat = shape == "unknown"
+    flat = shape in ("unknown", "twice")
     head = {"yaml": "" if flat else "runs:\n", "json": "{\n" if flat else '{"runs": [\n',
-            "toml": ""}[fmt]
+            "toml": "runs = [\n" if shape == "dense" else ""}[fmt]
     parts.append(head)
     while total < size:
         lr, steps = f"{rng.random():.6f}", rng.randint(1, 10000)
@@ -60,6 +67,8 @@ def make(fmt: str, size: int, rng: random.Random, shape: str = "runs") -> str:
     if fmt == "json":
         parts[-1] = parts[-1].rstrip(",\n") + "\n"
         parts.append("}\n" if flat else "]}\n")
+    elif fmt == "toml" and shape == "dense":
+        parts.append("]\n")
     return "".join(parts)
 
 
@@ -67,7 +76,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=9.9)
     ap.add_argument("--formats", default="yaml,json,toml")
-    ap.add_argument("--shape", choices=("runs", "nested", "unknown"), default="runs")
+    ap.add_argument("--shape", default="runs",
+                    choices=("runs", "nested", "unknown", "dense", "twice"))
     ap.add_argument("--fix", action="store_true")
     args = ap.parse_args()
     rng = random.Random(0)
