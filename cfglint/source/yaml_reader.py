@@ -155,12 +155,10 @@ class _Builder:
         value, style = ev.value, ev.style
         text = self.text
         start, end = ev.start_mark.index, ev.end_mark.index
-        self.budget -= 1
-        if self.budget < 0:
-            raise _Refused(too_many_message(), Span(start, end), "CFG004")
         if not style:  # plain: None from ruamel.yaml, '' from libyaml
             if end - start != len(value) or not text.startswith(value, start):
                 return None
+            self.spend(start)
             try:
                 typed = resolve_plain(value, "yaml12")
             except ValueError:  # an integer past Python's conversion limit
@@ -171,9 +169,16 @@ class _Builder:
                 typed is not value and value and isinstance(at, int)) else value
             return stored_scalar(at, base, part, typed, PLAIN_FORM, keep)
         if (style == '"' or style == "'") and _quoted_text(value, text, start, end, style):
+            self.spend(start)
             return stored_scalar(pack(start, end), base, part, value, QUOTED_FORMS[style],
                                  value)
         return None
+
+    def spend(self, start: int) -> None:
+        """Count a value made at ``start``; refuse the file past MAX_NODES."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Refused(too_many_message(), Span(start, start + 1), "CFG004")
 
     def node(self, events: Iterator[Any], ev: Any, kind: str, base: KeyPath,
              part: KeyPart | None) -> Node:
@@ -183,10 +188,7 @@ class _Builder:
         if len(base) + (part is not None) >= MAX_DEPTH:
             start = ev.start_mark.index
             raise _Refused(too_deep_message(), Span(start, start + 1), "CFG004")
-        self.budget -= 1
-        if self.budget < 0:
-            start = ev.start_mark.index
-            raise _Refused(too_many_message(), Span(start, start + 1), "CFG004")
+        self.spend(ev.start_mark.index)
         if kind == "scalar":
             n: Node = self.scalar(ev, base, part)
         elif kind == "alias":
