@@ -18,7 +18,11 @@ from cfglint.findings import SAFETY_RANK, FileResult, Finding, Fix
 from cfglint.source.document import Document, ExpansionLimit, KeyPath
 from cfglint.source.read import parse_text
 
+# passes that fix again a key a pass has fixed before, after which the loop is reported as
+# not converging; a pass that fixes only keys not fixed yet does not count (fixes that move
+# keys to one place each take a pass of their own), up to ruff's own limit of 100 passes
 MAX_ROUNDS = 10
+MAX_PASSES = 100
 
 Linter = Callable[[Document], FileResult]
 
@@ -121,6 +125,8 @@ class _Fixing:
     unsafe: bool
     applied: int = 0
     rejected: set[tuple[str, str, int]] = field(default_factory=set)
+    fixed: set[tuple[str, str]] = field(default_factory=set)  # (code, key) fixed so far
+    again: bool = False  # this pass fixed a key a pass had fixed before
 
     def candidates(self) -> list[Finding]:
         return [f for f in _choose(self.result.findings, self.unsafe)
@@ -142,6 +148,9 @@ class _Fixing:
         if reason is None:
             self.current, self.result = after, after_result
             self.applied += len(group)
+            done = {(f.code, f.key_text) for f in group}
+            self.again = self.again or bool(done & self.fixed)
+            self.fixed |= done
             return True
         if len(group) == 1:
             f = group[0]
@@ -164,15 +173,20 @@ def fix_text(doc: Document, lint: Linter, unsafe: bool = False) -> FixOutcome:
     tries every fix together; when that fails verification, one at a time."""
     state = _Fixing(doc, lint(doc), lint, unsafe)
     unconverged: list[str] = []
-    for round_no in range(MAX_ROUNDS + 1):
+    again = 0  # passes that fixed a key fixed before
+    for _ in range(MAX_PASSES):
         candidates = state.candidates()
         if not candidates:
             break
-        if round_no == MAX_ROUNDS:  # fixes still apply after the last pass: report, stop
+        if again == MAX_ROUNDS:  # fixes still apply to keys fixed again and again: stop
             unconverged = sorted({f.code for f in candidates})
             break
+        state.again = False
         if not (state.attempt(candidates) or state.one_at_a_time(len(candidates))):
             break
+        again += state.again
+    else:
+        unconverged = sorted({f.code for f in state.candidates()})
     state.result.fixes_applied = state.applied
     return FixOutcome(state.current.text, state.applied, state.result, unconverged)
 

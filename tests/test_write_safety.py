@@ -176,3 +176,50 @@ def test_a_fix_that_never_converges_is_reported(tmp_path: Path) -> None:
     hits = [f for f in findings if f["code"] == "CFG011"]
     assert len(hits) == 1 and "did not converge after 10 passes" in str(hits[0]["message"])
     assert "TEAM001" in str(hits[0]["message"])
+
+
+_MISPLACED = """\
+output_dir = '/runs/out'
+dataset = 'dataset.toml'
+epochs = 10
+
+[model]
+type = 'wan'
+ckpt_path = '/models/wan'
+dtype = 'bfloat16'
+micro_batch_size_per_gpu = 1
+pipeline_stages = 1
+gradient_accumulation_steps = 1
+gradient_clipping = 1.0
+eval_every_n_epochs = 1
+eval_before_first_step = true
+save_every_n_epochs = 5
+checkpoint_every_n_minutes = 120
+partition_method = 'parameters'
+save_dtype = 'bfloat16'
+caching_batch_size = 1
+steps_per_print = 1
+
+[adapter]
+type = 'lora'
+rank = 32
+dtype = 'bfloat16'
+
+[optimizer]
+type = 'adamw'
+lr = 2e-5
+"""
+
+
+def test_fixes_that_each_wait_for_the_one_before_all_apply_in_one_run(tmp_path: Path) -> None:
+    """Twelve diffusion-pipe keys written under [model], each moved to the top level in a
+    pass of its own (the moves edit one place): one --fix moves them all, and a second
+    changes nothing. A fuzzing campaign found a second --fix moving what the first left."""
+    path = tmp_path / "wan.toml"
+    path.write_text(_MISPLACED, encoding="utf-8")
+    code, findings = _fix(tmp_path, "--exit-zero", "--family", "diffusion-pipe", "wan.toml")
+    assert code == 0 and findings == []
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.index("steps_per_print") < fixed.index("[model]")
+    _fix(tmp_path, "--exit-zero", "--family", "diffusion-pipe", "wan.toml")
+    assert path.read_text(encoding="utf-8") == fixed
