@@ -202,3 +202,20 @@ def test_base_60_integers_are_whole_numbers_as_pyyaml_reads_them() -> None:
 
     for text in ("1:30", "-1:30:15", "190:20:30", "1_0:30", "9" * 400 + ":59"):
         assert resolve_plain(text, "yaml11") == yaml.safe_load(f"x: {text}")["x"]
+
+
+@pytest.mark.parametrize("warmup", ["1e309", "-1e309", "NaN"])
+def test_a_onetrainer_warmup_no_number_can_be_is_reported_not_an_internal_error(
+        tmp_path: Path, warmup: str) -> None:
+    """OneTrainer applies int() to warmup batches over accumulation: an infinity or NaN
+    there stops it, and cfglint derived the optimizer steps the same way."""
+    from cfglint.pipeline import RunOptions, lint_document
+    from cfglint.settings import Settings
+    from cfglint.source.read import parse_text
+
+    text = ('{"model_type": "STABLE_DIFFUSION_XL_10_BASE", "training_method": "LORA",\n'
+            f' "learning_rate_warmup_steps": {warmup}, "optimizer": {{"optimizer": "ADAMW"}}}}\n')
+    assert run_input(Input(text, "json", "onetrainer"), tmp_path, fix=True, unsafe=True) == []
+    doc = parse_text("ot.json", text, "json")
+    found = lint_document(doc, Settings(), RunOptions(family="onetrainer")).findings
+    assert any(f.code == "CFG008" and f.key_text == "learning_rate_warmup_steps" for f in found)

@@ -468,6 +468,8 @@ def _scheduler_name(sched: str, warm: float) -> str:
 
 def _warmup(r: _Reader, warm: float, opt: str) -> None:
     path: KeyPath = ("learning_rate_warmup_steps",)
+    if not math.isfinite(warm):
+        return  # OneTrainer fails on it (int() of an infinity): CFG008 says so, nothing follows
     if opt in _SCHEDULE_FREE:
         r.b.derived("warmup.unit", "steps", f"{opt} receives the value as its own warmup "
                     f"({_CREATE})", path)
