@@ -62,6 +62,7 @@ _VALUES = [
     "[0.9, 0.999]", "[1,2,]", "[ 'x' , \"y\" ]", '["a,b", 1]', '["a # b", true]', "[[]]",
     "[1979-05-27 07:32:00]", "[1979-05-27, inf]", '["""x"""]', "['''y''']", "[ 1 , ]",
     "{ b = [0.9, 0.999], c = 1 }", "{b=[1,2]}", "{ t = { u = [1] } }", "{ a = 1, a.b = 2 }",
+    "[\n  1,\n  2,\n]", "[\n\n  'a' ,\r\n  \"b\"\n]", "[ 1\n, 2 ]", "[\n]",
 ]
 _INVALID = ["007", "1.", "tru", '"bad \\q"', '"open', "ü", "1 2", "[1,", "{ a = 1,}",
             "[1 2]", "[,]", "[1,,2]", "[007]", "[1.]", '["a" "b"]', "1" * 4400,
@@ -271,6 +272,7 @@ _LONG = ", ".join(f'"item {i}"' if i % 3 else str(i) for i in range(1500))  # > 
 
 @pytest.mark.parametrize("text", [
     f"x = [{_LONG}]\n", f"x = [ {_LONG} , ]\n", f"t = {{a = [{_LONG}]}}\n",
+    "x = [\n" + _LONG.replace(", ", ",\n  ") + "\n]\n", f"x = [{_LONG}, # c\n 1]\n",
     f"x = [{_LONG}, [1]]\n", f"x = [{_LONG},, 1]\n", f"x = [{_LONG}\n", f"x = [{_LONG} 1]\n",
 ])
 def test_an_array_longer_than_the_patterns_span_reads_as_the_general_scanner_reads_it(

@@ -59,6 +59,7 @@ from cfglint.source.limits import (
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _WS = re.compile(r"[ \t]*")
+_BREAKS = re.compile(r"[ \t\r\n]*")  # blanks and line breaks (a lone \r is never strict)
 
 _ATOM = re.compile(r"[^\s,\]\}#]+")
 _DATE_TIME_SPACE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
@@ -693,17 +694,17 @@ def _never(text: str, pos: int, end: int = 0) -> None:
 
 
 def _simple_array_end(text: str, start: int, fast: _Patterns) -> int | None:
-    """Where the array at ``start`` ends if _Patterns.array matches it, found item by item
-    (for an array longer than _FAST_SPAN: a pattern keeps a frame per item); None if the
-    pattern does not match it."""
-    pos = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+    """Where the array at ``start`` ends if it is _Patterns.array's but for line breaks
+    between its items, found item by item (a long array: a pattern keeps a frame per
+    item); None for any other (with a comment, say: the general scanner reads it)."""
+    pos = _BREAKS.match(text, start + 1).end()  # type: ignore[union-attr]
     while pos < len(text) and text[pos] != "]":
         item = fast.item.match(text, pos)
         if item is None:
             return None
-        pos = _WS.match(text, item.end()).end()  # type: ignore[union-attr]
+        pos = _BREAKS.match(text, item.end()).end()  # type: ignore[union-attr]
         if text.startswith(",", pos):
-            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = _BREAKS.match(text, pos + 1).end()  # type: ignore[union-attr]
         elif not text.startswith("]", pos):
             return None
     return pos + 1 if pos < len(text) else None
