@@ -1,4 +1,4 @@
-"""Hydra apps (facebookresearch/hydra, lightning-hydra-template, fairseq):
+"""Hydra apps (Hydra itself, lightning-hydra-template, fairseq):
 OmegaConf YAML with a ``defaults`` list, ``# @package`` headers, ``_target_``
 instantiation specs and ``${...}`` interpolation. Nothing is instantiated here.
 
@@ -38,7 +38,7 @@ class Hydra(Family):
     registries: ClassVar[tuple[OpenRegistry, ...]] = (
         ModuleRegistry("target", ("**._target_",), (),
                        "Hydra imports it when the app instantiates this node "
-                       "(facebookresearch/hydra:hydra/_internal/utils.py, _locate) and stops "
+                       "(Hydra's hydra/_internal/utils.py, _locate) and stops "
                        "with ImportError", attribute=True, own_packages_only=True),
     )
 
