@@ -19,6 +19,11 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 # stop after so many errors (a generated file read as the wrong trainer has one per key, a
 # damaged one a duplicate per line: a 10 MB file, hundreds of thousands)
 MAX_PROBLEMS = 10_000
+
+
+def more_set_twice(more: int, reported: int) -> str:
+    """What a reader or the pipeline says of the keys set twice past the ones it reported."""
+    return f"{more:,} more keys are set twice: cfglint stopped reporting them after {reported:,}"
 SAFETY_RANK: dict[str, int] = {"safe": 0, "unsafe": 1, "suggest": 2}
 
 

@@ -36,6 +36,7 @@ from cfglint.findings import (
     Finding,
     Severity,
     make_finding,
+    more_set_twice,
 )
 from cfglint.settings import Settings, code_matches
 from cfglint.source.document import Document, KeyPath, Span
@@ -209,22 +210,21 @@ def _strict_json_findings(doc: Document, family: Family) -> list[Finding]:
 
 
 def _duplicate_findings(doc: Document, family: str) -> list[Finding]:
-    """A finding for each key set twice, up to MAX_PROBLEMS; past them, one that says how
-    many more there are (at the file's start, where it is read first)."""
+    """A finding for each key set twice the reader kept (up to MAX_PROBLEMS); for those it
+    only counted, one that says how many (at the file's start, where it is read first)."""
     out = []
-    for first, second in doc.duplicates[:MAX_PROBLEMS]:
+    for first, second in doc.duplicates:
         line = doc.line_col(first.key_span.start)[0]
         out.append(builtin_finding(
             doc, "CFG005",
             f"`{second.name}` is set twice (first on line {line}); loaders keep the last value "
             "and drop the first without a word",
             family, second.key_span, second.value.path))
-    more = len(doc.duplicates) - MAX_PROBLEMS + doc.more_duplicates
-    if more > 0:
+    if doc.more_duplicates:
         start = doc.root.span.start if doc.root is not None else 0
+        last = doc.line_col(doc.duplicates[-1][1].key_span.start)[0]
         out.append(builtin_finding(
-            doc, "CFG012", f"{more:,} more keys are set twice: cfglint stopped reporting them "
-            f"after {MAX_PROBLEMS:,}, at line {doc.line_col(second.key_span.start)[0]}",
+            doc, "CFG012", f"{more_set_twice(doc.more_duplicates, MAX_PROBLEMS)}, at line {last}",
             family, Span(start, start)))
     return out
 

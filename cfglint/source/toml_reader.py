@@ -25,7 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from cfglint.findings import MAX_PROBLEMS
+from cfglint.findings import MAX_PROBLEMS, more_set_twice
 from cfglint.source.comments import hash_comments
 from cfglint.source.document import (
     KEY_FORM,
@@ -166,9 +166,9 @@ class _Scanner:
         self.more_duplicates = 0  # duplicate keys past the MAX_PROBLEMS reported
         self.budget = MAX_NODES  # values left to build (see limits.MAX_NODES)
 
-    def spend(self, nodes: int, at: int) -> None:
-        """Count ``nodes`` values made at ``at``; refuse the file past MAX_NODES."""
-        self.budget -= nodes
+    def spend(self, at: int) -> None:
+        """Count a value made at ``at``; refuse the file past MAX_NODES."""
+        self.budget -= 1
         if self.budget < 0:
             raise _ScanError(too_many_message(), at, code="CFG004")
 
@@ -190,8 +190,7 @@ class _Scanner:
         the ones that end here too: a dotted key into a value or an inline table, a header
         naming something that exists (but for ``[[name]]`` after ``[[name]]``), and a
         duplicate key (a problem of its own)."""
-        if self.verdict is None:
-            self.settle()
+        self.settle()
 
     # -- low level --------------------------------------------------------------------
     def ws(self) -> None:
@@ -290,7 +289,7 @@ class _Scanner:
         start = self.pos
         if start >= len(t):
             raise _ScanError("expected a value", start)
-        self.spend(1, start)
+        self.spend(start)
         c = t[start]
         if c in "[{":
             if len(base) + 1 >= MAX_DEPTH:  # bounded recursion: configs nest a dozen levels
@@ -333,7 +332,7 @@ class _Scanner:
         seq = Sequence(Span(start, end), path, flow=True)
         items = seq.items
         for item in fast.item.finditer(self.text, start + 1, end - 1):
-            self.spend(1, item.start())
+            self.spend(item.start())
             raw = item.group()
             part = len(items)
             quoted = raw[0] in _QUOTES
@@ -374,7 +373,7 @@ class _Scanner:
         names = self.names
         seen: set[str] = set()
         for pair in fast.inline_pair.finditer(self.text, start + 1, end - 1):
-            self.spend(1, pair.start())
+            self.spend(pair.start())
             (key_start, key_end), string, atom, array = pair.regs[1:]
             name = pair.group(1)
             name = names.setdefault(name, name)
@@ -553,7 +552,7 @@ class _Scanner:
         """A match of _Patterns.keyval (a line: what keyval() and end_of_line() make of it)
         or of _Patterns.inline_keyval (a pair in an inline table: what keyval() makes)."""
         (_, line_end), (key_start, key_end), string, atom = m.regs
-        self.spend(1, key_start)
+        self.spend(key_start)
         t = self.text
         names = self.names
         name = t[key_start:key_end]
@@ -622,7 +621,7 @@ class _Scanner:
 
     def open_table(self, header: Span, aot: bool, parts: list[tuple[str, Span]]) -> None:
         """Make the table a header names the current one."""
-        self.spend(1, header.start)
+        self.spend(header.start)
         parent = self.root
         for name, span in parts[:-1]:
             parent = self.child_table(parent, name, span, (*parent.path, name), header)
@@ -852,9 +851,8 @@ def _read(path: str, text: str, fast: bool) -> Document:
     if dup:
         problems = dup
     if scanner.more_duplicates:
-        problems.append(ParseProblem(
-            f"{scanner.more_duplicates:,} more keys are set twice: cfglint stopped reporting "
-            f"them after {MAX_PROBLEMS:,}", 0, code="CFG012"))
+        problems.append(ParseProblem(more_set_twice(scanner.more_duplicates, MAX_PROBLEMS),
+                                     0, code="CFG012"))
     doc = Document(path=path, text=text, format="toml",
                    root=scanner.root if not problems else None, problems=problems)
     if not problems:
